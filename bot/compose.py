@@ -1,0 +1,55 @@
+"""The words of the bot's replies, shared by every front end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.models import Answer, ArticleInfo, Suggestion
+
+
+def human_date(iso: str | None) -> str:
+    if not iso:
+        return "undated"
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def citation_text(answer: Answer) -> str:
+    citation = answer.citation
+    parts = [f"Source: {citation.source}"]
+    if citation.reported_by:
+        parts.append(f"reported by {citation.reported_by}")
+    parts.append(human_date(citation.date))
+    return " · ".join(parts)
+
+
+def quoted(quote: str) -> str:
+    """The quote in quotation marks, without doubling marks it already has."""
+    inner = quote.strip().strip("\"“”'‘’")
+    return f"“{inner}”"
+
+
+def answers_text(answers: Sequence[Answer]) -> str:
+    blocks = []
+    for answer in answers:
+        lines = [answer.text, f"  {citation_text(answer)}"]
+        if answer.quote:
+            lines.append(f"  Quote: {quoted(answer.quote)}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
+    options = "\n".join(f"  {n}. {s.question}" for n, s in enumerate(suggestions, start=1))
+    return f"I'm not sure which of these you mean:\n{options}"
+
+
+def unknown_text(article: ArticleInfo) -> str:
+    return (
+        f"The article doesn't say. I only know what {article.outlet} reported on "
+        f"{human_date(article.date)} about the rebel offensive on Aleppo."
+    )

@@ -1,0 +1,387 @@
+"""Loading and validating the curated knowledge in `knowledge/`.
+
+The files are TOML because Python reads it with the standard library, it allows comments,
+and a fact reviews well as a small table in a diff. `check_knowledge` reports every
+problem at once, so a curator can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.models import GLOBAL, ArticleInfo, Fact, Origin, Source
+from bot.text import fold, loose_quote_form
+
+MIN_CURATED_QUESTIONS = 6
+MIN_MODERATOR_QUESTIONS = 1
+MAX_QUESTIONS = 40
+MAX_STATEMENT = 1000
+MAX_QUOTE = 1000
+MAX_QUESTION = 200
+MAX_TOPICS = 8
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+FACT_FIELDS = frozenset(
+    {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
+)
+
+
+def default_knowledge_dir() -> Path:
+    """`FACTBOT_KNOWLEDGE`, else the checkout's `knowledge/`, else the copy in the wheel."""
+    configured = os.environ.get("FACTBOT_KNOWLEDGE")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parent.parent / "knowledge"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("bot.knowledge_data")))
+
+
+class KnowledgeError(Exception):
+    """The knowledge files cannot be used; `problems` says every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymGroup:
+    canonical: str
+    variants: tuple[str, ...]
+    # A more general group this one belongs to ("hts" is a kind of "rebel"): a question
+    # about the narrower term is partly answered by facts about the broader one.
+    broader: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    stopwords: frozenset[str] = frozenset()
+    synonyms: tuple[SynonymGroup, ...] = ()
+    # Words that frame a question more than they name its subject ("held", "latest").
+    light_words: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    article: ArticleInfo
+    sources: tuple[Source, ...]
+    facts: tuple[Fact, ...]
+    lexicon: Lexicon
+    directory: Path = field(compare=False)
+
+
+def load_knowledge(directory: Path | None = None) -> Knowledge:
+    """Load and validate the knowledge files; raise KnowledgeError listing every problem."""
+    knowledge, problems = _load(directory or default_knowledge_dir())
+    if problems or knowledge is None:
+        raise KnowledgeError(problems)
+    return knowledge
+
+
+def check_knowledge(directory: Path | None = None) -> tuple[Knowledge | None, list[str]]:
+    """Every problem in the knowledge files, as readable lines (empty when all is well)."""
+    return _load(directory or default_knowledge_dir())
+
+
+def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
+    problems: list[str] = []
+    tables = {}
+    for name in ("article.toml", "sources.toml", "facts.toml", "lexicon.toml"):
+        path = directory / name
+        try:
+            tables[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{name}: missing (looked in {directory})")
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"{name}: not valid TOML: {error}")
+    if problems:
+        return None, problems
+
+    article = _article(tables["article.toml"], directory, problems)
+    sources = _sources(tables["sources.toml"], problems)
+    lexicon = _lexicon(tables["lexicon.toml"], problems)
+    facts = _facts(tables["facts.toml"], article, sources, problems)
+    if article is None:
+        return None, problems
+    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory)
+    return knowledge, problems
+
+
+def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> ArticleInfo | None:
+    where = "article.toml"
+    values: dict[str, str] = {}
+    for key in ("id", "title", "outlet", "summary", "file"):
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{where}: '{key}' must be a non-empty string")
+        else:
+            values[key] = value
+    date = _date_text(table.get("date"))
+    if date is None:
+        problems.append(f"{where}: 'date' must be a date such as 2024-11-30")
+    if "file" not in values or date is None or len(values) < 5:
+        return None
+    try:
+        text = (directory / values["file"]).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{where}: article file '{values['file']}' not found")
+        return None
+    return ArticleInfo(
+        id=values["id"],
+        title=values["title"],
+        outlet=values["outlet"],
+        date=date,
+        summary=values["summary"],
+        text=text,
+    )
+
+
+def _sources(table: Mapping[str, Any], problems: list[str]) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    records = table.get("source")
+    if not isinstance(records, list) or not records:
+        problems.append("sources.toml: expected one or more [[source]] tables")
+        return sources
+    for index, record in enumerate(records, start=1):
+        where = f"sources.toml source #{index}"
+        source_id = record.get("id")
+        if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
+            problems.append(f"{where}: 'id' must be lowercase letters, digits and hyphens")
+            continue
+        where = f"sources.toml '{source_id}'"
+        name = record.get("name")
+        aliases = record.get("aliases", [])
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{where}: 'name' must be a non-empty string")
+            continue
+        if not _is_string_list(aliases):
+            problems.append(f"{where}: 'aliases' must be a list of strings")
+            aliases = []
+        unknown = set(record) - {"id", "name", "aliases", "description", "part_of"}
+        if unknown:
+            problems.append(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        if source_id in sources:
+            problems.append(f"{where}: duplicate source id")
+        sources[source_id] = Source(
+            id=source_id,
+            name=name.strip(),
+            aliases=tuple(aliases),
+            description=str(record.get("description", "")),
+            part_of=record.get("part_of"),
+        )
+    for source in sources.values():
+        if source.part_of is not None and source.part_of not in sources:
+            problems.append(f"sources.toml '{source.id}': part_of '{source.part_of}' is unknown")
+    return sources
+
+
+def _lexicon(table: Mapping[str, Any], problems: list[str]) -> Lexicon:
+    stopwords = table.get("stopwords", [])
+    if not _is_string_list(stopwords):
+        problems.append("lexicon.toml: 'stopwords' must be a list of strings")
+        stopwords = []
+    light_words = table.get("light_words", [])
+    if not _is_string_list(light_words):
+        problems.append("lexicon.toml: 'light_words' must be a list of strings")
+        light_words = []
+    for word in set(map(fold, light_words)) & set(map(fold, stopwords)):
+        problems.append(f"lexicon.toml: '{word}' is both a stopword and a light word")
+    groups: list[SynonymGroup] = []
+    owner: dict[str, str] = {}
+    for index, record in enumerate(table.get("synonyms", []), start=1):
+        canonical = record.get("canonical")
+        variants = record.get("variants")
+        where = f"lexicon.toml synonyms #{index}"
+        if not isinstance(canonical, str) or not re.fullmatch(r"[a-z0-9]+", canonical):
+            problems.append(f"{where}: 'canonical' must be one lowercase word of letters/digits")
+            continue
+        if not _is_string_list(variants) or not variants:
+            problems.append(f"{where} '{canonical}': 'variants' must be a non-empty list")
+            continue
+        for variant in (canonical, *variants):
+            key = fold(variant)
+            if not key:
+                problems.append(f"{where} '{canonical}': variant '{variant}' has no letters")
+            elif owner.get(key, canonical) != canonical:
+                problems.append(
+                    f"{where} '{canonical}': '{variant}' is already in group '{owner[key]}'"
+                )
+            owner[key] = canonical
+        broader = record.get("broader")
+        if broader is not None and not isinstance(broader, str):
+            problems.append(f"{where} '{canonical}': 'broader' must be a group's canonical word")
+            broader = None
+        groups.append(SynonymGroup(canonical, tuple(variants), broader))
+    canonicals = {group.canonical for group in groups}
+    for group in groups:
+        if group.broader is not None and group.broader not in canonicals:
+            problems.append(
+                f"lexicon.toml synonyms '{group.canonical}': broader '{group.broader}' "
+                "is not the canonical word of a group"
+            )
+    return Lexicon(
+        frozenset(fold(word) for word in stopwords),
+        tuple(groups),
+        frozenset(fold(word) for word in light_words),
+    )
+
+
+def _facts(
+    table: Mapping[str, Any],
+    article: ArticleInfo | None,
+    sources: Mapping[str, Source],
+    problems: list[str],
+) -> list[Fact]:
+    records = table.get("fact")
+    if not isinstance(records, list) or not records:
+        problems.append("facts.toml: expected one or more [[fact]] tables")
+        return []
+    facts: list[Fact] = []
+    seen_ids: set[str] = set()
+    for index, record in enumerate(records, start=1):
+        label = record.get("id") if isinstance(record.get("id"), str) else f"#{index}"
+        where = f"facts.toml fact '{label}'"
+        record_problems = validate_fact_record(
+            record,
+            known_sources=sources,
+            article_text=article.text if article else None,
+            min_questions=MIN_CURATED_QUESTIONS,
+        )
+        problems.extend(f"{where}: {problem}" for problem in record_problems)
+        if record_problems:
+            continue
+        fact = fact_from_record(record, default_reported_by=article.outlet if article else None)
+        if fact.id in seen_ids:
+            problems.append(f"{where}: duplicate fact id")
+        seen_ids.add(fact.id)
+        facts.append(fact)
+    problems.extend(phrasing_clashes(facts))
+    return facts
+
+
+def phrasing_clashes(facts: Iterable[Fact]) -> list[str]:
+    """Phrasings attached to more than one fact (compared after folding)."""
+    owner: dict[str, str] = {}
+    clashes: list[str] = []
+    for fact in facts:
+        for question in fact.questions:
+            key = fold(question)
+            other = owner.setdefault(key, fact.id)
+            if other != fact.id:
+                clashes.append(
+                    f"facts.toml fact '{fact.id}': phrasing '{question}' also belongs to '{other}'"
+                )
+    return clashes
+
+
+def validate_fact_record(
+    record: Mapping[str, Any],
+    *,
+    known_sources: Mapping[str, Source] | Iterable[str],
+    article_text: str | None,
+    min_questions: int,
+    require_id: bool = True,
+) -> list[str]:
+    """Per-field problems with one fact record; shared by `check`, import and moderators."""
+    problems: list[str] = []
+    unknown = set(record) - FACT_FIELDS
+    if unknown:
+        problems.append(f"unknown field(s): {', '.join(sorted(unknown))}")
+    fact_id = record.get("id")
+    if require_id and (not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id)):
+        problems.append("id: must be 1-80 lowercase letters, digits and hyphens")
+    _check_text(record.get("statement"), "statement", MAX_STATEMENT, problems, required=True)
+    source = record.get("source")
+    if not isinstance(source, str) or not source.strip():
+        problems.append("source: required")
+    elif source not in known_sources:
+        problems.append(f"source: '{source}' is not a known source")
+    _check_text(record.get("reported_by"), "reported_by", 100, problems, required=False)
+    quote = record.get("quote")
+    _check_text(quote, "quote", MAX_QUOTE, problems, required=False)
+    if isinstance(quote, str) and quote.strip() and article_text is not None:
+        if loose_quote_form(quote) not in loose_quote_form(article_text):
+            problems.append("quote: does not appear verbatim in the article")
+    if record.get("date") is not None and _date_text(record.get("date")) is None:
+        problems.append("date: must be a date in the form YYYY-MM-DD")
+    topics = record.get("topics", [])
+    if not _is_string_list(topics) or len(topics) > MAX_TOPICS:
+        problems.append(f"topics: must be a list of at most {MAX_TOPICS} words")
+    point = record.get("point")
+    if point is not None and (not isinstance(point, str) or not ID_PATTERN.match(point)):
+        problems.append("point: must be lowercase letters, digits and hyphens")
+    questions = record.get("questions")
+    if not isinstance(questions, list) or not _is_string_list(questions):
+        problems.append("questions: must be a list of question phrasings")
+    else:
+        usable = [q for q in questions if fold(q)]
+        if len(usable) < min_questions:
+            problems.append(
+                f"questions: needs at least {min_questions} phrasing(s), has {len(usable)}"
+            )
+        if len(questions) > MAX_QUESTIONS:
+            problems.append(f"questions: at most {MAX_QUESTIONS} phrasings")
+        for question in questions:
+            if len(question) > MAX_QUESTION:
+                problems.append(f"questions: '{question[:40]}…' is over {MAX_QUESTION} characters")
+        folded = [fold(q) for q in usable]
+        if len(set(folded)) != len(folded):
+            problems.append("questions: the same phrasing is listed twice")
+    return problems
+
+
+def fact_from_record(
+    record: Mapping[str, Any],
+    *,
+    default_reported_by: str | None,
+    guild_id: int = GLOBAL,
+    origin: Origin = "curated",
+) -> Fact:
+    """Build a Fact from a record that `validate_fact_record` accepted."""
+    return Fact(
+        id=record["id"],
+        statement=record["statement"].strip(),
+        source=record["source"].strip(),
+        reported_by=(record.get("reported_by") or default_reported_by or None),
+        quote=(record.get("quote") or "").strip() or None,
+        date=_date_text(record.get("date")),
+        topics=tuple(record.get("topics", ())),
+        point=record.get("point"),
+        questions=tuple(q.strip() for q in record["questions"] if fold(q)),
+        guild_id=guild_id,
+        origin=origin,
+    )
+
+
+def _check_text(value: Any, name: str, limit: int, problems: list[str], *, required: bool) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.append(f"{name}: required")
+        return
+    if not isinstance(value, str):
+        problems.append(f"{name}: must be text")
+    elif len(value) > limit:
+        problems.append(f"{name}: at most {limit} characters (got {len(value)})")
+
+
+def _date_text(value: Any) -> str | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)

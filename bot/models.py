@@ -1,0 +1,158 @@
+"""The fact model and the shapes the service hands to its front ends."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+# Guild scope of curated facts and sources: every server sees them.
+GLOBAL = 0
+
+Origin = Literal["curated", "moderator"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Someone who makes claims: an organisation, a government, a person, an outlet."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    part_of: str | None = None
+    guild_id: int = GLOBAL
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One attributed claim and the question phrasings that lead to it."""
+
+    id: str
+    statement: str
+    source: str
+    questions: tuple[str, ...]
+    reported_by: str | None = None
+    quote: str | None = None
+    date: str | None = None
+    topics: tuple[str, ...] = ()
+    point: str | None = None
+    guild_id: int = GLOBAL
+    origin: Origin = "curated"
+    active: bool = True
+
+    def to_record(self) -> dict[str, Any]:
+        """The fields of the knowledge files, as export writes them."""
+        record = asdict(self)
+        record["questions"] = list(self.questions)
+        record["topics"] = list(self.topics)
+        for internal in ("guild_id", "origin", "active"):
+            record.pop(internal)
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source_id: str
+    source: str
+    reported_by: str | None
+    date: str | None
+
+    def __post_init__(self) -> None:
+        # The one rule the whole bot rests on: nothing is said without who said it.
+        if not self.source.strip():
+            raise ValueError("a citation needs a source")
+
+    def line(self) -> str:
+        parts = [self.source]
+        if self.reported_by and self.reported_by != self.source:
+            parts.append(f"reported by {self.reported_by}")
+        if self.date:
+            parts.append(self.date)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    fact_id: str
+    text: str
+    citation: Citation
+    quote: str | None
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fact_id": self.fact_id,
+            "text": self.text,
+            "source": self.citation.source,
+            "reported_by": self.citation.reported_by,
+            "quote": self.quote,
+            "date": self.citation.date,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    fact_id: str
+    question: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fact_id": self.fact_id, "question": self.question}
+
+
+Outcome = Literal["answered", "suggest", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    question: str
+    outcome: Outcome
+    message: str
+    answers: tuple[Answer, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return self.outcome == "answered"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "answers": [a.to_json() for a in self.answers],
+            "suggestions": [s.to_json() for s in self.suggestions],
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    guild_id: int
+    action: str
+    fact_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredQuestion:
+    question: str
+    count: int
+    first_asked: str
+    last_asked: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    id: str
+    title: str
+    outlet: str
+    date: str
+    summary: str
+    text: str = field(repr=False)

@@ -1,0 +1,578 @@
+"""The service every front end calls: asking, and the moderator operations.
+
+The Discord cogs and the CLI only translate between their medium and these functions,
+so each behaviour (validation, audit, guild scope, index updates) is written once here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot import compose
+from bot.knowledge import (
+    ID_PATTERN,
+    MIN_MODERATOR_QUESTIONS,
+    Knowledge,
+    fact_from_record,
+    load_knowledge,
+    validate_fact_record,
+)
+from bot.matcher import MatchIndex, MatchPolicy
+from bot.models import (
+    GLOBAL,
+    Answer,
+    AskResult,
+    AuditEntry,
+    Citation,
+    Fact,
+    Source,
+    Suggestion,
+    UnansweredQuestion,
+)
+from bot.store import SeedReport, Store, fact_from_snapshot
+from bot.text import fold, slug
+
+# Questions are matched on their first words; an essay pasted into /ask should cost no
+# more than a long question.
+MAX_QUESTION_CHARS = 500
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_FACTS = 2_000
+
+
+class FactbotError(Exception):
+    """An error the user caused and can fix; the message is meant for them."""
+
+
+class ValidationError(FactbotError):
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+class NotFound(FactbotError):
+    pass
+
+
+class Forbidden(FactbotError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FactDraft:
+    """What a moderator supplies for a new fact, or the fields an edit changes."""
+
+    statement: str | None = None
+    source: str | None = None
+    questions: tuple[str, ...] | None = None
+    reported_by: str | None = None
+    quote: str | None = None
+    date: str | None = None
+    topics: tuple[str, ...] | None = None
+    point: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    title: str
+    outlet: str
+    date: str
+    summary: str
+    fact_count: int
+    sources: tuple[tuple[Source, int], ...]
+
+
+class FactService:
+    def __init__(
+        self, store: Store, knowledge: Knowledge, policy: MatchPolicy | None = None
+    ) -> None:
+        self.store = store
+        self.knowledge = knowledge
+        self._policy = policy
+        self._write_lock = threading.Lock()
+        self.index = self._build_index()
+
+    @classmethod
+    def open(
+        cls,
+        db_path: str | Path,
+        knowledge_dir: Path | None = None,
+        policy: MatchPolicy | None = None,
+    ) -> FactService:
+        """Open (creating and seeding on first use) the database, and index its facts."""
+        knowledge = load_knowledge(knowledge_dir)
+        store = Store(db_path)
+        store.seed(knowledge)
+        return cls(store, knowledge, policy)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _build_index(self) -> MatchIndex:
+        self._sources = {(s.guild_id, s.id): s for s in self.store.sources()}
+        facts = self.store.facts(include_retired=False)
+        return MatchIndex(self.knowledge.lexicon, self._sources.values(), facts, self._policy)
+
+    def _refresh(self) -> None:
+        # Another process (the CLI while the bot runs) may have changed the facts.
+        if self.store.changed_elsewhere():
+            self.index = self._build_index()
+
+    def reseed(self, *, force: bool = False) -> SeedReport:
+        with self._write_lock:
+            report = self.store.seed(self.knowledge, force=force)
+            self.index = self._build_index()
+        return report
+
+    # -- asking -----------------------------------------------------------------------
+
+    def ask(self, question: str, guild_id: int = GLOBAL, *, log: bool = True) -> AskResult:
+        self._refresh()
+        text = question.strip()
+        decision = self.index.match(text[:MAX_QUESTION_CHARS], guild_id)
+        if decision.outcome == "answered":
+            answers = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.matches)
+            return AskResult(text, "answered", compose.answers_text(answers), answers)
+        if decision.outcome == "suggest":
+            suggestions = tuple(Suggestion(m.fact.id, m.best_phrasing) for m in decision.matches)
+            return AskResult(
+                text, "suggest", compose.suggestions_text(suggestions), suggestions=suggestions
+            )
+        if log and fold(text):
+            self.store.log_unanswered(guild_id, text)
+        return AskResult(text, "unknown", compose.unknown_text(self.knowledge.article))
+
+    def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
+        """The answer for one chosen fact, as when a "did you mean" button is pressed."""
+        fact = self.index.fact(fact_id)
+        if fact is None or not _visible(fact, guild_id):
+            raise NotFound(f"There is no fact '{fact_id}' here any more.")
+        question = fact.questions[0] if fact.questions else fact.statement
+        answers = (self._answer(fact, 1.0, guild_id),)
+        return AskResult(question, "answered", compose.answers_text(answers), answers)
+
+    def _answer(self, fact: Fact, score: float, guild_id: int) -> Answer:
+        return Answer(
+            fact_id=fact.id,
+            text=fact.statement,
+            citation=self.citation(fact, guild_id),
+            quote=fact.quote,
+            score=score,
+        )
+
+    def citation(self, fact: Fact, guild_id: int = GLOBAL) -> Citation:
+        source = self.source(fact.source, guild_id)
+        name = source.name if source else fact.source
+        if source and source.part_of:
+            parent = self.source(source.part_of, guild_id)
+            if parent:
+                name = f"{name} ({parent.name})"
+        return Citation(fact.source, name, fact.reported_by, fact.date)
+
+    def source(self, source_id: str, guild_id: int = GLOBAL) -> Source | None:
+        return self._sources.get((guild_id, source_id)) or self._sources.get((GLOBAL, source_id))
+
+    def suggest_questions(self, partial: str, guild_id: int = GLOBAL, limit: int = 25) -> list[str]:
+        """Known phrasings for autocomplete, best first."""
+        return self.index.complete(partial, guild_id, limit)
+
+    # -- reading for moderators -------------------------------------------------------
+
+    def list_facts(
+        self, guild_id: int = GLOBAL, *, include_retired: bool = False, source: str | None = None
+    ) -> list[Fact]:
+        facts = [
+            fact
+            for fact in self.store.facts(include_retired=include_retired)
+            if _visible(fact, guild_id)
+        ]
+        if source is not None:
+            resolved = self.resolve_source(source, guild_id)
+            facts = [fact for fact in facts if fact.source == resolved.id]
+        return facts
+
+    def get_fact(self, fact_id: str, guild_id: int = GLOBAL) -> Fact:
+        fact = self.store.fact(fact_id.strip())
+        if fact is None or not _visible(fact, guild_id):
+            raise NotFound(f"No fact with id '{fact_id}'.")
+        return fact
+
+    def history(self, fact_id: str, guild_id: int = GLOBAL) -> list[AuditEntry]:
+        self.get_fact(fact_id, guild_id)
+        return self.store.history(fact_id.strip())
+
+    def unanswered(self, guild_id: int = GLOBAL, limit: int = 20) -> list[UnansweredQuestion]:
+        return self.store.unanswered(guild_id, limit)
+
+    def about(self, guild_id: int = GLOBAL) -> About:
+        article = self.knowledge.article
+        counts = self.source_counts(guild_id)
+        return About(
+            title=article.title,
+            outlet=article.outlet,
+            date=article.date,
+            summary=article.summary,
+            fact_count=sum(count for _, count in counts),
+            sources=tuple(counts),
+        )
+
+    def source_counts(self, guild_id: int = GLOBAL) -> list[tuple[Source, int]]:
+        counts: dict[str, int] = {}
+        for fact in self.list_facts(guild_id):
+            counts[fact.source] = counts.get(fact.source, 0) + 1
+        result = []
+        for (scope, source_id), source in self._sources.items():
+            if scope in (GLOBAL, guild_id) and counts.get(source_id):
+                result.append((source, counts[source_id]))
+        return sorted(result, key=lambda pair: (-pair[1], pair[0].name))
+
+    def resolve_source(self, name: str, guild_id: int = GLOBAL) -> Source:
+        """A source by id, name or alias, among the sources this guild can see."""
+        wanted = fold(name)
+        visible = [s for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)]
+        for source in visible:
+            if name.strip() == source.id or wanted in {fold(n) for n in source.all_names()}:
+                return source
+        known = ", ".join(sorted(s.name for s in visible))
+        raise ValidationError(
+            [
+                f"source: '{name.strip()}' is not a known source. Use a known name or alias "
+                f"({known}), or create it first with 'sources add'."
+            ]
+        )
+
+    # -- writing ----------------------------------------------------------------------
+
+    def add_source(
+        self,
+        name: str,
+        *,
+        guild_id: int = GLOBAL,
+        aliases: Iterable[str] = (),
+        description: str = "",
+    ) -> Source:
+        name = name.strip()
+        problems = []
+        if not name or len(name) > 100:
+            problems.append("name: required, at most 100 characters")
+        alias_list = tuple(a.strip() for a in aliases if a.strip())
+        if any(len(a) > 100 for a in alias_list):
+            problems.append("aliases: each at most 100 characters")
+        if problems:
+            raise ValidationError(problems)
+        for candidate in (name, *alias_list):
+            try:
+                existing = self.resolve_source(candidate, guild_id)
+            except ValidationError:
+                continue
+            raise ValidationError([f"name: '{candidate}' already names source '{existing.name}'"])
+        source_id = _unique_id(slug(name, 4), {sid for (_, sid) in self._sources})
+        source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
+        with self._write_lock, self.store.transaction() as db:
+            self.store.put_source(db, source, "moderator")
+        self._sources[(guild_id, source_id)] = source
+        self.index.set_sources(self._sources.values())
+        return source
+
+    def add_fact(self, draft: FactDraft, *, guild_id: int = GLOBAL, actor: str) -> Fact:
+        with self._write_lock:
+            fact = self._validated(None, draft.changes(), guild_id)
+            with self.store.transaction() as db:
+                self.store.put_fact(db, fact, actor=actor, action="add", before=None)
+            self.index.apply(upserts=[fact])
+        return fact
+
+    def edit_fact(
+        self, fact_id: str, draft: FactDraft, *, guild_id: int = GLOBAL, actor: str
+    ) -> Fact:
+        changes = draft.changes()
+        if not changes:
+            raise ValidationError(["nothing to change: give at least one field"])
+        with self._write_lock:
+            before = self._writable(fact_id, guild_id)
+            fact = self._validated(before, changes, guild_id)
+            if fact == before:
+                return before
+            with self.store.transaction() as db:
+                self.store.put_fact(db, fact, actor=actor, action="edit", before=before)
+            self.index.apply(upserts=[fact])
+        return fact
+
+    def remove_fact(self, fact_id: str, *, guild_id: int = GLOBAL, actor: str) -> Fact:
+        return self._set_active(fact_id, False, guild_id, actor)
+
+    def restore_fact(self, fact_id: str, *, guild_id: int = GLOBAL, actor: str) -> Fact:
+        return self._set_active(fact_id, True, guild_id, actor)
+
+    def _set_active(self, fact_id: str, active: bool, guild_id: int, actor: str) -> Fact:
+        with self._write_lock:
+            before = self._writable(fact_id, guild_id)
+            if before.active == active:
+                state = "already in use" if active else "already removed"
+                raise FactbotError(f"Fact '{before.id}' is {state}.")
+            if active:
+                self._check_phrasings(before.questions, guild_id, exclude=before.id)
+            fact = dataclasses.replace(before, active=active)
+            action = "restore" if active else "remove"
+            with self.store.transaction() as db:
+                self.store.put_fact(db, fact, actor=actor, action=action, before=before)
+            self.index.apply(upserts=[fact])
+        return fact
+
+    def undo(self, entry_id: int, *, guild_id: int = GLOBAL, actor: str) -> Fact:
+        """Put a fact back as it was before one audited change."""
+        entry = self.store.audit_entry(entry_id)
+        if entry is None or entry.guild_id not in (guild_id,):
+            raise NotFound(f"No change #{entry_id} here.")
+        with self._write_lock:
+            current = self._writable(entry.fact_id, guild_id)
+            if entry.before is None:
+                target = dataclasses.replace(current, active=False)
+            else:
+                target = fact_from_snapshot(entry.before)
+            if target.active:
+                self._check_phrasings(target.questions, guild_id, exclude=target.id)
+            if target == current:
+                raise FactbotError(f"Fact '{current.id}' is already as it was before #{entry_id}.")
+            with self.store.transaction() as db:
+                self.store.put_fact(
+                    db, target, actor=actor, action=f"undo #{entry_id}", before=current
+                )
+            self.index.apply(upserts=[target])
+        return target
+
+    def attach_question(
+        self, fact_id: str, question: str, *, guild_id: int = GLOBAL, actor: str
+    ) -> Fact:
+        """Add an unanswered (or any) question as a phrasing of a fact."""
+        question = question.strip()
+        with self._write_lock:
+            before = self._writable(fact_id, guild_id)
+            fact = self._validated(before, {"questions": (*before.questions, question)}, guild_id)
+            with self.store.transaction() as db:
+                self.store.put_fact(db, fact, actor=actor, action="attach", before=before)
+                self.store.forget_unanswered(db, guild_id, question)
+            self.index.apply(upserts=[fact])
+        return fact
+
+    def _writable(self, fact_id: str, guild_id: int) -> Fact:
+        fact = self.get_fact(fact_id, guild_id)
+        if fact.guild_id != guild_id:
+            raise Forbidden(
+                f"Fact '{fact.id}' is part of the curated base that every server shares; "
+                "change it in knowledge/facts.toml instead."
+            )
+        return fact
+
+    def _validated(self, before: Fact | None, changes: Mapping[str, Any], guild_id: int) -> Fact:
+        """A complete, checked fact from `before` with `changes` applied (or a new one)."""
+        record: dict[str, Any] = before.to_record() if before else {}
+        record.update(changes)
+        if "questions" in changes:
+            record["questions"] = [q.strip() for q in changes["questions"]]
+        if "topics" in changes:
+            record["topics"] = [t.strip() for t in changes["topics"] if t.strip()]
+        record.setdefault("date", dt.date.today().isoformat())
+        problems: list[str] = []
+        if record.get("source"):
+            try:
+                record["source"] = self.resolve_source(str(record["source"]), guild_id).id
+            except ValidationError as error:
+                problems.extend(error.problems)
+                record["source"] = None
+        if before is None:
+            record["id"] = _unique_id(
+                slug(str(record.get("statement") or "fact"), 6), self.store.fact_ids()
+            )
+        field_problems = validate_fact_record(
+            record,
+            known_sources={
+                s.id for (scope, s_id), s in self._sources.items() if scope in (GLOBAL, guild_id)
+            },
+            article_text=None,
+            min_questions=MIN_MODERATOR_QUESTIONS,
+        )
+        problems.extend(p for p in field_problems if not p.startswith("source:") or not problems)
+        if problems:
+            raise ValidationError(problems)
+        fact = fact_from_record(
+            record,
+            default_reported_by=None,
+            guild_id=guild_id,
+            origin=before.origin if before else "moderator",
+        )
+        if before is not None:
+            fact = dataclasses.replace(fact, active=before.active)
+        self._check_phrasings(fact.questions, guild_id, exclude=fact.id)
+        return fact
+
+    def _check_phrasings(self, questions: Iterable[str], guild_id: int, exclude: str) -> None:
+        owners = self._phrasing_owners(guild_id, exclude)
+        clashes = [
+            f"questions: '{q}' already belongs to fact '{owners[fold(q)]}'"
+            for q in questions
+            if fold(q) in owners
+        ]
+        if clashes:
+            raise ValidationError(clashes)
+
+    def _phrasing_owners(self, guild_id: int, exclude: str | Iterable[str]) -> dict[str, str]:
+        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
+        return {
+            fold(question): fact.id
+            for fact in self.store.facts(include_retired=False)
+            if _visible(fact, guild_id) and fact.id not in excluded
+            for question in fact.questions
+        }
+
+    # -- export and import ------------------------------------------------------------
+
+    def export_jsonl(self, guild_id: int = GLOBAL) -> str:
+        """The guild's own facts (the curated base, for the global scope), one per line."""
+        facts = self.store.facts(guild_id=guild_id, include_retired=False)
+        return "".join(json.dumps(fact.to_record(), ensure_ascii=False) + "\n" for fact in facts)
+
+    def import_jsonl(
+        self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
+    ) -> ImportReport:
+        """Add or update facts from JSON Lines; every line is checked before any is written."""
+        raw = data.encode() if isinstance(data, str) else data
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ValidationError([f"file: larger than {MAX_IMPORT_BYTES // 1000} kB"])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(["file: not UTF-8 text"]) from None
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        if not lines:
+            raise ValidationError(["file: no facts in it"])
+        if len(lines) > MAX_IMPORT_FACTS:
+            raise ValidationError([f"file: more than {MAX_IMPORT_FACTS} facts"])
+        with self._write_lock:
+            planned, problems = self._plan_import(lines, guild_id)
+            if problems:
+                raise ValidationError(problems)
+            added = updated = unchanged = 0
+            with self.store.transaction() as db:
+                for before, fact in planned:
+                    if before == fact:
+                        unchanged += 1
+                        continue
+                    action = "import-add" if before is None else "import-update"
+                    self.store.put_fact(db, fact, actor=actor, action=action, before=before)
+                    added += before is None
+                    updated += before is not None
+            self.index.apply(upserts=[fact for before, fact in planned if before != fact])
+        return ImportReport(added, updated, unchanged)
+
+    def _plan_import(
+        self, lines: list[tuple[int, str]], guild_id: int
+    ) -> tuple[list[tuple[Fact | None, Fact]], list[str]]:
+        problems: list[str] = []
+        planned: list[tuple[Fact | None, Fact]] = []
+        ids_in_file: set[str] = set()
+        for number, line in lines:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.append(f"line {number}: not valid JSON ({error.msg})")
+                continue
+            if not isinstance(record, dict):
+                problems.append(f"line {number}: expected a JSON object")
+                continue
+            fact_id = record.get("id")
+            if not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id):
+                problems.append(f"line {number}: id: must be lowercase letters, digits, hyphens")
+                continue
+            if fact_id in ids_in_file:
+                problems.append(f"line {number}: id '{fact_id}' appears twice in the file")
+                continue
+            ids_in_file.add(fact_id)
+            existing = self.store.fact(fact_id)
+            if existing is not None and existing.guild_id != guild_id:
+                problems.append(f"line {number}: id '{fact_id}' is already used elsewhere")
+                continue
+            try:
+                changes = {k: v for k, v in record.items() if k != "id"}
+                fact = self._validated_import(existing, fact_id, changes, guild_id)
+            except ValidationError as error:
+                problems.extend(f"line {number}: {p}" for p in error.problems)
+                continue
+            planned.append((existing, fact))
+        problems.extend(self._import_clashes(planned, guild_id, lines))
+        return planned, problems
+
+    def _validated_import(
+        self, existing: Fact | None, fact_id: str, changes: dict[str, Any], guild_id: int
+    ) -> Fact:
+        record = dict(changes)
+        record["id"] = fact_id
+        problems: list[str] = []
+        if isinstance(record.get("source"), str):
+            try:
+                record["source"] = self.resolve_source(record["source"], guild_id).id
+            except ValidationError as error:
+                problems.extend(error.problems)
+        problems.extend(
+            validate_fact_record(
+                record,
+                known_sources={
+                    s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
+                },
+                article_text=None,
+                min_questions=MIN_MODERATOR_QUESTIONS,
+            )
+        )
+        if problems:
+            raise ValidationError(sorted(set(problems), key=problems.index))
+        origin = existing.origin if existing else "moderator"
+        return fact_from_record(record, default_reported_by=None, guild_id=guild_id, origin=origin)
+
+    def _import_clashes(
+        self, planned: list[tuple[Fact | None, Fact]], guild_id: int, lines: list[tuple[int, str]]
+    ) -> list[str]:
+        owners = self._phrasing_owners(guild_id, exclude=[fact.id for _, fact in planned])
+        problems = []
+        for (_, fact), (number, _) in zip(planned, lines, strict=False):
+            for question in fact.questions:
+                key = fold(question)
+                other = owners.setdefault(key, fact.id)
+                if other != fact.id:
+                    problems.append(
+                        f"line {number}: questions: '{question}' already belongs to fact '{other}'"
+                    )
+        return problems
+
+    # -- maintenance ------------------------------------------------------------------
+
+    def backup(self, target: str | Path) -> None:
+        self.store.backup(target)
+
+
+def _visible(fact: Fact, guild_id: int) -> bool:
+    return fact.guild_id in (GLOBAL, guild_id)
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    base = base[:60].strip("-") or "fact"
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate

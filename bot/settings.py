@@ -1,0 +1,98 @@
+"""Settings, from the environment and an optional `.env` file (the environment wins)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line for the user."""
+
+
+def default_db_path() -> Path:
+    """`$XDG_DATA_HOME/factbot/factbot.db`, i.e. `~/.local/share/factbot/factbot.db`."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "factbot" / "factbot.db"
+
+
+def environment(env_file: str | Path | None = ".env") -> dict[str, str]:
+    """The process environment laid over the values of `env_file`, if it exists."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+def db_path(env: Mapping[str, str] | None = None) -> Path:
+    env = environment() if env is None else env
+    configured = env.get("FACTBOT_DB", "").strip()
+    return Path(configured).expanduser() if configured else default_db_path()
+
+
+@dataclass(frozen=True, slots=True)
+class BotSettings:
+    """What `run` needs. The token is kept out of repr so it never reaches a log."""
+
+    token: str = field(repr=False)
+    db_path: Path
+    guild_id: int | None = None
+    mod_role_id: int | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
+        env = environment() if env is None else env
+        token = env.get("DISCORD_TOKEN", "").strip()
+        if not token:
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put the bot token in .env or the environment"
+            )
+        if any(ch.isspace() for ch in token):
+            raise SettingsError("DISCORD_TOKEN is malformed: it must not contain spaces")
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        return cls(
+            token=token,
+            db_path=db_path(env),
+            guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
+            mod_role_id=_snowflake(env, "FACTBOT_MOD_ROLE"),
+            api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
+            gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
+            log_level=level,
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return int(getattr(logging, self.log_level))
+
+
+def _snowflake(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+        raise SettingsError(
+            f"{name} must be a Discord id (a number of 15 to 21 digits), not {raw!r}"
+        )
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(schemes):
+        raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {raw!r}")
+    return raw.rstrip("/")

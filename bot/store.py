@@ -1,0 +1,482 @@
+"""SQLite storage for facts, sources, phrasings, the audit log and unanswered questions.
+
+One connection serves the process, guarded by a lock: the answer path reads the in-memory
+index, not the database, so the lock is only taken by writes and moderator reads. WAL
+mode lets other processes (the CLI while the bot runs, a backup) read and write beside it,
+and `changed_elsewhere` tells the service when they did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from bot.knowledge import Knowledge
+from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
+from bot.text import fold
+
+BUSY_TIMEOUT_MS = 5000
+migrations = Migrations("factbot")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("sources").create(
+        {
+            "guild_id": int,
+            "id": str,
+            "name": str,
+            "aliases": str,
+            "description": str,
+            "part_of": str,
+            "origin": str,
+        },
+        pk=("guild_id", "id"),
+        not_null={"name", "origin"},
+    )
+    db.table("facts").create(
+        {
+            "id": str,
+            "guild_id": int,
+            "statement": str,
+            "source_id": str,
+            "reported_by": str,
+            "quote": str,
+            "date": str,
+            "topics": str,
+            "point": str,
+            "origin": str,
+            "active": int,
+            "curated_hash": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"guild_id", "statement", "source_id", "origin", "active"},
+    )
+    db.table("facts").create_index(["guild_id", "active"])
+    db.table("phrasings").create(
+        {"fact_id": str, "position": int, "text": str},
+        pk=("fact_id", "position"),
+        foreign_keys=[("fact_id", "facts", "id")],
+    )
+    db.table("audit").create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "guild_id": int,
+            "action": str,
+            "fact_id": str,
+            "before": str,
+            "after": str,
+        },
+        pk="id",
+    )
+    db.table("audit").create_index(["fact_id"])
+    db.table("unanswered").create(
+        {
+            "guild_id": int,
+            "key": str,
+            "question": str,
+            "count": int,
+            "first_at": str,
+            "last_at": str,
+        },
+        pk=("guild_id", "key"),
+    )
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    skipped: bool = False
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def fact_snapshot(fact: Fact) -> dict[str, Any]:
+    """Everything about a fact, as the audit log keeps it."""
+    record = fact.to_record()
+    record.update(guild_id=fact.guild_id, origin=fact.origin, active=fact.active)
+    return record
+
+
+def fact_from_snapshot(snapshot: dict[str, Any]) -> Fact:
+    return Fact(
+        id=snapshot["id"],
+        statement=snapshot["statement"],
+        source=snapshot["source"],
+        questions=tuple(snapshot["questions"]),
+        reported_by=snapshot.get("reported_by"),
+        quote=snapshot.get("quote"),
+        date=snapshot.get("date"),
+        topics=tuple(snapshot.get("topics", ())),
+        point=snapshot.get("point"),
+        guild_id=snapshot.get("guild_id", GLOBAL),
+        origin=snapshot.get("origin", "moderator"),
+        active=snapshot.get("active", True),
+    )
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
+        self.db = Database(connection)
+        self._lock = threading.RLock()
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        # In WAL mode NORMAL loses no committed transaction when the process dies, only
+        # possibly the last ones on power loss, and it saves a sync on every commit.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        with self._lock:
+            migrations.apply(self.db)
+        self._data_version = self._read_data_version()
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic write; nothing of it lands unless all of it does."""
+        with self._lock, self.db.atomic():
+            yield self.db
+        self._data_version = self._read_data_version()
+
+    def _read_data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (say the CLI) committed since this one last looked."""
+        with self._lock:
+            version = self._read_data_version()
+            changed = version != self._data_version
+            self._data_version = version
+            return changed
+
+    # -- facts ------------------------------------------------------------------------
+
+    def facts(self, *, guild_id: int | None = None, include_retired: bool = True) -> list[Fact]:
+        """Facts of one guild scope (None: every scope), phrasings included."""
+        where, params = [], []
+        if guild_id is not None:
+            where.append("guild_id = ?")
+            params.append(guild_id)
+        if not include_retired:
+            where.append("active = 1")
+        clause = " and ".join(where) or None
+        with self._lock:
+            rows = list(self.db.table("facts").rows_where(clause, params, order_by="rowid"))
+            phrasings: dict[str, list[str]] = {}
+            for row in self.db.query("select fact_id, text from phrasings order by position"):
+                phrasings.setdefault(row["fact_id"], []).append(row["text"])
+        return [_fact_from_row(row, phrasings.get(row["id"], [])) for row in rows]
+
+    def fact(self, fact_id: str) -> Fact | None:
+        with self._lock:
+            rows = list(self.db.table("facts").rows_where("id = ?", [fact_id]))
+            if not rows:
+                return None
+            questions = [
+                r["text"]
+                for r in self.db.table("phrasings").rows_where(
+                    "fact_id = ?", [fact_id], order_by="position"
+                )
+            ]
+        return _fact_from_row(rows[0], questions)
+
+    def fact_ids(self) -> set[str]:
+        with self._lock:
+            return {row["id"] for row in self.db.query("select id from facts")}
+
+    def put_fact(
+        self,
+        db: Database,
+        fact: Fact,
+        *,
+        actor: str,
+        action: str,
+        before: Fact | None,
+        curated_hash: str | None = None,
+    ) -> int:
+        """Write a fact, its phrasings and its audit entry; call inside `transaction`."""
+        stamp = now()
+        existing = list(db.table("facts").rows_where("id = ?", [fact.id]))
+        created_at = existing[0]["created_at"] if existing else stamp
+        if curated_hash is None and existing:
+            curated_hash = existing[0]["curated_hash"]
+        db.table("facts").upsert(
+            {
+                "id": fact.id,
+                "guild_id": fact.guild_id,
+                "statement": fact.statement,
+                "source_id": fact.source,
+                "reported_by": fact.reported_by,
+                "quote": fact.quote,
+                "date": fact.date,
+                "topics": json.dumps(list(fact.topics)),
+                "point": fact.point,
+                "origin": fact.origin,
+                "active": int(fact.active),
+                "curated_hash": curated_hash,
+                "created_at": created_at,
+                "updated_at": stamp,
+            },
+            pk="id",
+        )
+        db.execute("delete from phrasings where fact_id = ?", [fact.id])
+        db.table("phrasings").insert_all(
+            {"fact_id": fact.id, "position": position, "text": text}
+            for position, text in enumerate(fact.questions)
+        )
+        return self._audit(db, actor, fact, action, before, fact, stamp)
+
+    def _audit(
+        self,
+        db: Database,
+        actor: str,
+        fact: Fact,
+        action: str,
+        before: Fact | None,
+        after: Fact | None,
+        stamp: str,
+    ) -> int:
+        table = db.table("audit")
+        table.insert(
+            {
+                "at": stamp,
+                "actor": actor,
+                "guild_id": fact.guild_id,
+                "action": action,
+                "fact_id": fact.id,
+                "before": json.dumps(fact_snapshot(before)) if before else None,
+                "after": json.dumps(fact_snapshot(after)) if after else None,
+            }
+        )
+        assert table.last_pk is not None
+        return int(table.last_pk)
+
+    def history(self, fact_id: str) -> list[AuditEntry]:
+        with self._lock:
+            rows = list(self.db.table("audit").rows_where("fact_id = ?", [fact_id], order_by="id"))
+        return [_audit_from_row(row) for row in rows]
+
+    def audit_entry(self, entry_id: int) -> AuditEntry | None:
+        with self._lock:
+            rows = list(self.db.table("audit").rows_where("id = ?", [entry_id]))
+        return _audit_from_row(rows[0]) if rows else None
+
+    def audit_count(self) -> int:
+        with self._lock:
+            return int(self.db.execute("select count(*) from audit").fetchone()[0])
+
+    # -- sources ----------------------------------------------------------------------
+
+    def sources(self) -> list[Source]:
+        with self._lock:
+            rows = list(self.db.table("sources").rows_where(order_by="rowid"))
+        return [
+            Source(
+                id=row["id"],
+                name=row["name"],
+                aliases=tuple(json.loads(row["aliases"] or "[]")),
+                description=row["description"] or "",
+                part_of=row["part_of"],
+                guild_id=row["guild_id"],
+            )
+            for row in rows
+        ]
+
+    def put_source(self, db: Database, source: Source, origin: str) -> None:
+        db.table("sources").upsert(
+            {
+                "guild_id": source.guild_id,
+                "id": source.id,
+                "name": source.name,
+                "aliases": json.dumps(list(source.aliases)),
+                "description": source.description,
+                "part_of": source.part_of,
+                "origin": origin,
+            },
+            pk=("guild_id", "id"),
+        )
+
+    # -- unanswered questions ---------------------------------------------------------
+
+    def log_unanswered(self, guild_id: int, question: str) -> None:
+        key = fold(question)[:300]
+        if not key:
+            return
+        stamp = now()
+        with self.transaction() as db:
+            db.execute(
+                """
+                insert into unanswered (guild_id, key, question, count, first_at, last_at)
+                values (?, ?, ?, 1, ?, ?)
+                on conflict (guild_id, key) do update set
+                    count = count + 1, question = excluded.question, last_at = excluded.last_at
+                """,
+                [guild_id, key, question[:300], stamp, stamp],
+            )
+
+    def unanswered(self, guild_id: int | None, limit: int = 20) -> list[UnansweredQuestion]:
+        clause, params = ("guild_id = ?", [guild_id]) if guild_id is not None else (None, [])
+        with self._lock:
+            rows = self.db.table("unanswered").rows_where(
+                clause, params, order_by="count desc, last_at desc", limit=limit
+            )
+            return [
+                UnansweredQuestion(r["question"], r["count"], r["first_at"], r["last_at"])
+                for r in rows
+            ]
+
+    def forget_unanswered(self, db: Database, guild_id: int, question: str) -> None:
+        db.execute(
+            "delete from unanswered where guild_id = ? and key = ?", [guild_id, fold(question)]
+        )
+
+    # -- seeding ----------------------------------------------------------------------
+
+    def seed(self, knowledge: Knowledge, *, force: bool = False) -> SeedReport:
+        """Bring the curated facts and sources in line with the knowledge files.
+
+        Facts whose curated record is unchanged are left alone, so a moderator's edit to a
+        curated fact survives until the curators change that fact in the files. Facts
+        moderators added are never touched.
+        """
+        fingerprint = knowledge_fingerprint(knowledge)
+        with self._lock:
+            stored = self.db.execute("select value from meta where key = 'knowledge'").fetchone()
+        if stored and stored[0] == fingerprint and not force:
+            return SeedReport(skipped=True)
+        added = updated = retired = unchanged = 0
+        with self.transaction() as db:
+            for source in knowledge.sources:
+                self.put_source(db, source, "curated")
+            current = {
+                row["id"]: row
+                for row in db.query(
+                    "select id, curated_hash, active from facts where origin = 'curated'"
+                )
+            }
+            for fact in knowledge.facts:
+                digest = _fact_hash(fact)
+                row = current.pop(fact.id, None)
+                if row is not None and row["curated_hash"] == digest:
+                    unchanged += 1
+                    continue
+                before = self._fact_in(db, fact.id) if row is not None else None
+                action = "seed-add" if before is None else "seed-update"
+                self.put_fact(
+                    db, fact, actor="knowledge", action=action, before=before, curated_hash=digest
+                )
+                added += before is None
+                updated += before is not None
+            for fact_id, row in current.items():
+                if row["active"]:
+                    before = self._fact_in(db, fact_id)
+                    if before is not None:
+                        gone = dataclasses.replace(before, active=False)
+                        self.put_fact(
+                            db, gone, actor="knowledge", action="seed-retire", before=before
+                        )
+                        retired += 1
+            db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
+        return SeedReport(added, updated, retired, unchanged)
+
+    def _fact_in(self, db: Database, fact_id: str) -> Fact | None:
+        rows = list(db.table("facts").rows_where("id = ?", [fact_id]))
+        if not rows:
+            return None
+        questions = [
+            r["text"]
+            for r in db.table("phrasings").rows_where("fact_id = ?", [fact_id], order_by="position")
+        ]
+        return _fact_from_row(rows[0], questions)
+
+    # -- maintenance ------------------------------------------------------------------
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the live database, through SQLite's online backup."""
+        destination = sqlite3.connect(str(target))
+        try:
+            with self._lock:
+                self.db.conn.backup(destination)
+        finally:
+            destination.close()
+
+    def integrity(self) -> str:
+        with self._lock:
+            return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def knowledge_fingerprint(knowledge: Knowledge) -> str:
+    digest = hashlib.sha256()
+    for fact in knowledge.facts:
+        digest.update(_fact_hash(fact).encode())
+    for source in knowledge.sources:
+        digest.update(
+            json.dumps(
+                [source.id, source.name, source.aliases, source.description, source.part_of]
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
+def _fact_hash(fact: Fact) -> str:
+    payload = json.dumps(fact.to_record(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _fact_from_row(row: dict[str, Any], questions: list[str]) -> Fact:
+    return Fact(
+        id=row["id"],
+        statement=row["statement"],
+        source=row["source_id"],
+        questions=tuple(questions),
+        reported_by=row["reported_by"],
+        quote=row["quote"],
+        date=row["date"],
+        topics=tuple(json.loads(row["topics"] or "[]")),
+        point=row["point"],
+        guild_id=row["guild_id"],
+        origin=row["origin"],
+        active=bool(row["active"]),
+    )
+
+
+def _audit_from_row(row: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        at=row["at"],
+        actor=row["actor"],
+        guild_id=row["guild_id"],
+        action=row["action"],
+        fact_id=row["fact_id"],
+        before=json.loads(row["before"]) if row["before"] else None,
+        after=json.loads(row["after"]) if row["after"] else None,
+    )

@@ -1,0 +1,108 @@
+"""Text normalisation shared by the knowledge checker and the matcher.
+
+Two levels:
+
+* `loose_quote_form` keeps the words as they are and only evens out typographic quotes,
+  dashes and whitespace. `check` compares quotes with the article this way, so a quote
+  must really be verbatim.
+* `fold` goes further for matching: Unicode compatibility forms, accents, case and
+  punctuation all disappear, leaving plain lowercase words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import utils as fuzz_utils
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+# Possessive 's is dropped so "Syria's" and "Syria" meet; other apostrophes join the word
+# ("don't" -> "dont") instead of splitting it into a stray letter.
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+# Invisible characters that users paste by accident and that would otherwise split words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# "100km" and "100 km" should be the same two words.
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+
+
+def loose_quote_form(text: str) -> str:
+    """Even out quotes, dashes and whitespace, and nothing else."""
+    text = unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase words without accents or punctuation, separated by single spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_TYPOGRAPHIC).casefold()
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    # rapidfuzz's processor turns every non-alphanumeric character into a space and
+    # lowercases; it is the same processor the scorers use, so both sides agree.
+    text = _DIGIT_LETTER.sub(" ", fuzz_utils.default_process(text))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`."""
+    folded = fold(text)
+    return folded.split() if folded else []
+
+
+def stem(word: str) -> str:
+    """A deliberately light English suffix stripper.
+
+    It only has to map the inflections people actually type ("strikes", "killed",
+    "withdrawing") onto one form, the same way on both sides of a comparison. Anything
+    cleverer belongs in the synonym lexicon, where a person can review it.
+    """
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("ing") and len(word) > 5:
+        return _undouble(word[:-3])
+    if word.endswith("ed") and len(word) > 4:
+        return _undouble(word[:-2])
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    # "stopped" -> "stopp" -> "stop", so it meets "stop".
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        return word[:-1]
+    return word
+
+
+def slug(text: str, max_words: int = 6) -> str:
+    """A kebab-case id fragment made from the first words of `text`."""
+    return "-".join(words(text)[:max_words]) or "fact"
