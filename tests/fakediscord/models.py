@@ -1,0 +1,600 @@
+"""The fake Discord's world: users, guilds, roles, channels, members, messages, requests.
+
+Every object renders itself as the JSON payload Discord would send (``payload()``),
+so the REST handlers and the gateway build their answers from one source of truth.
+"""
+
+from __future__ import annotations
+
+import datetime
+import mimetypes
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+JSON = dict[str, Any]
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+# Permission bits, from discord.py so they can never drift from the library's.
+ALL_PERMISSIONS: int = discord.Permissions.all().value
+ADMINISTRATOR: int = discord.Permissions(administrator=True).value
+VIEW_CHANNEL: int = discord.Permissions(view_channel=True).value
+SEND_MESSAGES: int = discord.Permissions(send_messages=True).value
+ATTACH_FILES: int = discord.Permissions(attach_files=True).value
+READ_MESSAGE_HISTORY: int = discord.Permissions(read_message_history=True).value
+MANAGE_MESSAGES: int = discord.Permissions(manage_messages=True).value
+
+DEFAULT_EVERYONE_PERMISSIONS: int = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
+    add_reactions=True,
+    embed_links=True,
+    attach_files=True,
+    use_external_emojis=True,
+    use_application_commands=True,
+    create_instant_invite=True,
+    change_nickname=True,
+    connect=True,
+    speak=True,
+).value
+
+DEFAULT_BOT_PERMISSIONS: int = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
+    add_reactions=True,
+    embed_links=True,
+    attach_files=True,
+    use_external_emojis=True,
+    use_application_commands=True,
+).value
+
+# Message flags.
+FLAG_SUPPRESS_EMBEDS = 1 << 2
+FLAG_EPHEMERAL = 1 << 6
+FLAG_LOADING = 1 << 7
+FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
+FLAG_COMPONENTS_V2 = 1 << 15
+
+# Channel types.
+TEXT_CHANNEL = 0
+DM_CHANNEL = 1
+VOICE_CHANNEL = 2
+CATEGORY_CHANNEL = 4
+NEWS_CHANNEL = 5
+
+
+def now_iso() -> str:
+    """The current time as Discord writes timestamps."""
+    return datetime.datetime.now(datetime.UTC).isoformat()
+
+
+class Snowflakes:
+    """Increasing Discord-style ids whose timestamp part is the current time."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def __call__(self) -> int:
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last = max(self._last + 1, stamp)
+        return self._last
+
+
+@dataclass(eq=False)
+class User:
+    id: int
+    username: str
+    global_name: str | None = None
+    bot: bool = False
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+    def payload(self) -> JSON:
+        return {
+            "id": str(self.id),
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": self.global_name,
+            "avatar": None,
+            "avatar_decoration_data": None,
+            "banner": None,
+            "accent_color": None,
+            "public_flags": 0,
+            "bot": self.bot,
+        }
+
+
+@dataclass(eq=False)
+class Role:
+    id: int
+    guild: Guild
+    name: str
+    permissions: int = 0
+    position: int = 0
+    color: int = 0
+    hoist: bool = False
+    mentionable: bool = False
+    managed: bool = False
+    bot_id: int | None = None
+
+    @property
+    def mention(self) -> str:
+        return f"<@&{self.id}>" if self.id != self.guild.id else "@everyone"
+
+    def payload(self) -> JSON:
+        data: JSON = {
+            "id": str(self.id),
+            "name": self.name,
+            "color": self.color,
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
+            "hoist": self.hoist,
+            "icon": None,
+            "unicode_emoji": None,
+            "position": self.position,
+            "permissions": str(self.permissions),
+            "managed": self.managed,
+            "mentionable": self.mentionable,
+            "flags": 0,
+        }
+        if self.bot_id is not None:
+            data["tags"] = {"bot_id": str(self.bot_id)}
+        return data
+
+
+@dataclass(eq=False)
+class Channel:
+    id: int
+    name: str
+    type: int = TEXT_CHANNEL
+    guild: Guild | None = None
+    position: int = 0
+    topic: str | None = None
+    parent_id: int | None = None
+    nsfw: bool = False
+    recipients: list[User] = field(default_factory=list)
+
+    @property
+    def mention(self) -> str:
+        return f"<#{self.id}>"
+
+    @property
+    def guild_id(self) -> int | None:
+        return None if self.guild is None else self.guild.id
+
+    def payload(self) -> JSON:
+        if self.type == DM_CHANNEL:
+            return {
+                "id": str(self.id),
+                "type": DM_CHANNEL,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [user.payload() for user in self.recipients],
+            }
+        data: JSON = {
+            "id": str(self.id),
+            "type": self.type,
+            "name": self.name,
+            "position": self.position,
+            "permission_overwrites": [],
+            "parent_id": None if self.parent_id is None else str(self.parent_id),
+            "nsfw": self.nsfw,
+            "flags": 0,
+        }
+        if self.guild is not None:
+            data["guild_id"] = str(self.guild.id)
+        if self.type in (TEXT_CHANNEL, NEWS_CHANNEL):
+            data.update(topic=self.topic, last_message_id=None, rate_limit_per_user=0)
+        elif self.type == VOICE_CHANNEL:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None, last_message_id=None)
+        return data
+
+
+@dataclass(eq=False)
+class Member:
+    user: User
+    guild: Guild
+    roles: list[Role] = field(default_factory=list)
+    nick: str | None = None
+    joined_at: str = field(default_factory=now_iso)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def mention(self) -> str:
+        return self.user.mention
+
+    @property
+    def permissions(self) -> int:
+        """Guild-level permissions: @everyone and the member's roles; owners and admins get all."""
+        if self.user.id == self.guild.owner_id:
+            return ALL_PERMISSIONS
+        value = self.guild.everyone.permissions
+        for role in self.roles:
+            value |= role.permissions
+        return ALL_PERMISSIONS if value & ADMINISTRATOR else value
+
+    def has(self, permissions: int) -> bool:
+        return self.permissions & permissions == permissions
+
+    def payload(self, *, with_user: bool = True, with_permissions: bool = False) -> JSON:
+        data: JSON = {
+            "roles": [str(role.id) for role in self.roles],
+            "nick": self.nick,
+            "avatar": None,
+            "banner": None,
+            "joined_at": self.joined_at,
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "communication_disabled_until": None,
+        }
+        if with_user:
+            data["user"] = self.user.payload()
+        if with_permissions:
+            data["permissions"] = str(self.permissions)
+        return data
+
+
+@dataclass(eq=False)
+class Guild:
+    id: int
+    name: str
+    owner_id: int = 0
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    locale: str = "en-US"
+    joined_at: str = field(default_factory=now_iso)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    @property
+    def owner(self) -> Member:
+        return self.members[self.owner_id]
+
+    def member(self, user_id: int) -> Member | None:
+        return self.members.get(user_id)
+
+    def channel(self, name: str) -> Channel:
+        """The channel of that name (for readable tests)."""
+        for channel in self.channels.values():
+            if channel.name == name:
+                return channel
+        raise KeyError(f"no channel named {name!r} in guild {self.name!r}")
+
+    def role(self, name: str) -> Role:
+        for role in self.roles.values():
+            if role.name == name:
+                return role
+        raise KeyError(f"no role named {name!r} in guild {self.name!r}")
+
+    def partial_payload(self) -> JSON:
+        """The short `guild` object carried by interactions."""
+        return {"id": str(self.id), "locale": self.locale, "features": []}
+
+    def create_payload(self, members: list[Member]) -> JSON:
+        """The GUILD_CREATE payload, carrying the given members."""
+        system_channel = next(iter(self.channels.values()), None)
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "premium_progress_bar_enabled": False,
+            "preferred_locale": self.locale,
+            "system_channel_id": None if system_channel is None else str(system_channel.id),
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "safety_alerts_channel_id": None,
+            "vanity_url_code": None,
+            "application_id": None,
+            "features": [],
+            "max_members": 500000,
+            "max_video_channel_users": 25,
+            "roles": [role.payload() for role in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "channels": [channel.payload() for channel in self.channels.values()],
+            "threads": [],
+            "members": [member.payload() for member in members],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "member_count": len(self.members),
+            "large": len(self.members) >= 250,
+            "unavailable": False,
+            "lazy": True,
+            "joined_at": self.joined_at,
+        }
+
+
+@dataclass(eq=False)
+class StoredAttachment:
+    """A file the fake holds and serves at ``url`` (uploads by the bot or by test users)."""
+
+    id: int
+    filename: str
+    data: bytes
+    url: str
+    content_type: str | None = None
+    description: str | None = None
+    ephemeral: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+    def payload(self) -> JSON:
+        data: JSON = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": self.size,
+            "url": self.url,
+            "proxy_url": self.url,
+        }
+        if self.content_type is not None:
+            data["content_type"] = self.content_type
+        if self.description is not None:
+            data["description"] = self.description
+        if self.ephemeral:
+            data["ephemeral"] = True
+        return data
+
+
+def guess_content_type(filename: str) -> str | None:
+    guessed, _ = mimetypes.guess_type(filename)
+    if guessed is not None and guessed.startswith("text/"):
+        return f"{guessed}; charset=utf-8"
+    return guessed
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a test user attaches (an attachment option, a message attachment, a modal upload)."""
+
+    filename: str
+    data: bytes
+    content_type: str | None = None
+
+
+@dataclass(eq=False)
+class Message:
+    """A message as the fake stores it; bot messages record everything the bot asked for."""
+
+    id: int
+    channel: Channel
+    author: User
+    content: str = ""
+    embeds: list[JSON] = field(default_factory=list)
+    components: list[JSON] = field(default_factory=list)
+    attachments: list[StoredAttachment] = field(default_factory=list)
+    flags: int = 0
+    type: int = 0
+    tts: bool = False
+    allowed_mentions: JSON | None = None
+    message_reference: JSON | None = None
+    referenced: Message | None = None
+    mentions: list[User] = field(default_factory=list)
+    mention_roles: list[int] = field(default_factory=list)
+    mention_everyone: bool = False
+    member: Member | None = None
+    webhook_id: int | None = None
+    application_id: int | None = None
+    interaction_metadata: JSON | None = None
+    interaction_id: int | None = None
+    reactions: list[str] = field(default_factory=list)  # emoji the bot added
+    origin: str = "user"  # "user" (posted by a test), "channel" (bot, REST), "interaction"
+    nonce: str | int | None = None
+    poll: JSON | None = None
+    timestamp: str = field(default_factory=now_iso)
+    edited_timestamp: str | None = None
+    deleted: bool = False
+    revision: int = 0  # bumped on every edit; see FakeDiscord's change order in `stamp`
+    stamp: int = 0
+
+    @property
+    def channel_id(self) -> int:
+        return self.channel.id
+
+    @property
+    def guild_id(self) -> int | None:
+        return self.channel.guild_id
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & FLAG_EPHEMERAL)
+
+    @property
+    def loading(self) -> bool:
+        """A deferred ("thinking…") interaction response not yet filled in."""
+        return bool(self.flags & FLAG_LOADING)
+
+    @property
+    def embed(self) -> JSON | None:
+        return self.embeds[0] if self.embeds else None
+
+    def discord_embeds(self) -> list[discord.Embed]:
+        return [discord.Embed.from_dict(embed) for embed in self.embeds]
+
+    def text(self) -> str:
+        """Content plus every embed's visible text, for loose assertions."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts.append(embed.get("title") or "")
+            parts.append(embed.get("description") or "")
+            for fld in embed.get("fields") or []:
+                parts.append(fld.get("name") or "")
+                parts.append(fld.get("value") or "")
+            parts.append((embed.get("footer") or {}).get("text") or "")
+            parts.append((embed.get("author") or {}).get("name") or "")
+        for component in self.walk_components():
+            if component.get("type") == 10:
+                parts.append(component.get("content") or "")
+        return "\n".join(part for part in parts if part)
+
+    def walk_components(self) -> Iterator[JSON]:
+        yield from walk_components(self.components)
+
+    def component(self, custom_id: str) -> JSON:
+        for component in self.walk_components():
+            if component.get("custom_id") == custom_id:
+                return component
+        raise KeyError(f"message {self.id} has no component with custom_id {custom_id!r}")
+
+    def buttons(self) -> list[JSON]:
+        return [c for c in self.walk_components() if c.get("type") == 2]
+
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for c in self.walk_components() if "custom_id" in c]
+
+    def attachment(self, filename: str) -> StoredAttachment:
+        for attachment in self.attachments:
+            if attachment.filename == filename:
+                return attachment
+        raise KeyError(f"message {self.id} has no attachment named {filename!r}")
+
+    def payload(self, *, gateway: bool = False) -> JSON:
+        """The message object; gateway events also carry guild_id and the author's member."""
+        data: JSON = {
+            "id": str(self.id),
+            "channel_id": str(self.channel.id),
+            "author": self.author.payload(),
+            "content": self.content,
+            "timestamp": self.timestamp,
+            "edited_timestamp": self.edited_timestamp,
+            "tts": self.tts,
+            "mention_everyone": self.mention_everyone,
+            "mentions": [self._mention_payload(user) for user in self.mentions],
+            "mention_roles": [str(role_id) for role_id in self.mention_roles],
+            "attachments": [attachment.payload() for attachment in self.attachments],
+            "embeds": self.embeds,
+            "components": self.components,
+            "pinned": False,
+            "type": self.type,
+            "flags": self.flags,
+        }
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
+        if self.webhook_id is not None:
+            data["webhook_id"] = str(self.webhook_id)
+        if self.application_id is not None:
+            data["application_id"] = str(self.application_id)
+        if self.interaction_metadata is not None:
+            data["interaction_metadata"] = self.interaction_metadata
+        if self.poll is not None:
+            data["poll"] = self.poll
+        if self.message_reference is not None:
+            data["message_reference"] = self.message_reference
+            if self.referenced is not None:
+                data["referenced_message"] = (
+                    None if self.referenced.deleted else self.referenced.payload()
+                )
+        if gateway and self.guild_id is not None:
+            data["guild_id"] = str(self.guild_id)
+            if self.member is not None:
+                data["member"] = self.member.payload(with_user=False)
+        return data
+
+    def _mention_payload(self, user: User) -> JSON:
+        data = user.payload()
+        guild = self.channel.guild
+        member = None if guild is None else guild.member(user.id)
+        if member is not None:
+            data["member"] = member.payload(with_user=False)
+        return data
+
+
+def walk_components(components: list[JSON]) -> Iterator[JSON]:
+    """Every component, depth first, through action rows, sections, containers and labels."""
+    for component in components:
+        yield component
+        children = list(component.get("components") or [])
+        for key in ("component", "accessory"):
+            if isinstance(component.get(key), dict):
+                children.append(component[key])
+        yield from walk_components(children)
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file part of a multipart request."""
+
+    field: str
+    filename: str
+    content_type: str | None
+    data: bytes
+
+    @property
+    def index(self) -> int | None:
+        """N for a part named ``files[N]``."""
+        if self.field.startswith("files[") and self.field.endswith("]"):
+            try:
+                return int(self.field[6:-1])
+            except ValueError:
+                return None
+        return None
+
+
+@dataclass(eq=False)
+class RecordedRequest:
+    """One HTTP request the fake received, with what it answered."""
+
+    index: int
+    method: str
+    path: str  # without the /api/v10 prefix for API calls
+    raw_path: str
+    query: dict[str, str]
+    headers: Mapping[str, str]  # case-insensitive
+    json: Any = None  # the JSON body, or the parsed payload_json of a multipart body
+    files: list[UploadedFile] = field(default_factory=list)
+    multipart: bool = False
+    status: int = 0
+    response: Any = None
+    handled: bool = True
+
+    @property
+    def authorization(self) -> str | None:
+        return self.headers.get("Authorization")
+
+    def __repr__(self) -> str:
+        return f"<{self.method} {self.path} -> {self.status}>"
