@@ -1,0 +1,106 @@
+"""The bot: a commands.Bot that receives its services and loads the cogs that use them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeAlias
+
+import discord
+from discord.ext import commands
+
+from bot.discordbot.limits import AskLimiter
+from bot.discordbot.replies import NO_PINGS
+from bot.service import FactService
+from bot.settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    # The error handler first, so it is in place before any command can run.
+    "bot.discordbot.cogs.errors",
+    "bot.discordbot.cogs.ask",
+    "bot.discordbot.cogs.about",
+    "bot.discordbot.cogs.moderation",
+)
+
+# Custom event the views and buttons dispatch so the error cog handles their failures too.
+INTERACTION_ERROR_EVENT = "factbot_interaction_error"
+
+
+def bot_intents() -> discord.Intents:
+    """Only what the bot uses: guilds (commands, roles) and guild messages (mentions).
+
+    No message_content: Discord delivers the content of messages that mention the bot.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    return intents
+
+
+class FactBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: BotSettings,
+        service: FactService,
+        ask_limiter: AskLimiter | None = None,
+        **options: Any,
+    ) -> None:
+        # A text-only bot: no voice, so no warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
+        super().__init__(
+            # Never used for text commands (on_message below skips them); a mention
+            # prefix keeps discord.py from warning about the message content intent.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=NO_PINGS,
+            **options,
+        )
+        self.settings = settings
+        self.service = service
+        self.ask_limiter = ask_limiter or AskLimiter()
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        synced = await self.sync_commands()
+        log.info("Synced %d command(s)", len(synced))
+
+    async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
+        """To the development server instantly when one is set, else globally (slow)."""
+        if self.settings.guild_id is not None:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            return await self.tree.sync(guild=guild)
+        return await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        log.info("Connected as %s, in %d server(s)", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        # Slash commands only: no text commands to process. Mentions are answered by
+        # the ask cog's listener.
+        return
+
+    def report_interaction_error(
+        self, interaction: discord.Interaction[Any], error: Exception
+    ) -> None:
+        """Hand an error from a button or view to the error cog, as commands' errors are."""
+        if f"on_{INTERACTION_ERROR_EVENT}" in self.extra_events:
+            self.dispatch(INTERACTION_ERROR_EVENT, interaction, error)
+        else:
+            log.error("Unhandled error in an interaction", exc_info=error)
+
+
+FactInteraction: TypeAlias = discord.Interaction[FactBot]
+
+
+def factbot(interaction: discord.Interaction[Any]) -> FactBot:
+    """The bot behind an interaction, typed (views and checks get a plain Client)."""
+    client = interaction.client
+    if not isinstance(client, FactBot):
+        raise TypeError("factbot interactions need a FactBot client")
+    return client

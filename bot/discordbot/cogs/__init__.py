@@ -1,0 +1,1 @@
+"""The extensions FactBot loads in setup_hook: errors, ask, about, moderation."""

@@ -1,0 +1,112 @@
+"""What the bot knows and how to use it: /about, /sources and /help."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import compose
+from bot.discordbot.client import FactBot, FactInteraction
+from bot.discordbot.replies import (
+    CHOICE_LIMIT,
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    NOTICE_COLOUR,
+    TITLE_LIMIT,
+    Reply,
+    clip,
+    clip_lines,
+    respond,
+)
+from bot.models import GLOBAL
+
+HELP_TEXT = """\
+**Asking**
+`/ask question:<text>` — ask about the rebel offensive on Aleppo. You can also mention me \
+with a question.
+`/about` — what I know, from which article and which sources.
+`/sources [name]` — the sources, or what one source said.
+
+**Moderators** (Manage Server, or the moderator role)
+`/fact add` (or `/fact new` for a form), `/fact edit`, `/fact remove`, `/fact restore`, \
+`/fact show`, `/fact list`, `/fact history`, `/fact undo`, `/fact unanswered`, \
+`/fact attach`, `/fact export`, `/fact import`
+"""
+
+
+class About(commands.Cog):
+    def __init__(self, bot: FactBot) -> None:
+        self.service = bot.service
+
+    @app_commands.command(description="What I know: the article, its date and the sources")
+    async def about(self, interaction: FactInteraction) -> None:
+        about = self.service.about(interaction.guild_id or GLOBAL)
+        date = compose.human_date(about.date)
+        embed = discord.Embed(
+            title=clip(about.title, TITLE_LIMIT),
+            description=clip(about.summary, DESCRIPTION_LIMIT),
+            colour=NOTICE_COLOUR,
+        )
+        embed.add_field(name="Outlet", value=about.outlet, inline=True)
+        embed.add_field(name="Date", value=date, inline=True)
+        embed.add_field(name="Facts", value=str(about.fact_count), inline=True)
+        sources = [f"{source.name} ({count})" for source, count in about.sources]
+        embed.add_field(
+            name="Sources",
+            value=clip_lines(sources, FIELD_VALUE_LIMIT) or "None yet.",
+            inline=False,
+        )
+        embed.add_field(
+            name="Keep in mind",
+            value=(
+                f"I only know what {about.outlet} reported on {date}. Events have moved on "
+                "since then; check current news for what happened next."
+            ),
+            inline=False,
+        )
+        await respond(interaction, Reply(embed=embed), ephemeral=True)
+
+    @app_commands.command(description="The sources and how many facts each; or one source's facts")
+    @app_commands.describe(name="A source's name, to see what it said")
+    async def sources(self, interaction: FactInteraction, name: str | None = None) -> None:
+        guild_id = interaction.guild_id or GLOBAL
+        if name is None:
+            lines = [
+                f"**{source.name}** — {count} fact(s)"
+                for source, count in self.service.source_counts(guild_id)
+            ]
+            title = "Sources"
+        else:
+            source = self.service.resolve_source(name, guild_id)
+            facts = self.service.list_facts(guild_id, source=source.id)
+            lines = [f"• {fact.statement}" for fact in facts]
+            title = f"What {source.name} said"
+        embed = discord.Embed(
+            title=clip(title, TITLE_LIMIT),
+            description=clip_lines(lines, DESCRIPTION_LIMIT) or "Nothing yet.",
+            colour=NOTICE_COLOUR,
+        )
+        await respond(interaction, Reply(embed=embed), ephemeral=True)
+
+    @sources.autocomplete("name")
+    async def source_choices(
+        self, interaction: FactInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.casefold()
+        names = [
+            source.name
+            for source, _ in self.service.source_counts(interaction.guild_id or GLOBAL)
+            if wanted in source.name.casefold()
+        ]
+        return [app_commands.Choice(name=n[:CHOICE_LIMIT], value=n[:CHOICE_LIMIT]) for n in names][
+            :25
+        ]
+
+    @app_commands.command(name="help", description="How to use me")
+    async def help_command(self, interaction: FactInteraction) -> None:
+        await respond(interaction, Reply(content=HELP_TEXT), ephemeral=True)
+
+
+async def setup(bot: FactBot) -> None:
+    await bot.add_cog(About(bot))

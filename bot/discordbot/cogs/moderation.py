@@ -1,0 +1,423 @@
+"""The /fact group: moderators add, change, audit, export and import this server's facts.
+
+Every command goes through `interaction_check` (default_permissions only hides the group
+in Discord's UI), replies privately, and runs database writes in a thread behind a
+deferral so the event loop never waits on SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot.checks import NotModerator, is_moderator
+from bot.discordbot.client import FactBot, FactInteraction, factbot
+from bot.discordbot.replies import (
+    CHOICE_LIMIT,
+    DESCRIPTION_LIMIT,
+    NO_PINGS,
+    NOTICE_COLOUR,
+    Reply,
+    clip,
+    clip_lines,
+    echo,
+    fact_embed,
+    fact_line,
+    history_embed,
+    respond,
+)
+from bot.discordbot.views import Pages
+from bot.models import Fact
+from bot.service import MAX_IMPORT_BYTES, FactDraft, ValidationError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+QUESTIONS_HELP = "Question phrasings that lead to the fact, separated by |"
+FORM_TIMEOUT = 900.0
+
+
+def draft(
+    statement: str | None = None,
+    source: str | None = None,
+    questions: str | None = None,
+    reported_by: str | None = None,
+    quote: str | None = None,
+    date: str | None = None,
+) -> FactDraft:
+    """The options as the service's draft; the service strips and validates them."""
+    return FactDraft(
+        statement=statement,
+        source=source,
+        questions=tuple(questions.split("|")) if questions is not None else None,
+        reported_by=reported_by,
+        quote=quote,
+        date=date,
+    )
+
+
+def actor(interaction: discord.Interaction[Any]) -> str:
+    return f"discord:{interaction.user.id}"
+
+
+def guild_of(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+class FactForm(discord.ui.Modal):
+    """/fact new: the same fields as /fact add, with room for long text."""
+
+    def __init__(
+        self, submit: Callable[[discord.Interaction[Any], FactDraft], Awaitable[None]]
+    ) -> None:
+        # Interaction tokens last 15 minutes; a form left open longer cannot answer.
+        super().__init__(title="New fact", custom_id="factbot:new", timeout=FORM_TIMEOUT)
+        self.submit = submit
+        self.statement = self._field(
+            "Statement", "The claim, one self-contained sentence", paragraph=True
+        )
+        self.source = self._field("Source", "Who made the claim (a known source's name)")
+        self.questions = self._field(
+            "Questions", "Phrasings that lead to the fact, one per line", paragraph=True
+        )
+        self.quote = self._field(
+            "Quote", "The verbatim words the fact rests on", paragraph=True, required=False
+        )
+        self.date = self._field("Date", "YYYY-MM-DD (default: today)", required=False)
+
+    def _field(
+        self, name: str, hint: str, *, paragraph: bool = False, required: bool = True
+    ) -> discord.ui.TextInput[FactForm]:
+        text_input: discord.ui.TextInput[FactForm] = discord.ui.TextInput(
+            custom_id=f"factbot:new:{name.lower()}",
+            style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+            required=required,
+        )
+        self.add_item(discord.ui.Label(text=name, description=hint, component=text_input))
+        return text_input
+
+    def draft(self) -> FactDraft:
+        lines = [line for line in self.questions.value.splitlines() if line.strip()]
+        return FactDraft(
+            statement=self.statement.value,
+            source=self.source.value,
+            questions=tuple(lines),
+            quote=self.quote.value or None,
+            date=self.date.value or None,
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        # Checked again on submit: the form may have stayed open while roles changed.
+        if not is_moderator(interaction, factbot(interaction).settings.mod_role_id):
+            raise NotModerator()
+        return True
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        await self.submit(interaction, self.draft())
+
+    # Modal.on_error has no `item` argument; discord.py itself ignores the override check.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        factbot(interaction).report_interaction_error(interaction, error)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Moderation(
+    commands.GroupCog,
+    group_name="fact",
+    group_description="Moderate this server's facts (Manage Server or the moderator role)",
+):
+    def __init__(self, bot: FactBot) -> None:
+        self.bot = bot
+        self.service = bot.service
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        guild_of(interaction)
+        if not is_moderator(interaction, self.bot.settings.mod_role_id):
+            raise NotModerator()
+        return True
+
+    async def _in_thread(
+        self,
+        interaction: discord.Interaction[Any],
+        work: Callable[P, T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run blocking service work off the event loop, deferring first: it may be slow
+        (SQLite waits up to 5 s for another writer) and Discord allows 3 s to answer."""
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        return await asyncio.to_thread(work, *args, **kwargs)
+
+    async def _done(self, interaction: discord.Interaction[Any], text: str, fact: Fact) -> None:
+        citation = self.service.citation(fact, guild_of(interaction)).line()
+        await respond(
+            interaction, Reply(content=text, embed=fact_embed(fact, citation)), ephemeral=True
+        )
+
+    # -- writing -------------------------------------------------------------------------
+
+    @app_commands.command(description="Add a fact to this server")
+    @app_commands.describe(
+        statement="The claim, one self-contained sentence",
+        source="Who made the claim (a known source's name)",
+        questions=QUESTIONS_HELP,
+        reported_by="The outlet that reported it",
+        quote="The verbatim words the fact rests on",
+        date="When it was reported, YYYY-MM-DD (default: today)",
+    )
+    async def add(
+        self,
+        interaction: FactInteraction,
+        statement: str,
+        source: str,
+        questions: str,
+        reported_by: str | None = None,
+        quote: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        await self._add(interaction, draft(statement, source, questions, reported_by, quote, date))
+
+    @app_commands.command(description="Add a fact with a form, for long text")
+    async def new(self, interaction: FactInteraction) -> None:
+        await interaction.response.send_modal(FactForm(self._add))
+
+    async def _add(self, interaction: discord.Interaction[Any], fact_draft: FactDraft) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.add_fact,
+            fact_draft,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"Added `{fact.id}`.", fact)
+
+    @app_commands.command(description="Change some fields of one of this server's facts")
+    @app_commands.describe(
+        fact_id="The fact to change",
+        statement="The new claim",
+        source="The new source",
+        questions=QUESTIONS_HELP + " (replaces all phrasings)",
+        reported_by="The outlet that reported it",
+        quote="The verbatim words the fact rests on",
+        date="When it was reported, YYYY-MM-DD",
+    )
+    async def edit(
+        self,
+        interaction: FactInteraction,
+        fact_id: str,
+        statement: str | None = None,
+        source: str | None = None,
+        questions: str | None = None,
+        reported_by: str | None = None,
+        quote: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.edit_fact,
+            fact_id,
+            draft(statement, source, questions, reported_by, quote, date),
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"Saved `{fact.id}`.", fact)
+
+    @app_commands.command(description="Stop using a fact (restore brings it back)")
+    @app_commands.describe(fact_id="The fact to remove")
+    async def remove(self, interaction: FactInteraction, fact_id: str) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.remove_fact,
+            fact_id,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"Removed `{fact.id}`.", fact)
+
+    @app_commands.command(description="Bring a removed fact back")
+    @app_commands.describe(fact_id="The fact to restore")
+    async def restore(self, interaction: FactInteraction, fact_id: str) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.restore_fact,
+            fact_id,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"Restored `{fact.id}`.", fact)
+
+    @app_commands.command(description="Put a fact back as it was before one change")
+    @app_commands.describe(change="The change number, from /fact history")
+    async def undo(self, interaction: FactInteraction, change: app_commands.Range[int, 1]) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.undo,
+            change,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"Undid change #{change} on `{fact.id}`.", fact)
+
+    @app_commands.command(description="Add a question (say, an unanswered one) to a fact")
+    @app_commands.describe(fact_id="The fact that answers it", question="The question to add")
+    async def attach(self, interaction: FactInteraction, fact_id: str, question: str) -> None:
+        fact = await self._in_thread(
+            interaction,
+            self.service.attach_question,
+            fact_id,
+            question,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        await self._done(interaction, f"“{echo(question.strip())}” now leads to `{fact.id}`.", fact)
+
+    # -- reading -------------------------------------------------------------------------
+
+    @app_commands.command(description="Show one fact in full")
+    @app_commands.describe(fact_id="The fact to show")
+    async def show(self, interaction: FactInteraction, fact_id: str) -> None:
+        fact = self.service.get_fact(fact_id, guild_of(interaction))
+        citation = self.service.citation(fact, guild_of(interaction)).line()
+        await respond(interaction, Reply(embed=fact_embed(fact, citation)), ephemeral=True)
+
+    @app_commands.command(description="Every change to a fact, with the numbers undo takes")
+    @app_commands.describe(fact_id="The fact")
+    async def history(self, interaction: FactInteraction, fact_id: str) -> None:
+        entries = self.service.history(fact_id, guild_of(interaction))
+        await respond(
+            interaction, Reply(embed=history_embed(fact_id.strip(), entries)), ephemeral=True
+        )
+
+    @app_commands.command(name="list", description="The facts this server uses, 10 a page")
+    @app_commands.describe(
+        source="Only this source's facts", include_removed="Also list removed facts"
+    )
+    async def list_facts(
+        self,
+        interaction: FactInteraction,
+        source: str | None = None,
+        include_removed: bool = False,
+    ) -> None:
+        facts = await self._in_thread(
+            interaction,
+            self.service.list_facts,
+            guild_of(interaction),
+            include_retired=include_removed,
+            source=source,
+        )
+        pages = Pages(interaction.user.id, f"Facts ({len(facts)})", [fact_line(f) for f in facts])
+        pages.message = await interaction.followup.send(
+            embed=pages.embed(), view=pages, ephemeral=True, wait=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(description="Questions I could not answer, most asked first")
+    @app_commands.describe(limit="How many to show")
+    async def unanswered(
+        self, interaction: FactInteraction, limit: app_commands.Range[int, 1, 50] = 20
+    ) -> None:
+        rows = self.service.unanswered(guild_of(interaction), limit)
+        lines = [f"**{row.count}×** {echo(row.question)}" for row in rows]
+        embed = discord.Embed(
+            title="Unanswered questions",
+            description=clip_lines(lines, DESCRIPTION_LIMIT) or "None so far.",
+            colour=NOTICE_COLOUR,
+        )
+        embed.set_footer(text="Teach me one: /fact attach fact_id:<fact> question:<question>")
+        await respond(interaction, Reply(embed=embed), ephemeral=True)
+
+    # -- files ---------------------------------------------------------------------------
+
+    @app_commands.command(description="Download this server's own facts as JSON Lines")
+    async def export(self, interaction: FactInteraction) -> None:
+        data = await self._in_thread(interaction, self.service.export_jsonl, guild_of(interaction))
+        count = data.count("\n")
+        file = discord.File(io.BytesIO(data.encode("utf-8")), filename="facts.jsonl")
+        text = f"{count} fact(s) of this server's own (the shared, curated facts are not included)."
+        await respond(interaction, Reply(content=text), ephemeral=True, file=file)
+
+    @app_commands.command(name="import", description="Add or update facts from a JSON Lines file")
+    @app_commands.describe(file="A .jsonl file, one fact per line (as /fact export writes)")
+    async def import_facts(self, interaction: FactInteraction, file: discord.Attachment) -> None:
+        # Refuse before downloading; the service applies the same limit to what it reads.
+        if file.size > MAX_IMPORT_BYTES:
+            raise ValidationError([f"file: larger than {MAX_IMPORT_BYTES // 1000} kB"])
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        report = await self._in_thread(
+            interaction,
+            self.service.import_jsonl,
+            data,
+            guild_id=guild_of(interaction),
+            actor=actor(interaction),
+        )
+        text = (
+            f"Imported {echo(file.filename)}: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged."
+        )
+        await respond(interaction, Reply(content=text), ephemeral=True)
+
+    # -- autocomplete (checks don't run for it, so it asks is_moderator itself) ----------
+
+    @edit.autocomplete("fact_id")
+    @remove.autocomplete("fact_id")
+    @restore.autocomplete("fact_id")
+    @attach.autocomplete("fact_id")
+    @show.autocomplete("fact_id")
+    @history.autocomplete("fact_id")
+    async def fact_choices(
+        self, interaction: FactInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction, self.bot.settings.mod_role_id):
+            return []
+        wanted = current.strip().casefold()
+        facts = self.service.list_facts(guild_of(interaction), include_retired=True)
+        found = [f for f in facts if wanted in f.id or wanted in f.statement.casefold()]
+        return [
+            app_commands.Choice(name=clip(f"{f.id} — {f.statement}", CHOICE_LIMIT), value=f.id)
+            for f in found[:25]
+        ]
+
+    @add.autocomplete("source")
+    @edit.autocomplete("source")
+    @list_facts.autocomplete("source")
+    async def source_choices(
+        self, interaction: FactInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction, self.bot.settings.mod_role_id):
+            return []
+        wanted = current.strip().casefold()
+        counts = self.service.source_counts(guild_of(interaction))
+        names = [source.name for source, _ in counts if wanted in source.name.casefold()]
+        return [app_commands.Choice(name=n[:CHOICE_LIMIT], value=n[:CHOICE_LIMIT]) for n in names][
+            :25
+        ]
+
+    @attach.autocomplete("question")
+    async def unanswered_choices(
+        self, interaction: FactInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if not is_moderator(interaction, self.bot.settings.mod_role_id):
+            return []
+        wanted = current.strip().casefold()
+        rows = self.service.unanswered(guild_of(interaction), 100)
+        questions = [r.question for r in rows if wanted in r.question.casefold()]
+        return [
+            app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT])
+            for q in questions[:25]
+        ]
+
+
+async def setup(bot: FactBot) -> None:
+    await bot.add_cog(Moderation(bot))

@@ -1,0 +1,232 @@
+"""How service results look on Discord: embeds, short texts, and one way to reply.
+
+Only presentation lives here; what to answer is the service's business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot import compose
+from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Fact
+
+# Nobody is ever pinged, whatever a question or a fact contains.
+NO_PINGS = discord.AllowedMentions.none()
+
+# Discord's embed limits.
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+EMBED_TOTAL_LIMIT = 6000
+FOOTER_LIMIT = 2048
+MESSAGE_LIMIT = 2000
+BUTTON_LABEL_LIMIT = 80
+CHOICE_LIMIT = 100
+
+ANSWER_COLOUR = discord.Colour.blue()
+NOTICE_COLOUR = discord.Colour.light_grey()
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def echo(user_text: str) -> str:
+    """User text made safe to show back: no markdown tricks, no mention syntax."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(user_text))
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send, whatever the channel: interaction response, followup or message reply."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        # discord.py wants omitted arguments left out, not passed as None.
+        values: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+        if self.content is not None:
+            values["content"] = self.content
+        if self.embed is not None:
+            values["embed"] = self.embed
+        if self.view is not None:
+            values["view"] = self.view
+        return values
+
+
+async def respond(
+    interaction: discord.Interaction[Any],
+    reply: Reply,
+    *,
+    ephemeral: bool,
+    file: discord.File | None = None,
+) -> None:
+    """Answer an interaction whether it is fresh, deferred or already answered."""
+    extras = reply.kwargs()
+    if file is not None:
+        extras["file"] = file
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemeral, **extras)
+    else:
+        await interaction.response.send_message(ephemeral=ephemeral, **extras)
+
+
+async def notice(interaction: discord.Interaction[Any], text: str) -> None:
+    """A short message only the user sees."""
+    await respond(interaction, Reply(content=clip(text, MESSAGE_LIMIT)), ephemeral=True)
+
+
+# -- answers ---------------------------------------------------------------------------
+
+
+def citation_line(answer: Answer) -> str:
+    citation = answer.citation
+    parts = [citation.source]
+    if citation.reported_by and citation.reported_by != citation.source:
+        parts.append(f"reported by {citation.reported_by}")
+    parts.append(compose.human_date(citation.date))
+    return ", ".join(parts)
+
+
+def article_footer(article: ArticleInfo) -> str:
+    return (
+        f"From {article.outlet}, {compose.human_date(article.date)}. "
+        "Events have moved on since. /about"
+    )
+
+
+def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
+    """The answer with who said it and their words; one field per source when several."""
+    embed = discord.Embed(
+        title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=ANSWER_COLOUR
+    )
+    answers = result.answers
+    if len(answers) == 1:
+        answer = answers[0]
+        embed.description = clip(answer.text, DESCRIPTION_LIMIT)
+        embed.add_field(
+            name="Source", value=clip(citation_line(answer), FIELD_VALUE_LIMIT), inline=False
+        )
+        if answer.quote:
+            embed.add_field(
+                name="Quote",
+                value=clip(compose.quoted(answer.quote), FIELD_VALUE_LIMIT),
+                inline=False,
+            )
+    else:
+        embed.description = f"{len(answers)} sources speak to this:"
+        _add_answer_fields(embed, answers)
+    embed.set_footer(text=clip(article_footer(article), FOOTER_LIMIT))
+    return embed
+
+
+def _add_answer_fields(embed: discord.Embed, answers: Sequence[Answer]) -> None:
+    shown = answers[: FIELD_COUNT_LIMIT - 1] if len(answers) > FIELD_COUNT_LIMIT else answers
+    for answer in shown:
+        lines = [answer.text, f"— {citation_line(answer)}"]
+        if answer.quote:
+            lines.append(compose.quoted(answer.quote))
+        embed.add_field(
+            name=clip(answer.citation.source, FIELD_NAME_LIMIT),
+            value=clip("\n".join(lines), FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    hidden = len(answers) - len(shown)
+    # Drop whole answers from the end rather than cut every one short.
+    while len(embed) > EMBED_TOTAL_LIMIT - 100 and len(embed.fields) > 1:
+        embed.remove_field(-1)
+        hidden += 1
+    if hidden:
+        embed.add_field(name="More", value=f"…and {hidden} more source(s).", inline=False)
+
+
+def cooldown_text(retry_after: float) -> str:
+    return f"You're asking quickly! Try again in {max(1, math.ceil(retry_after))} s."
+
+
+def mention_help(article: ArticleInfo) -> str:
+    return (
+        f"Ask me about the rebel offensive on Aleppo ({article.outlet}, "
+        f"{compose.human_date(article.date)}): mention me with a question, or use `/ask`. "
+        "`/about` says what I know."
+    )
+
+
+# -- moderators ------------------------------------------------------------------------
+
+
+def actor_display(actor: str) -> str:
+    """Show Discord actors as (non-pinging) mentions, others as they are."""
+    prefix, _, rest = actor.partition(":")
+    if prefix == "discord" and rest.isdigit():
+        return f"<@{rest}>"
+    return f"`{actor}`"
+
+
+def fact_embed(fact: Fact, citation: str) -> discord.Embed:
+    state = "" if fact.active else " (removed)"
+    embed = discord.Embed(
+        title=clip(f"{fact.id}{state}", TITLE_LIMIT),
+        description=clip(fact.statement, DESCRIPTION_LIMIT),
+        colour=ANSWER_COLOUR if fact.active else NOTICE_COLOUR,
+    )
+    embed.add_field(name="Source", value=clip(citation, FIELD_VALUE_LIMIT), inline=False)
+    if fact.quote:
+        embed.add_field(
+            name="Quote", value=clip(compose.quoted(fact.quote), FIELD_VALUE_LIMIT), inline=False
+        )
+    questions = "\n".join(f"• {q}" for q in fact.questions) or "-"
+    embed.add_field(name="Questions", value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
+    scope = "curated, every server" if fact.origin == "curated" else "this server"
+    embed.add_field(name="Scope", value=scope, inline=True)
+    embed.add_field(name="Date", value=compose.human_date(fact.date), inline=True)
+    return embed
+
+
+def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
+    lines = [
+        f"`#{entry.id}` {entry.at[:16]} **{entry.action}** by {actor_display(entry.actor)}"
+        for entry in entries
+    ]
+    embed = discord.Embed(
+        title=clip(f"History of {fact_id}", TITLE_LIMIT),
+        description=clip_lines(lines, DESCRIPTION_LIMIT) or "No changes recorded.",
+        colour=NOTICE_COLOUR,
+    )
+    embed.set_footer(text="Put a fact back as it was before a change: /fact undo change:<number>")
+    return embed
+
+
+def fact_line(fact: Fact) -> str:
+    state = " *(removed)*" if not fact.active else ""
+    return f"`{fact.id}`{state} — {clip(fact.statement, 120)}"
+
+
+def clip_lines(lines: Sequence[str], limit: int) -> str:
+    """Whole lines up to `limit` characters, then a count of the ones left out."""
+    tail_room = len(f"\n…and {len(lines)} more.")
+    kept: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        last = number == len(lines) - 1
+        line = clip(line, max(1, limit - tail_room))
+        if used + len(line) > limit - (0 if last else tail_room):
+            return "\n".join([*kept, f"…and {len(lines) - number} more."])
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def problems_text(problems: Sequence[str]) -> str:
+    lines = [f"• {echo(p)}" for p in problems]
+    return "That didn't work:\n" + clip_lines(lines, MESSAGE_LIMIT - 40)
