@@ -1,0 +1,202 @@
+"""Moderator operations through the service the CLI and the cogs share."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.service import FactbotError, FactDraft, FactService, Forbidden, NotFound, ValidationError
+
+GUILD_A = 111111111111111111
+GUILD_B = 222222222222222222
+MOD = "discord:999"
+
+
+def water_draft(**overrides: object) -> FactDraft:
+    values: dict[str, object] = {
+        "statement": "The water supply in the eastern quarter was cut on Saturday.",
+        "source": "AFP",
+        "questions": ("is there water in the eastern quarter", "water supply cut?"),
+        "quote": "water was cut",
+        "date": "2024-12-01",
+    }
+    values.update(overrides)
+    return FactDraft(**values)  # type: ignore[arg-type]
+
+
+def test_add_is_stored_audited_and_answerable(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    assert fact.guild_id == GUILD_A and fact.origin == "moderator" and fact.source == "afp"
+    assert service.store.fact(fact.id) == fact
+    [entry] = service.history(fact.id, GUILD_A)
+    assert (entry.action, entry.actor, entry.before) == ("add", MOD, None)
+    assert entry.after is not None and entry.after["statement"] == fact.statement
+
+    result = service.ask("is the water cut in the eastern quarter?", GUILD_A)
+    assert result.answered and result.answers[0].fact_id == fact.id
+    assert result.answers[0].citation.source == "AFP"
+
+
+def test_another_guild_never_sees_the_fact(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    assert not service.ask("is there water in the eastern quarter", GUILD_B).answered
+    assert fact.id not in {f.id for f in service.list_facts(GUILD_B)}
+    for attempt in (
+        lambda: service.get_fact(fact.id, GUILD_B),
+        lambda: service.history(fact.id, GUILD_B),
+        lambda: service.edit_fact(
+            fact.id, FactDraft(statement="x" * 20), guild_id=GUILD_B, actor=MOD
+        ),
+        lambda: service.remove_fact(fact.id, guild_id=GUILD_B, actor=MOD),
+        lambda: service.restore_fact(fact.id, guild_id=GUILD_B, actor=MOD),
+    ):
+        with pytest.raises(NotFound):
+            attempt()
+    assert fact.id not in service.export_jsonl(GUILD_B)
+    assert service.store.fact(fact.id) == fact
+
+
+def test_curated_facts_cannot_be_changed_from_a_guild(service: FactService) -> None:
+    curated = service.list_facts(GUILD_A)[0]
+    with pytest.raises(Forbidden):
+        service.remove_fact(curated.id, guild_id=GUILD_A, actor=MOD)
+    assert service.store.fact(curated.id) == curated
+
+
+def test_edit_remove_restore_and_undo(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    edited = service.edit_fact(
+        fact.id,
+        FactDraft(statement="The water supply was restored on Sunday."),
+        guild_id=GUILD_A,
+        actor=MOD,
+    )
+    assert edited.statement.startswith("The water supply was restored")
+    assert edited.questions == fact.questions
+
+    removed = service.remove_fact(fact.id, guild_id=GUILD_A, actor=MOD)
+    assert not removed.active
+    assert not service.ask("is there water in the eastern quarter", GUILD_A).answered
+    with pytest.raises(FactbotError, match="already removed"):
+        service.remove_fact(fact.id, guild_id=GUILD_A, actor=MOD)
+
+    service.restore_fact(fact.id, guild_id=GUILD_A, actor=MOD)
+    assert service.ask("is there water in the eastern quarter", GUILD_A).answered
+
+    history = service.history(fact.id, GUILD_A)
+    assert [e.action for e in history] == ["add", "edit", "remove", "restore"]
+    edit_entry = history[1]
+    undone = service.undo(edit_entry.id, guild_id=GUILD_A, actor=MOD)
+    assert undone.statement == fact.statement and undone.active
+    assert service.history(fact.id, GUILD_A)[-1].action == f"undo #{edit_entry.id}"
+    # Undoing the add retires the fact.
+    service.undo(history[0].id, guild_id=GUILD_A, actor=MOD)
+    assert not service.get_fact(fact.id, GUILD_A).active
+
+
+@pytest.mark.parametrize(
+    ("draft", "message"),
+    [
+        (water_draft(statement=""), "statement: required"),
+        (water_draft(statement="x" * 1001), "statement: at most 1000 characters"),
+        (water_draft(source="Der Spiegel"), "source: 'Der Spiegel' is not a known source"),
+        (water_draft(questions=("",)), "questions: needs at least 1 phrasing"),
+        (water_draft(date="yesterday"), "date: must be a date in the form YYYY-MM-DD"),
+        (water_draft(date="2024-02-30"), "date: must be a date"),
+    ],
+)
+def test_bad_drafts_are_refused_with_a_field_message(
+    service: FactService, draft: FactDraft, message: str
+) -> None:
+    before = service.store.audit_count()
+    with pytest.raises(ValidationError) as caught:
+        service.add_fact(draft, guild_id=GUILD_A, actor=MOD)
+    assert any(message in problem for problem in caught.value.problems), caught.value.problems
+    assert service.store.audit_count() == before
+
+
+def test_a_phrasing_that_belongs_to_another_fact_is_reported(service: FactService) -> None:
+    curated = service.list_facts(GUILD_A)[0]
+    with pytest.raises(ValidationError, match="already belongs to fact"):
+        service.add_fact(
+            water_draft(questions=(curated.questions[0].upper(),)), guild_id=GUILD_A, actor=MOD
+        )
+
+
+def test_sources_must_be_created_explicitly(service: FactService) -> None:
+    source = service.add_source("Der Spiegel", guild_id=GUILD_A, aliases=["Spiegel"])
+    fact = service.add_fact(water_draft(source="spiegel"), guild_id=GUILD_A, actor=MOD)
+    assert fact.source == source.id
+    assert (
+        service.ask("is there water in the eastern quarter", GUILD_A).answers[0].citation.source
+        == "Der Spiegel"
+    )
+    with pytest.raises(ValidationError, match="not a known source"):
+        service.add_fact(water_draft(source="spiegel"), guild_id=GUILD_B, actor=MOD)
+    with pytest.raises(ValidationError, match="already names source"):
+        service.add_source("spiegel", guild_id=GUILD_A)
+
+
+def test_attach_an_unanswered_question(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    question = "any news on the taps in the east"
+    assert not service.ask(question, GUILD_A).answered
+    assert [u.question for u in service.unanswered(GUILD_A)] == [question]
+    service.attach_question(fact.id, question, guild_id=GUILD_A, actor=MOD)
+    assert service.ask(question, GUILD_A).answers[0].fact_id == fact.id
+    assert service.unanswered(GUILD_A) == []
+
+
+def test_export_then_import_round_trips_and_is_idempotent(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    exported = service.export_jsonl(GUILD_A)
+    assert [json.loads(line)["id"] for line in exported.splitlines()] == [fact.id]
+
+    report = service.import_jsonl(exported, guild_id=GUILD_A, actor=MOD)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
+    audit_before = service.store.audit_count()
+    service.import_jsonl(exported, guild_id=GUILD_A, actor=MOD)
+    assert service.store.audit_count() == audit_before
+
+    record = json.loads(exported)
+    record["statement"] = "The water supply in the eastern quarter came back."
+    new = dict(
+        record,
+        id="power-cut",
+        statement="Power was cut in the west.",
+        questions=["is there electricity in the west"],
+    )
+    text = json.dumps(record) + "\n" + json.dumps(new) + "\n"
+    report = service.import_jsonl(text, guild_id=GUILD_A, actor=MOD)
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 0)
+    assert service.ask("is there electricity in the west", GUILD_A).answered
+
+
+def test_import_is_all_or_nothing_with_line_numbers(service: FactService) -> None:
+    good = {
+        "id": "power-cut",
+        "statement": "Power was cut in the west.",
+        "source": "afp",
+        "questions": ["is there electricity in the west"],
+    }
+    bad_source = dict(good, id="other", source="nobody", questions=["who is nobody"])
+    text = "\n".join([json.dumps(good), "{not json", json.dumps(bad_source), "[1, 2]"])
+    before = service.store.audit_count()
+    with pytest.raises(ValidationError) as caught:
+        service.import_jsonl(text, guild_id=GUILD_A, actor=MOD)
+    problems = caught.value.problems
+    assert any(p.startswith("line 2: not valid JSON") for p in problems)
+    assert any(p.startswith("line 3: source:") for p in problems)
+    assert any(p.startswith("line 4: expected a JSON object") for p in problems)
+    assert service.store.audit_count() == before
+    assert service.store.fact("power-cut") is None
+
+
+def test_import_refuses_oversized_files_and_foreign_ids(service: FactService) -> None:
+    with pytest.raises(ValidationError, match="larger than"):
+        service.import_jsonl(b"x" * 1_000_001, guild_id=GUILD_A, actor=MOD)
+    curated = service.list_facts(GUILD_A)[0]
+    line = json.dumps(dict(curated.to_record(), questions=["something new entirely"]))
+    with pytest.raises(ValidationError, match="already used elsewhere"):
+        service.import_jsonl(line, guild_id=GUILD_A, actor=MOD)
