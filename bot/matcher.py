@@ -24,6 +24,7 @@ reader sees the old facts or the new ones, never a mix.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -64,9 +65,9 @@ class MatchPolicy:
     claimant_bonus: float = 0.05
     # How much a content word that no fact uses counts, against a rare word some fact uses.
     unknown_word_factor: float = 1.0
-    # How much more a question's word counts when the base knows it but the fact lacks it:
-    # "how many people live in Ankara" is not answered by Aleppo's population.
-    conflict_factor: float = 1.0
+    # How much more a place or actor named in the question counts when the fact never
+    # mentions it: "how many people live in Ankara" is not answered by Aleppo's population.
+    conflict_factor: float = 2.0
     # Words that frame a question ("held", "latest", "serious") count this much.
     light_word_factor: float = 0.35
 
@@ -105,6 +106,8 @@ class _Entry:
     terms: frozenset[str]
     words: frozenset[str]
     phrasings: tuple[_Phrasing, ...]
+    # Terms the fact spells with a capital inside a sentence: names of places and actors.
+    names: frozenset[str] = frozenset()
 
 
 class Analyzer:
@@ -124,6 +127,7 @@ class Analyzer:
         self.lexicon_words = frozenset(word for key in phrases for word in key) | frozenset(
             lexicon.stopwords
         )
+        self.lexicon_words |= lexicon.light_words
         self.light_terms = frozenset(
             term for word in lexicon.light_words for term in self.analyse(word.split())[0]
         )
@@ -280,7 +284,13 @@ class MatchIndex:
             terms.update(analyse(words)[0])
         # A fact about HTS is also a fact about the rebels.
         terms.update(self.analyzer.broader[t] for t in list(terms) if t in self.analyzer.broader)
-        return _Entry(fact, frozenset(terms), frozenset(all_words), tuple(phrasings))
+        names = frozenset(
+            term
+            for text in (fact.statement, fact.quote or "")
+            for word in _capitalised_words(text)
+            for term in analyse(fold(word).split())[0]
+        )
+        return _Entry(fact, frozenset(terms), frozenset(all_words), tuple(phrasings), names)
 
     def _names(self, source_id: str) -> list[str]:
         names: list[str] = []
@@ -362,7 +372,17 @@ class MatchIndex:
                 weight *= self.policy.light_word_factor
             weights[term] = weight
         claimants = self._claimants(words)
-        return _Query(" ".join(terms + function), weights, claimants)
+        names = frozenset(term for term in terms if self._is_name(snapshot, term))
+        return _Query(" ".join(terms + function), weights, claimants, names)
+
+    def _is_name(self, snapshot: _Snapshot, term: str) -> bool:
+        # A few facts are enough to tell; a term spelled with a capital there is a name.
+        for count, fact_id in enumerate(snapshot.postings.get(term, ())):
+            if term in snapshot.entries[fact_id].names:
+                return True
+            if count >= 8:
+                break
+        return False
 
     def _claimants(self, words: Sequence[str]) -> frozenset[str]:
         stems = [stem(word) for word in words]
@@ -433,7 +453,7 @@ class MatchIndex:
         matches: list[Match] = []
         offset = 0
         for entry in candidates:
-            coverage = self._coverage(query.weights, entry.terms)
+            coverage = self._coverage(query, entry.terms)
             best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
             for position, phrasing in enumerate(entry.phrasings):
                 fit = self._phrasing_fit(query.weights, phrasing.terms)
@@ -452,16 +472,18 @@ class MatchIndex:
         matches.sort(key=lambda m: (-m.score, m.fact.id))
         return matches
 
-    def _coverage(self, weights: dict[str, float], terms: frozenset[str]) -> float:
+    def _coverage(self, query: _Query, terms: frozenset[str]) -> float:
         """The weighted share of the question's content that a fact's words account for."""
         covered = missing = 0.0
-        for term, weight in weights.items():
+        for term, weight in query.weights.items():
             credit = self._covered(term, terms)
             covered += weight * credit
-            if credit < 1.0:
-                known = term in self._snapshot.postings
-                factor = self.policy.conflict_factor if known else 1.0
-                missing += weight * (1.0 - credit) * factor
+            if credit == 0.0 and term in query.names:
+                # The question names a place or actor the base knows and this fact never
+                # mentions: it is most likely about something else.
+                missing += weight * self.policy.conflict_factor
+            else:
+                missing += weight * (1.0 - credit)
         return covered / (covered + missing) if covered + missing else 0.0
 
     def _phrasing_fit(self, weights: dict[str, float], terms: frozenset[str]) -> float:
@@ -520,6 +542,22 @@ class _Query:
     text: str
     weights: dict[str, float]
     claimants: frozenset[str]
+    names: frozenset[str]
+
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”‘’'(]\s*$")
+
+
+def _capitalised_words(text: str) -> list[str]:
+    """Words written with a capital that do not start a sentence: most likely names."""
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        before = text[: match.start()]
+        if word[0].isupper() and before.strip() and not _SENTENCE_END.search(before):
+            found.append(word)
+    return found
 
 
 def _same_point(a: Fact, b: Fact) -> bool:
