@@ -554,8 +554,9 @@ def _capitalised_words(text: str) -> list[str]:
     found = []
     for match in _WORD.finditer(text):
         word = match.group()
-        before = text[: match.start()]
-        if word[0].isupper() and before.strip() and not _SENTENCE_END.search(before):
+        # Only the few characters before the word matter; slicing more would be quadratic.
+        before = text[max(0, match.start() - 4) : match.start()]
+        if word[0].isupper() and match.start() > 0 and not _SENTENCE_END.search(before):
             found.append(word)
     return found
 
