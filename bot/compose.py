@@ -21,7 +21,7 @@ def human_date(iso: str | None) -> str:
 def citation_text(answer: Answer) -> str:
     citation = answer.citation
     parts = [f"Source: {citation.source}"]
-    if citation.reported_by:
+    if citation.reported_by and citation.reported_by != citation.source:
         parts.append(f"reported by {citation.reported_by}")
     parts.append(human_date(citation.date))
     return " · ".join(parts)
