@@ -12,11 +12,14 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+SOURCES = [name for name in ("bot", "tests", "bench") if (REPO / name).is_dir()]
+
+
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "bot", "tests", "bench"],
-        ["ruff", "format", "--check", "bot", "tests", "bench"],
+        ["ruff", "check", *SOURCES],
+        ["ruff", "format", "--check", *SOURCES],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
