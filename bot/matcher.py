@@ -52,6 +52,11 @@ class MatchPolicy:
     margin: float = 0.06
     # ...and from this score whatever the runner-up does.
     sure_score: float = 0.80
+    # A question whose content weighs less than this ("rebels", "aleppo") says too little
+    # to pick one fact: the bot offers choices instead of answering.
+    min_information: float = 1.0
+    # ...unless it is, near enough word for word, one of a fact's phrasings.
+    verbatim_score: float = 0.97
     # Between suggest_score and an answer, the bot offers "did you mean".
     suggest_score: float = 0.45
     # Other facts this close to the best are answered alongside it.
@@ -317,12 +322,16 @@ class MatchIndex:
         `exact` scores every visible fact instead of the index's candidates; tests use it
         to prove the index changes no answer.
         """
-        return self._decide(self.rank(question, guild_id, exact=exact))
+        snapshot = self._snapshot
+        query = self._query(snapshot, question)
+        return self._decide(self._rank(snapshot, query, guild_id, exact), query)
 
     def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
         """The candidate facts for a question, scored, best first."""
         snapshot = self._snapshot
-        query = self._query(snapshot, question)
+        return self._rank(snapshot, self._query(snapshot, question), guild_id, exact)
+
+    def _rank(self, snapshot: _Snapshot, query: _Query, guild_id: int, exact: bool) -> list[Match]:
         if not query.weights:
             return []
         visible = _visibility(guild_id)
@@ -506,7 +515,7 @@ class MatchIndex:
             source is not None and source.part_of is not None and source.part_of in claimants
         )
 
-    def _decide(self, matches: list[Match]) -> Decision:
+    def _decide(self, matches: list[Match], query: _Query) -> Decision:
         policy = self.policy
         if not matches:
             return Decision("unknown", ())
@@ -516,6 +525,9 @@ class MatchIndex:
         rivals = [m for m in matches[1:] if not _same_point(m.fact, best.fact)]
         runner_up = rivals[0].score if rivals else 0.0
         clear = best.score - runner_up >= policy.margin
+        vague = sum(query.weights.values()) < policy.min_information
+        if vague and rivals and best.score < policy.verbatim_score:
+            return Decision("suggest", (best, *rivals[: policy.max_suggestions - 1]))
         if best.score >= policy.sure_score or (best.score >= policy.answer_score and clear):
             return Decision("answered", tuple(self._answer_set(best, matches)))
         suggestions = [best, *rivals[: policy.max_suggestions - 1]]

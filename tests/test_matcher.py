@@ -1,0 +1,167 @@
+"""Question-to-fact tables on the shipped knowledge, and the matcher's mechanics."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.knowledge import Knowledge, Lexicon, SynonymGroup
+from bot.matcher import MatchIndex
+from bot.models import Citation, Fact, Source
+from bot.service import FactService
+
+# Written for these tests, in the casual style people use, typos included; none is a
+# curated phrasing.
+ANSWERED = [
+    ("aleppo airprot captured?", "sohr-airport"),
+    ("did govt troops run from the airfield", "sohr-airport"),
+    ("how many civilans died in the russain strikes", "sohr-civilians-killed-strikes"),
+    ("did the regime lose soldiers", "sohr-government-losses"),
+    ("rebel casualties", "sohr-rebel-losses"),
+    ("is the governor still in aleppo", "sohr-governor-withdrew"),
+    ("how old is hammadi", "hammadi-liberate"),
+    ("who brokered the idlib ceasefire", "idlib-truce-2020"),
+    ("what is hts", "hts-al-qaeda"),
+    ("what did france say", "france-protect-civilians"),
+    ("were there celebrations in aleppo", "celebratory-gunfire"),
+    ("did the rebels take maarat al numan", "sohr-towns-north"),
+    ("khan sheikhoun fallen?", "sohr-towns-north"),
+    ("are shops and offices closed in aleppo", "shamfm-institutions-shut"),
+    ("what happened to the iranian consulate", "iranian-consulate-attacked"),
+    ("how long is the frontline", "army-100km-front"),
+]
+
+UNKNOWN = [
+    "whats the weather in aleppo",
+    "who is the mayor of aleppo",
+    "what is the capital of france",
+    "how many iranian soldiers died",
+    "did russia take the airport",
+    "when is the next football match",
+    "what happened",
+    "",
+    "???",
+    "asdfgh qwerty",
+]
+
+
+@pytest.fixture(scope="module")
+def index(knowledge: Knowledge) -> MatchIndex:
+    return MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts)
+
+
+@pytest.mark.parametrize(("question", "fact_id"), ANSWERED)
+def test_answers_with_the_right_fact(index: MatchIndex, question: str, fact_id: str) -> None:
+    decision = index.match(question)
+    assert decision.outcome == "answered", [m.fact.id for m in decision.matches]
+    assert decision.matches[0].fact.id == fact_id
+
+
+@pytest.mark.parametrize("question", UNKNOWN)
+def test_declines_what_the_article_does_not_say(index: MatchIndex, question: str) -> None:
+    decision = index.match(question)
+    assert decision.outcome == "unknown", [m.fact.id for m in decision.matches]
+
+
+@pytest.mark.parametrize("question", ["rebels", "aleppo"])
+def test_a_vague_question_gets_choices_not_an_answer(index: MatchIndex, question: str) -> None:
+    decision = index.match(question)
+    assert decision.outcome == "suggest"
+    assert 2 <= len(decision.matches) <= 3
+    assert len({m.fact.id for m in decision.matches}) == len(decision.matches)
+
+
+def test_every_curated_phrasing_answers_its_own_fact(
+    index: MatchIndex, knowledge: Knowledge
+) -> None:
+    wrong = []
+    for fact in knowledge.facts:
+        for question in fact.questions:
+            decision = index.match(question)
+            if decision.outcome != "answered" or fact.id not in {
+                m.fact.id for m in decision.matches
+            }:
+                wrong.append((question, fact.id, decision.outcome))
+    # A handful of phrasings are all function words ("what do you know"); they may not.
+    assert len(wrong) <= 5, wrong
+
+
+def test_sources_on_the_same_point_answer_together(service: FactService) -> None:
+    result = service.ask("how many government troops have been killed")
+    assert result.answered
+    sources = {answer.citation.source for answer in result.answers}
+    assert {"Syrian Observatory for Human Rights", "Syrian Army"} <= sources
+
+
+def test_no_answer_without_a_citation(service: FactService) -> None:
+    for question, _ in ANSWERED:
+        for answer in service.ask(question).answers:
+            assert answer.citation.source.strip()
+            assert answer.citation.reported_by == "AFP" and answer.citation.date == "2024-11-30"
+    with pytest.raises(ValueError, match="needs a source"):
+        Citation("x", " ", None, None)
+
+
+def tiny_lexicon() -> Lexicon:
+    return Lexicon(
+        stopwords=frozenset({"the", "did", "what", "is", "a"}),
+        synonyms=(
+            SynonymGroup("rebel", ("rebels", "insurgents")),
+            SynonymGroup("hts", ("hayat tahrir al sham",), broader="rebel"),
+        ),
+    )
+
+
+def fact(fact_id: str, statement: str, *questions: str, guild_id: int = 0) -> Fact:
+    return Fact(
+        fact_id, statement, "afp", tuple(questions), "AFP", None, "2024-11-30", guild_id=guild_id
+    )
+
+
+def test_broader_terms_give_partial_credit() -> None:
+    index = MatchIndex(
+        tiny_lexicon(),
+        [Source("afp", "AFP")],
+        [
+            fact("airport", "Rebels took the airport.", "did the rebels take the airport"),
+            fact("bakery", "The bakery opened.", "is the bakery open"),
+        ],
+    )
+    best = index.rank("did hts take the airport")[0]
+    assert best.fact.id == "airport"
+    assert 0.6 < best.coverage < 1.0
+
+
+def test_incremental_updates_match_a_fresh_build_and_respect_guilds() -> None:
+    lexicon = tiny_lexicon()
+    sources = [Source("afp", "AFP")]
+    facts = [
+        fact("airport", "Rebels took the airport.", "did the rebels take the airport"),
+        fact("bakery", "The bakery opened.", "is the bakery open"),
+    ]
+    index = MatchIndex(lexicon, sources, facts)
+    local = fact("water", "Water was cut in the east.", "is the water cut", guild_id=7)
+    index.apply(upserts=[local])
+    assert index.match("is the water cut", 7).outcome == "answered"
+    assert index.match("is the water cut", 8).outcome == "unknown"
+    edited = dataclasses.replace(facts[1], questions=("when does the bakery open",))
+    index.apply(upserts=[edited], removals=["airport"])
+    fresh = MatchIndex(lexicon, sources, [edited, local])
+    for question in (
+        "did the rebels take the airport",
+        "when does the bakery open",
+        "is the water cut",
+    ):
+        for guild in (0, 7):
+            got = [(m.fact.id, round(m.score, 9)) for m in index.rank(question, guild)]
+            want = [(m.fact.id, round(m.score, 9)) for m in fresh.rank(question, guild)]
+            assert got == want
+    assert index.fact("airport") is None
+
+
+def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
+    choices = service.suggest_questions("airpor")
+    assert 0 < len(choices) <= 25
+    assert any("airport" in choice.lower() for choice in choices)
+    assert len(service.suggest_questions("")) == 25
