@@ -27,6 +27,7 @@ MAX_STATEMENT = 1000
 MAX_QUOTE = 1000
 MAX_QUESTION = 200
 MAX_TOPICS = 8
+MAX_TOPIC = 40
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FACT_FIELDS = frozenset(
     {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
@@ -295,6 +296,9 @@ def validate_fact_record(
     unknown = set(record) - FACT_FIELDS
     if unknown:
         problems.append(f"unknown field(s): {', '.join(sorted(unknown))}")
+    for name in sorted(set(record) & FACT_FIELDS):
+        if not _is_unicode(record[name]):
+            problems.append(f"{name}: not valid Unicode text")
     fact_id = record.get("id")
     if require_id and (not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id)):
         problems.append("id: must be 1-80 lowercase letters, digits and hyphens")
@@ -315,6 +319,8 @@ def validate_fact_record(
     topics = record.get("topics", [])
     if not _is_string_list(topics) or len(topics) > MAX_TOPICS:
         problems.append(f"topics: must be a list of at most {MAX_TOPICS} words")
+    elif any(len(topic) > MAX_TOPIC for topic in topics):
+        problems.append(f"topics: each at most {MAX_TOPIC} characters")
     point = record.get("point")
     if point is not None and (not isinstance(point, str) or not ID_PATTERN.match(point)):
         problems.append("point: must be lowercase letters, digits and hyphens")
@@ -381,6 +387,17 @@ def _date_text(value: Any) -> str | None:
         except ValueError:
             return None
     return None
+
+
+def _is_unicode(value: Any) -> bool:
+    """False for text with lone surrogates (a JSON escape, undecodable shell bytes)."""
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 def _is_string_list(value: Any) -> bool:

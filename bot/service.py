@@ -130,9 +130,11 @@ class FactService:
         return MatchIndex(self.knowledge.lexicon, self._sources.values(), facts, self._policy)
 
     def _refresh(self) -> None:
-        # Another process (the CLI while the bot runs) may have changed the facts.
+        # Another process (the CLI while the bot runs) may have changed the facts. The
+        # rebuild holds the write lock, so no write of ours lands in an index being replaced.
         if self.store.changed_elsewhere():
-            self.index = self._build_index()
+            with self._write_lock:
+                self.index = self._build_index()
 
     def reseed(self, *, force: bool = False) -> SeedReport:
         with self._write_lock:
@@ -144,7 +146,8 @@ class FactService:
 
     def ask(self, question: str, guild_id: int = GLOBAL, *, log: bool = True) -> AskResult:
         self._refresh()
-        text = question.strip()
+        # Lone surrogates (undecodable bytes in a shell argument) cannot be stored as UTF-8.
+        text = question.encode("utf-8", "replace").decode("utf-8").strip()
         decision = self.index.match(text[:MAX_QUESTION_CHARS], guild_id)
         if decision.outcome == "answered":
             answers = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.matches)
@@ -276,18 +279,22 @@ class FactService:
             problems.append("aliases: each at most 100 characters")
         if problems:
             raise ValidationError(problems)
-        for candidate in (name, *alias_list):
-            try:
-                existing = self.resolve_source(candidate, guild_id)
-            except ValidationError:
-                continue
-            raise ValidationError([f"name: '{candidate}' already names source '{existing.name}'"])
-        source_id = _unique_id(slug(name, 4), {sid for (_, sid) in self._sources})
-        source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
-        with self._write_lock, self.store.transaction() as db:
-            self.store.put_source(db, source, "moderator")
-        self._sources[(guild_id, source_id)] = source
-        self.index.set_sources(self._sources.values())
+        with self._write_lock:
+            for candidate in (name, *alias_list):
+                try:
+                    existing = self.resolve_source(candidate, guild_id)
+                except ValidationError:
+                    continue
+                raise ValidationError(
+                    [f"name: '{candidate}' already names source '{existing.name}'"]
+                )
+            source_id = _unique_id(slug(name, 4, "source"), {sid for (_, sid) in self._sources})
+            source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
+            with self.store.transaction() as db:
+                self.store.put_source(db, source, "moderator")
+            # A new mapping rather than an insert: readers may be iterating the old one.
+            self._sources = {**self._sources, (guild_id, source_id): source}
+            self.index.set_sources(self._sources.values())
         return source
 
     def add_fact(self, draft: FactDraft, *, guild_id: int = GLOBAL, actor: str) -> Fact:
@@ -390,12 +397,14 @@ class FactService:
             record["topics"] = [t.strip() for t in changes["topics"] if t.strip()]
         record.setdefault("date", dt.date.today().isoformat())
         problems: list[str] = []
+        unresolved = False
         if record.get("source"):
             try:
                 record["source"] = self.resolve_source(str(record["source"]), guild_id).id
             except ValidationError as error:
                 problems.extend(error.problems)
                 record["source"] = None
+                unresolved = True
         if before is None:
             record["id"] = _unique_id(
                 slug(str(record.get("statement") or "fact"), 6), self.store.fact_ids()
@@ -408,7 +417,8 @@ class FactService:
             article_text=None,
             min_questions=MIN_MODERATOR_QUESTIONS,
         )
-        problems.extend(p for p in field_problems if not p.startswith("source:") or not problems)
+        # The resolver already explained an unknown source; say it once.
+        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
         if problems:
             raise ValidationError(problems)
         fact = fact_from_record(
@@ -486,6 +496,7 @@ class FactService:
     ) -> tuple[list[tuple[Fact | None, Fact]], list[str]]:
         problems: list[str] = []
         planned: list[tuple[Fact | None, Fact]] = []
+        planned_lines: list[int] = []
         ids_in_file: set[str] = set()
         for number, line in lines:
             try:
@@ -515,7 +526,8 @@ class FactService:
                 problems.extend(f"line {number}: {p}" for p in error.problems)
                 continue
             planned.append((existing, fact))
-        problems.extend(self._import_clashes(planned, guild_id, lines))
+            planned_lines.append(number)
+        problems.extend(self._import_clashes(planned, guild_id, planned_lines))
         return planned, problems
 
     def _validated_import(
@@ -524,32 +536,34 @@ class FactService:
         record = dict(changes)
         record["id"] = fact_id
         problems: list[str] = []
-        if isinstance(record.get("source"), str):
+        unresolved = False
+        if isinstance(record.get("source"), str) and record["source"].strip():
             try:
                 record["source"] = self.resolve_source(record["source"], guild_id).id
             except ValidationError as error:
                 problems.extend(error.problems)
-        problems.extend(
-            validate_fact_record(
-                record,
-                known_sources={
-                    s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
-                },
-                article_text=None,
-                min_questions=MIN_MODERATOR_QUESTIONS,
-            )
+                unresolved = True
+        field_problems = validate_fact_record(
+            record,
+            known_sources={
+                s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
+            },
+            article_text=None,
+            min_questions=MIN_MODERATOR_QUESTIONS,
         )
+        # The resolver already explained an unknown source; say it once.
+        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
         if problems:
             raise ValidationError(sorted(set(problems), key=problems.index))
         origin = existing.origin if existing else "moderator"
         return fact_from_record(record, default_reported_by=None, guild_id=guild_id, origin=origin)
 
     def _import_clashes(
-        self, planned: list[tuple[Fact | None, Fact]], guild_id: int, lines: list[tuple[int, str]]
+        self, planned: list[tuple[Fact | None, Fact]], guild_id: int, line_numbers: list[int]
     ) -> list[str]:
         owners = self._phrasing_owners(guild_id, exclude=[fact.id for _, fact in planned])
         problems = []
-        for (_, fact), (number, _) in zip(planned, lines, strict=False):
+        for (_, fact), number in zip(planned, line_numbers, strict=True):
             for question in fact.questions:
                 key = fold(question)
                 other = owners.setdefault(key, fact.id)

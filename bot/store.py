@@ -163,9 +163,32 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         """One atomic write; nothing of it lands unless all of it does."""
-        with self._lock, self.db.atomic():
-            yield self.db
-        self._data_version = self._read_data_version()
+        # data_version is not re-read here: it never moves for this connection's own
+        # commits, and a re-read would swallow a commit another connection made meanwhile.
+        with self._lock:
+            # IMMEDIATE takes the write lock first, waiting (busy timeout) for another
+            # process's write to finish. A plain BEGIN reads first and then fails at once
+            # with "database is locked" if another connection wrote in the meantime.
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Several reads that see one committed state, whatever other connections write."""
+        with self._lock:
+            if self.db.conn.in_transaction:
+                yield
+                return
+            self.db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.db.conn.rollback()
 
     def _read_data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
@@ -189,7 +212,8 @@ class Store:
         if not include_retired:
             where.append("active = 1")
         clause = " and ".join(where) or None
-        with self._lock:
+        # One snapshot, or a fact could come with the phrasings of its next version.
+        with self._reading():
             rows = list(self.db.table("facts").rows_where(clause, params, order_by="rowid"))
             phrasings: dict[str, list[str]] = {}
             for row in self.db.query("select fact_id, text from phrasings order by position"):
@@ -197,7 +221,7 @@ class Store:
         return [_fact_from_row(row, phrasings.get(row["id"], [])) for row in rows]
 
     def fact(self, fact_id: str) -> Fact | None:
-        with self._lock:
+        with self._reading():
             rows = list(self.db.table("facts").rows_where("id = ?", [fact_id]))
             if not rows:
                 return None

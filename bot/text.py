@@ -103,6 +103,13 @@ def _undouble(word: str) -> str:
     return word
 
 
-def slug(text: str, max_words: int = 6) -> str:
-    """A kebab-case id fragment made from the first words of `text`."""
-    return "-".join(words(text)[:max_words]) or "fact"
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, max_words: int = 6, default: str = "fact") -> str:
+    """A kebab-case id fragment made from the first words of `text`.
+
+    Ids are plain ASCII, so letters that fold to no ASCII ("ł", Arabic) are left out.
+    """
+    ascii_words = [w for w in (_NOT_ID.sub("", word) for word in words(text)) if w]
+    return "-".join(ascii_words[:max_words]) or default
