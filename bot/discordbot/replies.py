@@ -40,8 +40,11 @@ def clip(text: str, limit: int) -> str:
 
 
 def echo(user_text: str) -> str:
-    """User text made safe to show back: no markdown tricks, no mention syntax."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(user_text))
+    """User text made safe to show back: one line, no markdown tricks, no mention syntax."""
+    # On one line nothing can start a line (escape_markdown misses "x\n- item"), and with
+    # no "](" there is no masked link (escape_markdown escapes one whole, not inside it).
+    one_line = " ".join(user_text.split()).replace("](", "]\u200b(")
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(one_line))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,14 @@ class RedactSecret(logging.Filter):
         if self.secret in message:
             record.msg = message.replace(self.secret, "[token]")
             record.args = None
+        if record.exc_info:
+            trace = logging.Formatter().formatException(record.exc_info)
+            if self.secret in trace:
+                # A formatter prints exc_info as it finds it: carry the redacted trace instead.
+                record.msg = f"{record.getMessage()}\n{trace.replace(self.secret, '[token]')}"
+                record.args = None
+                record.exc_info = None
+                record.exc_text = None
         return True
 
 
