@@ -7,6 +7,7 @@ database, and the process exits 0. A rejected token is one line on stderr and ex
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sqlite3
@@ -75,6 +76,9 @@ def run_bot(settings: BotSettings) -> int:
         fail(f"cannot open the database {settings.db_path}: {error}")
         return EXIT_FAILED
     log.info("Database %s opened", settings.db_path)
+    # The index is long-lived: keep the collector from rescanning it on every full pass,
+    # which pauses answers for a large base.
+    gc.freeze()
     try:
         return asyncio.run(serve(settings, service))
     finally:
