@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -270,17 +270,25 @@ def _facts(
 
 def phrasing_clashes(facts: Iterable[Fact]) -> list[str]:
     """Phrasings attached to more than one fact (compared after folding)."""
-    owner: dict[str, str] = {}
-    clashes: list[str] = []
+    return [
+        f"facts.toml fact '{fact.id}': phrasing '{question}' also belongs to '{other}'"
+        for fact, question, other in claimed_phrasings(facts, {})
+    ]
+
+
+def claimed_phrasings(
+    facts: Iterable[Fact], owners: dict[str, str]
+) -> Iterator[tuple[Fact, str, str]]:
+    """(fact, phrasing, other fact id) for each phrasing another fact already owns.
+
+    `owners` maps folded phrasings to the fact that has them, and grows as facts are
+    read, so of two facts with one phrasing the second is the one reported.
+    """
     for fact in facts:
         for question in fact.questions:
-            key = fold(question)
-            other = owner.setdefault(key, fact.id)
+            other = owners.setdefault(fold(question), fact.id)
             if other != fact.id:
-                clashes.append(
-                    f"facts.toml fact '{fact.id}': phrasing '{question}' also belongs to '{other}'"
-                )
-    return clashes
+                yield fact, question, other
 
 
 def validate_fact_record(

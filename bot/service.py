@@ -20,6 +20,7 @@ from bot.knowledge import (
     ID_PATTERN,
     MIN_MODERATOR_QUESTIONS,
     Knowledge,
+    claimed_phrasings,
     fact_from_record,
     load_knowledge,
     validate_fact_record,
@@ -396,29 +397,11 @@ class FactService:
         if "topics" in changes:
             record["topics"] = [t.strip() for t in changes["topics"] if t.strip()]
         record.setdefault("date", dt.date.today().isoformat())
-        problems: list[str] = []
-        unresolved = False
-        if record.get("source"):
-            try:
-                record["source"] = self.resolve_source(str(record["source"]), guild_id).id
-            except ValidationError as error:
-                problems.extend(error.problems)
-                record["source"] = None
-                unresolved = True
         if before is None:
             record["id"] = _unique_id(
                 slug(str(record.get("statement") or "fact"), 6), self.store.fact_ids()
             )
-        field_problems = validate_fact_record(
-            record,
-            known_sources={
-                s.id for (scope, s_id), s in self._sources.items() if scope in (GLOBAL, guild_id)
-            },
-            article_text=None,
-            min_questions=MIN_MODERATOR_QUESTIONS,
-        )
-        # The resolver already explained an unknown source; say it once.
-        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
+        problems = self._record_problems(record, guild_id)
         if problems:
             raise ValidationError(problems)
         fact = fact_from_record(
@@ -431,6 +414,29 @@ class FactService:
             fact = dataclasses.replace(fact, active=before.active)
         self._check_phrasings(fact.questions, guild_id, exclude=fact.id)
         return fact
+
+    def _record_problems(self, record: dict[str, Any], guild_id: int) -> list[str]:
+        """Every problem with a moderator's fact record; resolves its source in place."""
+        problems: list[str] = []
+        unresolved = False
+        source = record.get("source")
+        if isinstance(source, str) and source.strip():
+            try:
+                record["source"] = self.resolve_source(source, guild_id).id
+            except ValidationError as error:
+                problems.extend(error.problems)
+                unresolved = True
+        field_problems = validate_fact_record(
+            record,
+            known_sources={
+                s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
+            },
+            article_text=None,
+            min_questions=MIN_MODERATOR_QUESTIONS,
+        )
+        # The resolver already explained an unknown source; say it once.
+        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
+        return list(dict.fromkeys(problems))
 
     def _check_phrasings(self, questions: Iterable[str], guild_id: int, exclude: str) -> None:
         owners = self._phrasing_owners(guild_id, exclude)
@@ -535,26 +541,9 @@ class FactService:
     ) -> Fact:
         record = dict(changes)
         record["id"] = fact_id
-        problems: list[str] = []
-        unresolved = False
-        if isinstance(record.get("source"), str) and record["source"].strip():
-            try:
-                record["source"] = self.resolve_source(record["source"], guild_id).id
-            except ValidationError as error:
-                problems.extend(error.problems)
-                unresolved = True
-        field_problems = validate_fact_record(
-            record,
-            known_sources={
-                s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
-            },
-            article_text=None,
-            min_questions=MIN_MODERATOR_QUESTIONS,
-        )
-        # The resolver already explained an unknown source; say it once.
-        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
+        problems = self._record_problems(record, guild_id)
         if problems:
-            raise ValidationError(sorted(set(problems), key=problems.index))
+            raise ValidationError(problems)
         origin = existing.origin if existing else "moderator"
         return fact_from_record(record, default_reported_by=None, guild_id=guild_id, origin=origin)
 
@@ -562,16 +551,11 @@ class FactService:
         self, planned: list[tuple[Fact | None, Fact]], guild_id: int, line_numbers: list[int]
     ) -> list[str]:
         owners = self._phrasing_owners(guild_id, exclude=[fact.id for _, fact in planned])
-        problems = []
-        for (_, fact), number in zip(planned, line_numbers, strict=True):
-            for question in fact.questions:
-                key = fold(question)
-                other = owners.setdefault(key, fact.id)
-                if other != fact.id:
-                    problems.append(
-                        f"line {number}: questions: '{question}' already belongs to fact '{other}'"
-                    )
-        return problems
+        line_of = {fact.id: number for (_, fact), number in zip(planned, line_numbers, strict=True)}
+        return [
+            f"line {line_of[fact.id]}: questions: '{question}' already belongs to fact '{other}'"
+            for fact, question, other in claimed_phrasings((f for _, f in planned), owners)
+        ]
 
     # -- maintenance ------------------------------------------------------------------
 
