@@ -42,7 +42,9 @@ def default_knowledge_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
     if checkout.is_dir():
         return checkout
-    return Path(str(resources.files("bot.knowledge_data")))
+    # Through the regular package `bot`: files() on the data folder itself (a namespace
+    # package) gives a MultiplexedPath, which is not a filesystem path.
+    return Path(str(resources.files("bot"))) / "knowledge_data"
 
 
 class KnowledgeError(Exception):
