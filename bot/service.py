@@ -257,7 +257,8 @@ class FactService:
         raise ValidationError(
             [
                 f"source: '{name.strip()}' is not a known source. Use a known name or alias "
-                f"({known}), or create it first with 'sources add'."
+                f"({known}), or create it first: /fact source in Discord, "
+                "'sources add' in the shell."
             ]
         )
 

@@ -130,7 +130,7 @@ def test_an_unknown_source_asks_for_it_to_be_created_explicitly(service: FactSer
     )
     assert problem.startswith("source: 'Reuters' is not a known source")
     assert "Syrian Observatory for Human Rights" in problem  # the known names are listed
-    assert "create it first with 'sources add'" in problem
+    assert "create it first: /fact source in Discord, 'sources add' in the shell" in problem
 
     service.add_source("Reuters", guild_id=GUILD, aliases=["Thomson Reuters"])
     fact = service.add_fact(

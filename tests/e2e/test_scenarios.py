@@ -135,6 +135,7 @@ async def test_startup_logs_in_syncs_commands_and_identifies_with_few_intents(
         "import",
         "undo",
         "new",
+        "source",
     }
     add_options = {o["name"]: o["required"] for o in subcommands["add"]["options"]}
     assert add_options == {
@@ -297,6 +298,29 @@ async def test_moderator_adds_a_fact_that_is_audited_and_answered(
     answer = await world.ask(ZEBRA_QUESTION)
     assert answer.embed is not None and answer.embed["description"] == ZEBRA_STATEMENT
     assert "zebras everywhere" in answer.text()
+
+
+async def test_a_moderator_creates_a_source_then_cites_it(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    refused = await world.fact_handle(
+        "add", statement=ZEBRA_STATEMENT, source="Spiegel", questions=ZEBRA_QUESTION
+    )
+    assert "not a known source" in (await refused.reply()).text()
+
+    created = await world.fact_handle(
+        "source", name="Der Spiegel", aliases="Spiegel|SPON", description="German weekly"
+    )
+    reply = await created.reply()
+    assert reply.ephemeral and reply.content.startswith("Added source `der-spiegel`")
+    assert service.resolve_source("SPON", world.guild.id).name == "Der Spiegel"
+
+    added = await world.fact_handle(
+        "add", statement=ZEBRA_STATEMENT, source="Spiegel", questions=ZEBRA_QUESTION
+    )
+    assert (await added.reply()).content.startswith("Added")
+    answer = await world.ask(ZEBRA_QUESTION)
+    assert "Der Spiegel" in answer.text()
 
 
 async def test_fact_new_form_adds_a_fact_with_long_text(

@@ -189,6 +189,34 @@ class Moderation(
     ) -> None:
         await self._add(interaction, draft(statement, source, questions, reported_by, quote, date))
 
+    @app_commands.command(description="Create a source, so facts can be attributed to it")
+    @app_commands.describe(
+        name="Who makes claims: an organisation, a government, a person, an outlet",
+        aliases="Other names for it, separated by |",
+        description="One line on who they are",
+    )
+    async def source(
+        self,
+        interaction: FactInteraction,
+        name: app_commands.Range[str, 1, 100],
+        aliases: str | None = None,
+        description: app_commands.Range[str, 0, 200] | None = None,
+    ) -> None:
+        created = await self._in_thread(
+            interaction,
+            self.service.add_source,
+            name,
+            guild_id=guild_of(interaction),
+            aliases=aliases.split("|") if aliases else (),
+            description=description or "",
+        )
+        also = f" (also: {', '.join(created.aliases)})" if created.aliases else ""
+        await respond(
+            interaction,
+            Reply(content=f"Added source `{created.id}`: {echo(created.name)}{echo(also)}."),
+            ephemeral=True,
+        )
+
     @app_commands.command(description="Add a fact with a form, for long text")
     async def new(self, interaction: FactInteraction) -> None:
         await interaction.response.send_modal(FactForm(self._add))
