@@ -707,13 +707,13 @@ class MatchIndex:
         to prove the index changes no answer.
         """
         snapshot = self._snapshot
-        query = self._query(snapshot, question)
+        query = self._query(snapshot, question, guild_id)
         return self._decide(self._rank(snapshot, query, guild_id, exact), query)
 
     def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
         """The candidate facts for a question, scored, best first."""
         snapshot = self._snapshot
-        return self._rank(snapshot, self._query(snapshot, question), guild_id, exact)
+        return self._rank(snapshot, self._query(snapshot, question, guild_id), guild_id, exact)
 
     def _rank(self, snapshot: _Snapshot, query: _Query, guild_id: int, exact: bool) -> list[Match]:
         if not query.weights:
@@ -916,7 +916,7 @@ class MatchIndex:
         if not folded:
             records = [r for r in snapshot.entries.records() if visible(r.fact)]
             return [r.fact.questions[0] for r in records if r.fact.questions][:limit]
-        query = self._query(snapshot, folded)
+        query = self._query(snapshot, folded, guild_id)
         entries = self._candidates(snapshot, query, guild_id) if query.weights else []
         if not entries and len(snapshot.entries) <= 2_000:
             everything = snapshot.entries.records()
@@ -932,15 +932,21 @@ class MatchIndex:
         )
         return [text for _, _, text in ranked]
 
-    def _query(self, snapshot: _Snapshot, question: str) -> _Query:
+    def _query(self, snapshot: _Snapshot, question: str, guild_id: int) -> _Query:
         words = [self._correct(snapshot, word) for word in fold(question).split()]
         content, function = self.analyzer.analyse(words)
         # Repeated words should not weigh twice.
         terms = list(dict.fromkeys(content))
-        total = len(snapshot.entries) + 1
+        # Rarity is counted among the facts this guild sees, so another server's facts
+        # never change how a question here is weighed.
+        scopes = _scopes(guild_id)
+        total = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes) + 1
         weights = {}
         for term in terms:
-            frequency = len(snapshot.postings.get(term, ()))
+            posting = snapshot.postings.get(term)
+            frequency = (
+                sum(len(posting.scopes[s]) for s in scopes if s in posting.scopes) if posting else 0
+            )
             # Rare terms say more about what is asked; a term no fact uses says the most.
             weight = math.log(total / (frequency + 0.5))
             if not frequency:

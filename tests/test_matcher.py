@@ -165,3 +165,18 @@ def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
     assert 0 < len(choices) <= 25
     assert any("airport" in choice.lower() for choice in choices)
     assert len(service.suggest_questions("")) == 25
+
+
+def test_another_guilds_facts_do_not_change_how_a_question_is_weighed(
+    knowledge: Knowledge,
+) -> None:
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts)
+    question = "did the rebels take the airport"
+    before = [(m.fact.id, m.score) for m in index.rank(question, 5)]
+    flood = [
+        fact(f"other-{n}", f"Airport number {n} reopened.", f"is airport {n} open", guild_id=9)
+        for n in range(200)
+    ]
+    index.apply(upserts=flood)
+    assert [(m.fact.id, m.score) for m in index.rank(question, 5)] == before
+    assert index.match(question, 5).matches[0].fact.id == "sohr-airport"
