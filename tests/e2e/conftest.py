@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,18 +82,6 @@ def world(fake: FakeDiscord) -> World:
         checker=fake.add_member(guild, "checker", roles=[checkers]),
         checkers=checkers,
     )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "factbot.db"
-
-
-@pytest.fixture
-def service(db_path: Path) -> Iterator[FactService]:
-    opened = FactService.open(db_path)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
