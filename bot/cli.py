@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import update_wrapper
 from pathlib import Path
 from typing import Any, TypeVar
@@ -115,19 +115,21 @@ def _print_result(result: AskResult) -> None:
 @friendly_errors
 def ask(ctx: Context, question: str, as_json: bool) -> None:
     """Answer QUESTION; with '-', answer each line of standard input."""
-    questions = _stdin_questions() if question == "-" else [question]
-    for text in questions:
+    streaming = question == "-"
+    for text in _stdin_questions() if streaming else [question]:
         result = ctx.service.ask(text, ctx.guild)
         if as_json:
+            # One line per question as it is answered, so a pipe gets answers as it goes.
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            sys.stdout.flush()
         else:
             _print_result(result)
-            if len(questions) > 1:
+            if streaming:
                 click.echo()
 
 
-def _stdin_questions() -> list[str]:
-    return [line.rstrip("\n") for line in sys.stdin if line.strip()]
+def _stdin_questions() -> Iterator[str]:
+    return (line.rstrip("\n") for line in sys.stdin if line.strip())
 
 
 @main.command()
