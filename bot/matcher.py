@@ -111,10 +111,6 @@ class Decision:
     outcome: str  # "answered" | "suggest" | "unknown"
     matches: tuple[Match, ...]
 
-    @property
-    def best(self) -> Match | None:
-        return self.matches[0] if self.matches else None
-
 
 @dataclass(frozen=True, slots=True)
 class _Phrasing:
@@ -175,9 +171,6 @@ class Analyzer:
                     content.append(stemmed)
                 index += 1
         return content, function
-
-    def terms(self, text: str) -> frozenset[str]:
-        return frozenset(self.analyse(fold(text).split())[0])
 
     def key(self, text: str) -> tuple[str, ...]:
         """Stemmed words, as alias phrases are compared."""

@@ -440,7 +440,8 @@ class FactService:
         return list(dict.fromkeys(problems))
 
     def _check_phrasings(self, questions: Iterable[str], guild_id: int, exclude: str) -> None:
-        owners = self._phrasing_owners(guild_id, exclude)
+        questions = list(questions)
+        owners = self.store.phrasing_owners(map(fold, questions), guild_id, [exclude])
         clashes = [
             f"questions: '{q}' already belongs to fact '{owners[fold(q)]}'"
             for q in questions
@@ -448,15 +449,6 @@ class FactService:
         ]
         if clashes:
             raise ValidationError(clashes)
-
-    def _phrasing_owners(self, guild_id: int, exclude: str | Iterable[str]) -> dict[str, str]:
-        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
-        return {
-            fold(question): fact.id
-            for fact in self.store.facts(include_retired=False)
-            if _visible(fact, guild_id) and fact.id not in excluded
-            for question in fact.questions
-        }
 
     # -- export and import ------------------------------------------------------------
 
@@ -551,7 +543,11 @@ class FactService:
     def _import_clashes(
         self, planned: list[tuple[Fact | None, Fact]], guild_id: int, line_numbers: list[int]
     ) -> list[str]:
-        owners = self._phrasing_owners(guild_id, exclude=[fact.id for _, fact in planned])
+        owners = self.store.phrasing_owners(
+            (fold(q) for _, fact in planned for q in fact.questions),
+            guild_id,
+            exclude=[fact.id for _, fact in planned],
+        )
         line_of = {fact.id: number for (_, fact), number in zip(planned, line_numbers, strict=True)}
         return [
             f"line {line_of[fact.id]}: questions: '{question}' already belongs to fact '{other}'"

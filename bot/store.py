@@ -14,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +98,19 @@ def m001_initial(db: Database) -> None:
         pk=("guild_id", "key"),
     )
     db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_phrasing_keys(db: Database) -> None:
+    # The folded form of each phrasing, indexed, so a clash check asks SQLite for the
+    # few phrasings in question instead of loading every fact.
+    db.table("phrasings").add_column("key", str)
+    for row in list(db.query("select fact_id, position, text from phrasings")):
+        db.execute(
+            "update phrasings set key = ? where fact_id = ? and position = ?",
+            [fold(row["text"]), row["fact_id"], row["position"]],
+        )
+    db.table("phrasings").create_index(["key"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,18 +218,24 @@ class Store:
 
     def facts(self, *, guild_id: int | None = None, include_retired: bool = True) -> list[Fact]:
         """Facts of one guild scope (None: every scope), phrasings included."""
-        where, params = [], []
+        conditions: dict[str, int] = {}
         if guild_id is not None:
-            where.append("guild_id = ?")
-            params.append(guild_id)
+            conditions["guild_id"] = guild_id
         if not include_retired:
-            where.append("active = 1")
-        clause = " and ".join(where) or None
+            conditions["active"] = 1
+        params = list(conditions.values())
+        where = " and ".join(f"f.{column} = ?" for column in conditions) or "1"
         # One snapshot, or a fact could come with the phrasings of its next version.
         with self._reading():
-            rows = list(self.db.table("facts").rows_where(clause, params, order_by="rowid"))
+            rows = list(
+                self.db.query(f"select * from facts f where {where} order by f.rowid", params)
+            )
             phrasings: dict[str, list[str]] = {}
-            for row in self.db.query("select fact_id, text from phrasings order by position"):
+            for row in self.db.query(
+                "select p.fact_id, p.text from phrasings p join facts f on f.id = p.fact_id"
+                f" where {where} order by p.position",
+                params,
+            ):
                 phrasings.setdefault(row["fact_id"], []).append(row["text"])
         return [_fact_from_row(row, phrasings.get(row["id"], [])) for row in rows]
 
@@ -232,6 +251,28 @@ class Store:
                 )
             ]
         return _fact_from_row(rows[0], questions)
+
+    def phrasing_owners(
+        self, keys: Iterable[str], guild_id: int, exclude: Iterable[str]
+    ) -> dict[str, str]:
+        """Which active fact a guild can see owns each folded phrasing, facts in `exclude` aside."""
+        wanted = sorted(set(keys))
+        excluded = set(exclude)
+        owners: dict[str, str] = {}
+        with self._reading():
+            # In slices, well under SQLite's limit on bound parameters.
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ", ".join("?" * len(batch))
+                rows = self.db.query(
+                    "select p.key, p.fact_id from phrasings p join facts f on f.id = p.fact_id"
+                    f" where p.key in ({marks}) and f.active = 1 and f.guild_id in (?, ?)",
+                    [*batch, GLOBAL, guild_id],
+                )
+                for row in rows:
+                    if row["fact_id"] not in excluded:
+                        owners.setdefault(row["key"], row["fact_id"])
+        return owners
 
     def fact_ids(self) -> set[str]:
         with self._lock:
@@ -274,7 +315,7 @@ class Store:
         )
         db.execute("delete from phrasings where fact_id = ?", [fact.id])
         db.table("phrasings").insert_all(
-            {"fact_id": fact.id, "position": position, "text": text}
+            {"fact_id": fact.id, "position": position, "text": text, "key": fold(text)}
             for position, text in enumerate(fact.questions)
         )
         return self._audit(db, actor, fact, action, before, fact, stamp)
