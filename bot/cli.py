@@ -191,15 +191,29 @@ def check(ctx: Context) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the ask --json objects here, one per line.",
 )
+@click.option(
+    "--max-phrasings",
+    metavar="K",
+    help="Index only each fact's first K phrasings (K >= 1); the database is not changed.",
+)
 @pass_context
 @friendly_errors
-def eval_command(ctx: Context, questions_file: Path, answers_out: Path | None) -> None:
+def eval_command(
+    ctx: Context, questions_file: Path, answers_out: Path | None, max_phrasings: str | None
+) -> None:
     """Score a question set (the shared/eval format): failures, then a summary line."""
+    limit = _phrasing_limit(max_phrasings)
     try:
         questions = load_questions(questions_file)
     except QuestionSetError as error:
         raise click.ClickException(str(error)) from None
-    service = ctx.service
+    if limit is None:
+        service = ctx.service
+    else:
+        # A service of its own: the shared one indexes every phrasing.
+        path = ctx.db or db_path(environment())
+        service = FactService.open(path, ctx.knowledge, phrasing_limit=limit)
+        click.echo(f"eval: facts cut to their first {limit} phrasing(s)", err=True)
     outputs: list[dict[str, Any]] = []
 
     def ask_one(question: str) -> dict[str, Any]:
@@ -207,7 +221,11 @@ def eval_command(ctx: Context, questions_file: Path, answers_out: Path | None) -
         outputs.append(result)
         return result
 
-    tally = evaluate(questions, ask_one)
+    try:
+        tally = evaluate(questions, ask_one)
+    finally:
+        if limit is not None:
+            service.close()
     for failure in tally.failures:
         click.echo(failure)
     if answers_out:
@@ -215,6 +233,19 @@ def eval_command(ctx: Context, questions_file: Path, answers_out: Path | None) -
             "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in outputs), encoding="utf-8"
         )
     click.echo(tally.summary())
+
+
+def _phrasing_limit(value: str | None) -> int | None:
+    """`--max-phrasings` as a number, or one clear line saying what is wrong with it."""
+    if value is None:
+        return None
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise click.ClickException(f"--max-phrasings must be a whole number >= 1, not {value!r}")
+    return limit
 
 
 # -- moderating -----------------------------------------------------------------------

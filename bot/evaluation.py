@@ -38,11 +38,14 @@ def _norm(text: str | None) -> str:
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
+    """The items of a question set; a QuestionSetError names the first bad line in one line."""
     questions = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise QuestionSetError(f"cannot read {path}: {error.strerror}") from None
+        raise QuestionSetError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise QuestionSetError(f"cannot read {path}: not UTF-8 text") from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -50,14 +53,38 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
             item = json.loads(line)
         except json.JSONDecodeError as error:
             raise QuestionSetError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("q"), str)
-            or item.get("expect") not in ("answer", "abstain")
-        ):
-            raise QuestionSetError(f"{path}:{number}: needs 'q' and 'expect' (answer|abstain)")
+        problem = _item_problem(item)
+        if problem:
+            raise QuestionSetError(f"{path}:{number}: {problem}")
         questions.append(item)
+    if not questions:
+        raise QuestionSetError(f"{path}: no questions in it")
     return questions
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _item_problem(item: Any) -> str | None:
+    """What is wrong with one question-set item, or None. Keywords and sources must be
+    lists: a bare string would be matched letter by letter."""
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("q"), str)
+        or item.get("expect") not in ("answer", "abstain")
+    ):
+        return "needs 'q' and 'expect' (answer|abstain)"
+    if item.get("mode", "top1") not in ("top1", "any"):
+        return f"mode must be 'top1' or 'any', not {item['mode']!r}"
+    if item["expect"] == "answer":
+        keywords = item.get("any")
+        # An empty keyword is in every answer.
+        if not _strings(keywords) or not keywords or not all(k.strip() for k in keywords):
+            return "'any' must be a list of non-empty keywords, at least one, for expect=answer"
+        if item.get("source") is not None and not _strings(item["source"]):
+            return "'source' must be a list of names, or null for any citation"
+    return None
 
 
 def _answer_ok(question: dict[str, Any], answer: dict[str, Any]) -> bool:

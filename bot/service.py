@@ -101,11 +101,21 @@ class About:
 
 class FactService:
     def __init__(
-        self, store: Store, knowledge: Knowledge, policy: MatchPolicy | None = None
+        self,
+        store: Store,
+        knowledge: Knowledge,
+        policy: MatchPolicy | None = None,
+        *,
+        phrasing_limit: int | None = None,
     ) -> None:
+        """`phrasing_limit` indexes only each fact's first K phrasings (the database keeps
+        them all): `eval --max-phrasings` uses it to measure facts with few phrasings."""
+        if phrasing_limit is not None and phrasing_limit < 1:
+            raise ValueError(f"phrasing_limit must be at least 1, not {phrasing_limit}")
         self.store = store
         self.knowledge = knowledge
         self._policy = policy
+        self._phrasing_limit = phrasing_limit
         self._write_lock = threading.Lock()
         self.index = self._build_index()
 
@@ -115,12 +125,14 @@ class FactService:
         db_path: str | Path,
         knowledge_dir: Path | None = None,
         policy: MatchPolicy | None = None,
+        *,
+        phrasing_limit: int | None = None,
     ) -> FactService:
         """Open (creating and seeding on first use) the database, and index its facts."""
         knowledge = load_knowledge(knowledge_dir)
         store = Store(db_path)
         store.seed(knowledge)
-        return cls(store, knowledge, policy)
+        return cls(store, knowledge, policy, phrasing_limit=phrasing_limit)
 
     def close(self) -> None:
         self.store.close()
@@ -128,7 +140,15 @@ class FactService:
     def _build_index(self) -> MatchIndex:
         self._sources = {(s.guild_id, s.id): s for s in self.store.sources()}
         facts = self.store.facts(include_retired=False)
-        return MatchIndex(self.knowledge.lexicon, self._sources.values(), facts, self._policy)
+        if self._phrasing_limit is None:
+            return MatchIndex(self.knowledge.lexicon, self._sources.values(), facts, self._policy)
+        return _PhrasingLimitedIndex(
+            self._phrasing_limit,
+            self.knowledge.lexicon,
+            self._sources.values(),
+            [_first_phrasings(fact, self._phrasing_limit) for fact in facts],
+            self._policy,
+        )
 
     def _refresh(self) -> None:
         # Another process (the CLI while the bot runs) may have changed the facts. The
@@ -571,3 +591,23 @@ def _unique_id(base: str, taken: set[str]) -> str:
         candidate = f"{base}-{counter}"
         counter += 1
     return candidate
+
+
+def _first_phrasings(fact: Fact, limit: int) -> Fact:
+    if len(fact.questions) <= limit:
+        return fact
+    return dataclasses.replace(fact, questions=fact.questions[:limit])
+
+
+class _PhrasingLimitedIndex(MatchIndex):
+    """A match index that sees only each fact's first `limit` phrasings, for every fact that
+    enters it (the first build and each later `apply`), so the service's writes need no
+    change to honour `phrasing_limit`."""
+
+    def __init__(self, limit: int, *args: Any, **kwargs: Any) -> None:
+        self._phrasing_limit = limit  # before the base constructor applies the first facts
+        super().__init__(*args, **kwargs)
+
+    def apply(self, upserts: Iterable[Fact] = (), *args: Any, **kwargs: Any) -> None:
+        limit = self._phrasing_limit
+        super().apply([_first_phrasings(fact, limit) for fact in upserts], *args, **kwargs)
