@@ -18,7 +18,7 @@ import click
 
 from bot import compose
 from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir
+from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
 from bot.models import GLOBAL, AskResult, AuditEntry, Fact
 from bot.service import FactbotError, FactDraft, FactService, ValidationError
 from bot.settings import SettingsError, db_path, environment
@@ -269,7 +269,7 @@ def _fact_details(service: FactService, fact: Fact, guild: int) -> str:
         f"source:      {service.citation(fact, guild).line()}",
         f"quote:       {fact.quote or '-'}",
         f"topics:      {', '.join(fact.topics) or '-'}",
-        f"point:       {fact.point or '-'}",
+        f"point:       {', '.join(fact.points) or '-'}",
         f"scope:       {'every server' if fact.guild_id == GLOBAL else f'guild {fact.guild_id}'}",
         "questions:",
         *(f"  - {q}" for q in fact.questions),
@@ -310,7 +310,10 @@ def _draft_options(command: F) -> F:
         click.option("--quote", help="The verbatim words the fact rests on."),
         click.option("--date", help="When it was reported, YYYY-MM-DD."),
         click.option("--topics", help="Topic words, separated by ','."),
-        click.option("--point", help="Facts from different sources on the same point share this."),
+        click.option(
+            "--point",
+            help="Points shared with facts from other sources, separated by ','; '-' for none.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -320,9 +323,11 @@ def _draft_options(command: F) -> F:
 def _draft(**values: str | None) -> FactDraft:
     questions = values.pop("questions")
     topics = values.pop("topics")
+    point = values.pop("point")
     return FactDraft(
         questions=tuple(q for q in questions.split("|")) if questions is not None else None,
         topics=tuple(t for t in topics.split(",")) if topics is not None else None,
+        point=split_points(point) if point is not None else None,
         **values,
     )
 

@@ -28,6 +28,7 @@ MAX_QUOTE = 1000
 MAX_QUESTION = 200
 MAX_TOPICS = 8
 MAX_TOPIC = 40
+MAX_POINTS = 4
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FACT_FIELDS = frozenset(
     {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
@@ -331,9 +332,7 @@ def validate_fact_record(
         problems.append(f"topics: must be a list of at most {MAX_TOPICS} words")
     elif any(len(topic) > MAX_TOPIC for topic in topics):
         problems.append(f"topics: each at most {MAX_TOPIC} characters")
-    point = record.get("point")
-    if point is not None and (not isinstance(point, str) or not ID_PATTERN.match(point)):
-        problems.append("point: must be lowercase letters, digits and hyphens")
+    problems.extend(_point_problems(record.get("point")))
     questions = record.get("questions")
     if not isinstance(questions, list) or not _is_string_list(questions):
         problems.append("questions: must be a list of question phrasings")
@@ -370,11 +369,48 @@ def fact_from_record(
         quote=(record.get("quote") or "").strip() or None,
         date=_date_text(record.get("date")),
         topics=tuple(record.get("topics", ())),
-        point=record.get("point"),
+        points=record_points(record.get("point")),
         questions=tuple(q.strip() for q in record["questions"] if fold(q)),
         guild_id=guild_id,
         origin=origin,
     )
+
+
+def record_points(value: Any) -> tuple[str, ...]:
+    """A record's `point` as a tuple: a string is one point (the form every file and export
+    had before facts could have several), a list is several, None or [] is none."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def split_points(text: str) -> tuple[str, ...]:
+    """Points typed by a moderator, separated by commas; an empty text or "-" means none."""
+    if text.strip() == "-":
+        return ()
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _point_problems(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        points: list[Any] = [value]
+    elif isinstance(value, list | tuple):
+        points = list(value)
+    else:
+        return ["point: must be a point id or a list of them"]
+    problems: list[str] = []
+    if any(not isinstance(p, str) or not ID_PATTERN.match(p) for p in points):
+        problems.append("point: must be lowercase letters, digits and hyphens")
+    if len(points) > MAX_POINTS:
+        problems.append(f"point: at most {MAX_POINTS} points")
+    names = [p for p in points if isinstance(p, str)]
+    if len(set(names)) != len(names):
+        problems.append("point: the same point is listed twice")
+    return problems
 
 
 def _check_text(value: Any, name: str, limit: int, problems: list[str], *, required: bool) -> None:

@@ -513,8 +513,8 @@ class MatchIndex:
                             record.slot
                         )
                 for member, direction in ((previous, 1), (record, 0)):
-                    if member is not None and member.fact.point is not None:
-                        moves = touched_points.setdefault(member.fact.point, ([], []))
+                    for point in member.fact.points if member is not None else ():
+                        moves = touched_points.setdefault(point, ([], []))
                         moves[direction].append(fact_id)
 
             live = {record.slot for record in changes.values() if record is not None}
@@ -772,15 +772,15 @@ class MatchIndex:
             batch_size *= 2
             ranked = self._merge(ranked, batch, query, scored)
             # The answer set takes the best fact's same-point siblings whatever their score.
-            point = ranked[0].fact.point if ranked else None
-            if point is not None:
-                siblings = [
-                    self._entry(snapshot.entries[fact_id])
-                    for fact_id in snapshot.points.get(point, ())
-                    if fact_id not in scored and snapshot.entries[fact_id].fact.guild_id in scopes
-                ]
-                if siblings:
-                    ranked = self._merge(ranked, siblings, query, scored)
+            points = ranked[0].fact.points if ranked else ()
+            siblings = {
+                fact_id: self._entry(snapshot.entries[fact_id])
+                for point in points
+                for fact_id in snapshot.points.get(point, ())
+                if fact_id not in scored and snapshot.entries[fact_id].fact.guild_id in scopes
+            }
+            if siblings:
+                ranked = self._merge(ranked, list(siblings.values()), query, scored)
 
     def _merge(
         self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[str]
@@ -1141,7 +1141,7 @@ def _capitalised_words(text: str) -> list[str]:
 
 
 def _same_point(a: Fact, b: Fact) -> bool:
-    return a.point is not None and a.point == b.point
+    return not set(a.points).isdisjoint(b.points)
 
 
 def _visibility(guild_id: int) -> Callable[[Fact], bool]:

@@ -38,18 +38,30 @@ class Fact:
     quote: str | None = None
     date: str | None = None
     topics: tuple[str, ...] = ()
-    point: str | None = None
+    # The points the fact speaks to: facts from different sources on one point are
+    # answered together. A fact may belong to several.
+    points: tuple[str, ...] = ()
     guild_id: int = GLOBAL
     origin: Origin = "curated"
     active: bool = True
 
     def to_record(self) -> dict[str, Any]:
-        """The fields of the knowledge files, as export writes them."""
+        """The fields of the knowledge files, as export writes them.
+
+        `point` is written as facts.toml spells it: null for none, a string for one (as
+        every export did before facts could have several), a list for two or more.
+        """
         record = asdict(self)
         record["questions"] = list(self.questions)
         record["topics"] = list(self.topics)
-        for internal in ("guild_id", "origin", "active"):
+        for internal in ("guild_id", "origin", "active", "points"):
             record.pop(internal)
+        point: str | list[str] | None = None
+        if len(self.points) == 1:
+            point = self.points[0]
+        elif self.points:
+            point = list(self.points)
+        record["point"] = point
         return record
 
 

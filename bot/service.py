@@ -76,7 +76,9 @@ class FactDraft:
     quote: str | None = None
     date: str | None = None
     topics: tuple[str, ...] | None = None
-    point: str | None = None
+    # The points the fact shares with facts from other sources: one id, or several
+    # (at most four); an empty tuple takes the fact out of every point.
+    point: tuple[str, ...] | str | None = None
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}

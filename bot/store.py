@@ -23,7 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, record_points
 from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
 from bot.text import fold
 
@@ -143,7 +143,8 @@ def fact_from_snapshot(snapshot: dict[str, Any]) -> Fact:
         quote=snapshot.get("quote"),
         date=snapshot.get("date"),
         topics=tuple(snapshot.get("topics", ())),
-        point=snapshot.get("point"),
+        # Older entries hold one point as a string, newer ones a list when there are more.
+        points=record_points(snapshot.get("point")),
         guild_id=snapshot.get("guild_id", GLOBAL),
         origin=snapshot.get("origin", "moderator"),
         active=snapshot.get("active", True),
@@ -304,7 +305,7 @@ class Store:
                 "quote": fact.quote,
                 "date": fact.date,
                 "topics": json.dumps(list(fact.topics)),
-                "point": fact.point,
+                "point": _point_column(fact.points),
                 "origin": fact.origin,
                 "active": int(fact.active),
                 "curated_hash": curated_hash,
@@ -527,11 +528,21 @@ def _fact_from_row(row: dict[str, Any], questions: list[str]) -> Fact:
         quote=row["quote"],
         date=row["date"],
         topics=tuple(json.loads(row["topics"] or "[]")),
-        point=row["point"],
+        points=_points_from_column(row["point"]),
         guild_id=row["guild_id"],
         origin=row["origin"],
         active=bool(row["active"]),
     )
+
+
+def _point_column(points: tuple[str, ...]) -> str | None:
+    """The `point` column: the fact's points joined by commas (an id never has one), so a
+    database written before facts could have several reads the same way."""
+    return ",".join(points) or None
+
+
+def _points_from_column(value: str | None) -> tuple[str, ...]:
+    return tuple(part for part in (value or "").split(",") if part)
 
 
 def _audit_from_row(row: dict[str, Any]) -> AuditEntry:

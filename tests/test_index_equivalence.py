@@ -172,7 +172,7 @@ def test_the_proof_holds_when_it_may_stop_after_any_fact(
 
 
 def _fact(fact_id: str, point: str | None) -> Fact:
-    return Fact(fact_id, "A statement.", "afp", ("a question",), point=point)
+    return Fact(fact_id, "A statement.", "afp", ("a question",), points=(point,) if point else ())
 
 
 scores = st.floats(0.0, 1.1, allow_nan=False)
@@ -214,11 +214,11 @@ def test_the_stopping_rule_never_changes_the_decision(
     query = _Query("q", {"term": weight}, frozenset(), frozenset())
     if not shipped._settled(ranked, ceiling, coverage, query):
         return
-    best_point = ranked[0].fact.point if ranked else None
+    best_points = ranked[0].fact.points if ranked else ()
     hidden = [
         Match(_fact(f"u{i}", p), max(ceiling - below, 0.0), max(coverage - less, 0.0), "")
         for i, (below, less, p) in enumerate(unknown)
-        if p is None or p != best_point
+        if p is None or p not in best_points
     ]
     everything = sorted([*ranked, *hidden], key=lambda m: (-m.score, m.fact.id))
     assert outcome(shipped._decide(ranked, query)) == outcome(shipped._decide(everything, query))
@@ -279,7 +279,7 @@ def edited(fact: Fact, number: int) -> Fact:
         fact,
         statement=f"{fact.statement} Update {number}: the Observatory revised the toll.",
         questions=(*fact.questions[1:], f"what was revised in update {number}"),
-        point=f"update-{number % 3}",
+        points=(f"update-{number % 3}",),
         source="sohr" if fact.source != "sohr" else "afp",
     )
 

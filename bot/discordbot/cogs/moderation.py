@@ -33,6 +33,7 @@ from bot.discordbot.replies import (
     respond,
 )
 from bot.discordbot.views import Pages
+from bot.knowledge import split_points
 from bot.models import Fact
 from bot.service import MAX_IMPORT_BYTES, FactDraft, ValidationError
 
@@ -40,6 +41,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 QUESTIONS_HELP = "Question phrasings that lead to the fact, separated by |"
+POINT_HELP = "Points shared with facts from other sources, separated by , (- for none)"
 FORM_TIMEOUT = 900.0
 
 
@@ -50,6 +52,7 @@ def draft(
     reported_by: str | None = None,
     quote: str | None = None,
     date: str | None = None,
+    point: str | None = None,
 ) -> FactDraft:
     """The options as the service's draft; the service strips and validates them."""
     return FactDraft(
@@ -59,6 +62,7 @@ def draft(
         reported_by=reported_by,
         quote=quote,
         date=date,
+        point=split_points(point) if point is not None else None,
     )
 
 
@@ -240,6 +244,7 @@ class Moderation(
         reported_by="The outlet that reported it",
         quote="The verbatim words the fact rests on",
         date="When it was reported, YYYY-MM-DD",
+        point=POINT_HELP,
     )
     async def edit(
         self,
@@ -251,12 +256,13 @@ class Moderation(
         reported_by: str | None = None,
         quote: str | None = None,
         date: str | None = None,
+        point: str | None = None,
     ) -> None:
         fact = await self._in_thread(
             interaction,
             self.service.edit_fact,
             fact_id,
-            draft(statement, source, questions, reported_by, quote, date),
+            draft(statement, source, questions, reported_by, quote, date, point),
             guild_id=guild_of(interaction),
             actor=actor(interaction),
         )
