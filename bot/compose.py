@@ -51,5 +51,36 @@ def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
 def unknown_text(article: ArticleInfo) -> str:
     return (
         f"The article doesn't say. I only know what {article.outlet} reported on "
-        f"{human_date(article.date)} about the rebel offensive on Aleppo."
+        f"{human_date(article.date)} about {article.topic}."
+    )
+
+
+# What the article leaves out, by what the question asked for.
+_NOT_SAID = {
+    "count": "The article doesn't give that figure.",
+    "date": "The article doesn't give that date.",
+    "time": "The article doesn't say when.",
+    "duration": "The article doesn't say how long.",
+    "agent": "The article doesn't say who did that.",
+    "name": "The article doesn't give that name.",
+    "expansion": "The article doesn't say what that stands for.",
+}
+
+
+def not_said_heading(kind: str) -> str:
+    """The first line of a reply that is on the topic but not what was asked."""
+    return _NOT_SAID.get(kind, "The article doesn't say that.")
+
+
+def related_text(heading: str, related: Sequence[Answer]) -> str:
+    return f"{heading} What it does say:\n\n{answers_text(related)}"
+
+
+def help_text(article: ArticleInfo, fact_count: int) -> str:
+    return (
+        f"I answer questions about one news story: what {article.outlet} reported on "
+        f"{human_date(article.date)} about {article.topic}. I know "
+        f"{fact_count} facts, each with who claimed it. Ask in your own words, for example "
+        "“did the rebels take the airport?” or “how many civilians were killed?”. "
+        "When the article doesn't say, I tell you so, and what it does say instead."
     )

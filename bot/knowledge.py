@@ -7,6 +7,7 @@ problem at once, so a curator can fix a file in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -66,11 +67,38 @@ class SynonymGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Chatter:
+    """The closed classes of chat language, from chatter.toml; see that file."""
+
+    spelling: Mapping[str, str] = field(default_factory=dict)
+    chatter: frozenset[str] = frozenset()
+    greetings: frozenset[str] = frozenset()
+    hedges: frozenset[str] = frozenset()
+    addressing: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()
+    confirm_tags: frozenset[str] = frozenset()
+    hearsay_people: frozenset[str] = frozenset()
+    hearsay_platforms: frozenset[str] = frozenset()
+    hearsay_verbs: frozenset[str] = frozenset()
+    # Question kind -> the phrases that open such a question.
+    kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    harm: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+    named_actors: frozenset[str] = frozenset()
+    speech: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+    # Groups of outcomes a fact may report in each other's words ("killed", "lost").
+    outcome_equivalents: tuple[frozenset[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     stopwords: frozenset[str] = frozenset()
     synonyms: tuple[SynonymGroup, ...] = ()
     # Words that frame a question more than they name its subject ("held", "latest").
     light_words: frozenset[str] = frozenset()
+    # How people write in chat: spelling, chatter and what questions ask (chatter.toml).
+    chatter: Chatter = field(default_factory=lambda: Chatter())
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +126,7 @@ def check_knowledge(directory: Path | None = None) -> tuple[Knowledge | None, li
 def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     problems: list[str] = []
     tables = {}
-    for name in ("article.toml", "sources.toml", "facts.toml", "lexicon.toml"):
+    for name in ("article.toml", "sources.toml", "facts.toml", "lexicon.toml", "chatter.toml"):
         path = directory / name
         try:
             tables[name] = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -112,6 +140,7 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     article = _article(tables["article.toml"], directory, problems)
     sources = _sources(tables["sources.toml"], problems)
     lexicon = _lexicon(tables["lexicon.toml"], problems)
+    lexicon = dataclasses.replace(lexicon, chatter=_chatter(tables["chatter.toml"], problems))
     facts = _facts(tables["facts.toml"], article, sources, problems)
     if article is None:
         return None, problems
@@ -122,7 +151,7 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
 def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> ArticleInfo | None:
     where = "article.toml"
     values: dict[str, str] = {}
-    for key in ("id", "title", "outlet", "summary", "file"):
+    for key in ("id", "title", "outlet", "topic", "summary", "file"):
         value = table.get(key)
         if not isinstance(value, str) or not value.strip():
             problems.append(f"{where}: '{key}' must be a non-empty string")
@@ -131,7 +160,7 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
     date = _date_text(table.get("date"))
     if date is None:
         problems.append(f"{where}: 'date' must be a date such as 2024-11-30")
-    if "file" not in values or date is None or len(values) < 5:
+    if "file" not in values or date is None or len(values) < 6:
         return None
     try:
         text = (directory / values["file"]).read_text(encoding="utf-8")
@@ -145,6 +174,7 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
         date=date,
         summary=values["summary"],
         text=text,
+        topic=values["topic"],
     )
 
 
@@ -448,3 +478,77 @@ def _is_unicode(value: Any) -> bool:
 
 def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+_CHATTER_LISTS = {
+    "chatter": ("greetings", "reactions"),
+    "hedges": ("hedges",),
+    "addressing": ("addressing",),
+    "openers": ("openers",),
+    "confirm_tags": ("confirm_tags",),
+}
+_ASK_KINDS = (
+    "help",
+    "claimant",
+    "expansion",
+    "name",
+    "count",
+    "date",
+    "time",
+    "duration",
+    "agent",
+    "identity",
+)
+
+
+def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
+    """The chat language of chatter.toml; every entry is folded as messages are."""
+
+    def words(section: str, key: str) -> frozenset[str]:
+        value = table.get(section, {}).get(key, [])
+        if not _is_string_list(value):
+            problems.append(f"chatter.toml: '{section}.{key}' must be a list of strings")
+            return frozenset()
+        # A trailing " $" (only at the end of a question) survives folding.
+        folded = frozenset(
+            f"{fold(entry[:-2])} $" if entry.endswith(" $") else fold(entry) for entry in value
+        )
+        if "" in folded:
+            problems.append(f"chatter.toml: '{section}.{key}' has an entry with no letters")
+        return folded - {""}
+
+    spelling_table = table.get("spelling", {})
+    spelling: dict[str, str] = {}
+    for written, plain in spelling_table.items():
+        # "b4" folds to "b 4", as it will in a message: keys may be phrases.
+        if not isinstance(plain, str) or not fold(plain) or not fold(written):
+            problems.append(f"chatter.toml: spelling '{written}' must map words to words")
+            continue
+        spelling[fold(written)] = fold(plain)
+    lists = {
+        name: frozenset().union(*(words("chatter", key) for key in keys))
+        for name, keys in _CHATTER_LISTS.items()
+    }
+    return Chatter(
+        spelling=spelling,
+        chatter=lists["chatter"],
+        greetings=words("chatter", "greetings"),
+        hedges=lists["hedges"],
+        addressing=lists["addressing"],
+        openers=lists["openers"],
+        confirm_tags=lists["confirm_tags"],
+        hearsay_people=words("hearsay", "people"),
+        hearsay_platforms=words("hearsay", "platforms"),
+        hearsay_verbs=words("hearsay", "verbs"),
+        kinds={kind: words("asking", kind) for kind in _ASK_KINDS},
+        harm=words("asking", "harm"),
+        actors=words("asking", "actors") | words("asking", "named_actors"),
+        named_actors=words("asking", "named_actors"),
+        speech=words("asking", "speech"),
+        outcomes=words("asking", "outcomes"),
+        outcome_equivalents=tuple(
+            frozenset(fold(word) for word in group)
+            for group in table.get("asking", {}).get("outcome_equivalents", [])
+            if _is_string_list(group)
+        ),
+    )

@@ -115,7 +115,9 @@ class Suggestion:
         return {"fact_id": self.fact_id, "question": self.question}
 
 
-Outcome = Literal["answered", "suggest", "unknown"]
+# "unknown" may come with related facts: on the topic, but not what was asked. "help" is
+# the reply to a greeting or a question about the bot itself.
+Outcome = Literal["answered", "suggest", "unknown", "help"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,10 @@ class AskResult:
     message: str
     answers: tuple[Answer, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    # What the article does say on the topic, when it does not say what was asked, and
+    # the line that says what it leaves out.
+    related: tuple[Answer, ...] = ()
+    not_said: str = ""
 
     @property
     def answered(self) -> bool:
@@ -136,6 +142,7 @@ class AskResult:
             "answered": self.answered,
             "answers": [a.to_json() for a in self.answers],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "related": [a.to_json() for a in self.related],
             "message": self.message,
         }
 
@@ -168,3 +175,4 @@ class ArticleInfo:
     date: str
     summary: str
     text: str = field(repr=False)
+    topic: str = "the news the article reports"

@@ -180,8 +180,16 @@ class FactService:
             return AskResult(
                 text, "suggest", compose.suggestions_text(suggestions), suggestions=suggestions
             )
+        if decision.outcome == "help":
+            facts = len(self.list_facts(guild_id))
+            return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
         if log and fold(text):
             self.store.log_unanswered(guild_id, text)
+        if decision.related:
+            related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
+            heading = compose.not_said_heading(decision.kind)
+            message = compose.related_text(heading, related)
+            return AskResult(text, "unknown", message, related=related, not_said=heading)
         return AskResult(text, "unknown", compose.unknown_text(self.knowledge.article))
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:

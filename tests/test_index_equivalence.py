@@ -16,17 +16,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bench.synthetic import synthetic_facts, synthetic_questions
-from bot import matcher
 from bot.knowledge import Knowledge
-from bot.matcher import (
-    Decision,
-    Match,
-    MatchIndex,
-    MatchPolicy,
-    _closest_word,
-    _Query,
-    _SlotSet,
-)
+from bot.matcher import Decision, Match, MatchIndex, MatchPolicy
+from bot.matcher import index as matcher
+from bot.matcher.analysis import _closest_word
+from bot.matcher.answerable import Premise
+from bot.matcher.query import _Query
+from bot.matcher.structures import _SlotSet
 from bot.models import GLOBAL, Fact
 
 HERE = Path(__file__).resolve().parent
@@ -171,6 +167,25 @@ def test_the_proof_holds_when_it_may_stop_after_any_fact(
     assert index.capped_searches == 0
 
 
+def _plain_query(weights: dict[str, float]) -> _Query:
+    """A question with these term weights that takes nothing for granted."""
+    premise = Premise(
+        kind="other",
+        numbers=frozenset(),
+        known_terms=frozenset(weights),
+        weights=weights,
+        actors=(),
+        named_actors=frozenset(),
+        harm=frozenset(),
+        outcomes=(),
+        speakers=(),
+        counted_harm=frozenset(),
+        short_words=frozenset(),
+        offers_choice=False,
+    )
+    return _Query("q", weights, frozenset(), frozenset(), premise)
+
+
 def _fact(fact_id: str, point: str | None) -> Fact:
     return Fact(fact_id, "A statement.", "afp", ("a question",), points=(point,) if point else ())
 
@@ -201,8 +216,8 @@ def test_the_stopping_rule_never_changes_the_decision(
     weight: float,
 ) -> None:
     # Straight against _decide: whenever _settled says the facts scored so far decide, the
-    # facts not scored (at most `ceiling`, at most `coverage`, none sharing the best one's
-    # point since the search scores those) must leave the decision as it is.
+    # facts not scored (at most `ceiling`, at most `coverage`, none sharing a point with an
+    # on-topic fact, since the search scores those) must leave the decision as it is.
     ranked = sorted(
         (Match(_fact(f"k{i}", p), s, c, "") for i, (s, c, p) in enumerate(known)),
         key=lambda m: (-m.score, m.fact.id),
@@ -211,10 +226,12 @@ def test_the_stopping_rule_never_changes_the_decision(
         ceiling, unknown = -math.inf, []
     else:
         ceiling = max((ranked[0].score if ranked else 0.5) - gap, 0.0)
-    query = _Query("q", {"term": weight}, frozenset(), frozenset())
+    query = _plain_query({"term": weight})
     if not shipped._settled(ranked, ceiling, coverage, query):
         return
-    best_points = ranked[0].fact.points if ranked else ()
+    # The search scores the same-point siblings of every on-topic fact it has scored.
+    on_topic = [m for m in ranked if m.coverage >= shipped.policy.min_coverage]
+    best_points = {point for m in on_topic for point in m.fact.points}
     hidden = [
         Match(_fact(f"u{i}", p), max(ceiling - below, 0.0), max(coverage - less, 0.0), "")
         for i, (below, less, p) in enumerate(unknown)
@@ -245,7 +262,8 @@ def close_calls(policy: MatchPolicy) -> dict[str, tuple[list[Match], float, list
         "runner-up-too-close": (
             [_match("k0", edge, 1.0)],
             edge - behind,
-            [_match("u0", edge - behind, 0.0)],
+            # On the topic: only on-topic facts are rivals.
+            [_match("u0", edge - behind, 1.0)],
         ),
         "second-choice": (
             [_match("k0", doubtful, 1.0), _match("k1", doubtful - 0.3, 1.0)],
@@ -261,7 +279,7 @@ def test_the_stopping_rule_waits_for_a_fact_that_would_change_the_decision(
 ) -> None:
     policy = shipped.policy
     ranked, ceiling, hidden = close_calls(policy)[trap]
-    query = _Query("q", {"term": policy.min_information + 1.0}, frozenset(), frozenset())
+    query = _plain_query({"term": policy.min_information + 1.0})
     everything = sorted([*ranked, *hidden], key=lambda m: (-m.score, m.fact.id))
     # The trap is real: the fact not scored does change the decision...
     assert outcome(shipped._decide(ranked, query)) != outcome(shipped._decide(everything, query))

@@ -16,7 +16,7 @@ from bot.service import FactService
 ANSWERED = [
     ("aleppo airprot captured?", "sohr-airport"),
     ("did govt troops run from the airfield", "sohr-airport"),
-    ("how many civilans died in the russain strikes", "sohr-civilians-killed-strikes"),
+    ("how many civilans died in the strikes", "sohr-civilians-killed-strikes"),
     ("did the regime lose soldiers", "sohr-government-losses"),
     ("rebel casualties", "sohr-rebel-losses"),
     ("is the governor still in aleppo", "sohr-governor-withdrew"),
@@ -180,3 +180,12 @@ def test_another_guilds_facts_do_not_change_how_a_question_is_weighed(
     index.apply(upserts=flood)
     assert [(m.fact.id, m.score) for m in index.rank(question, 5)] == before
     assert index.match(question, 5).matches[0].fact.id == "sohr-airport"
+
+
+def test_a_false_premise_gets_what_the_article_does_say(service: FactService) -> None:
+    """The article does not say who struck: blaming Russia gets the figures, not an answer."""
+    result = service.ask("how many civilans died in the russain strikes", log=False)
+    assert not result.answered
+    assert [a.fact_id for a in result.related][:1] == ["sohr-civilians-killed-strikes"]
+    assert result.not_said and result.message.startswith(result.not_said)
+    assert all(a.citation.source for a in result.related)

@@ -19,6 +19,7 @@ from bot.discordbot.replies import (
     cooldown_text,
     echo,
     notice,
+    related_embed,
 )
 from bot.models import GLOBAL, ArticleInfo, AskResult, Suggestion
 
@@ -27,12 +28,16 @@ PICK_PREFIX = "factbot:pick:"
 
 
 def ask_reply(result: AskResult, article: ArticleInfo) -> Reply:
-    """The reply to a question, for each of the service's three outcomes."""
+    """The reply to a question, for each of the service's outcomes."""
     if result.outcome == "answered":
         return Reply(embed=answer_embed(result, article))
     if result.outcome == "suggest":
         text = f"I'm not sure what you mean by “{echo(result.question)}”. Did you mean…"
         return Reply(content=clip(text, MESSAGE_LIMIT), view=suggestion_view(result.suggestions))
+    if result.outcome == "help":
+        return Reply(content=f"{result.message} See `/help` for the commands.")
+    if result.related:
+        return Reply(embed=related_embed(result, article))
     return Reply(content=f"{result.message} See `/about` for what I cover.")
 
 

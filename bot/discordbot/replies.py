@@ -31,6 +31,8 @@ BUTTON_LABEL_LIMIT = 80
 CHOICE_LIMIT = 100
 
 ANSWER_COLOUR = discord.Colour.blue()
+# "The article doesn't say that": on the topic, but not what was asked.
+RELATED_COLOUR = discord.Colour.gold()
 NOTICE_COLOUR = discord.Colour.light_grey()
 
 
@@ -129,6 +131,17 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     else:
         embed.description = f"{len(answers)} sources speak to this:"
         _add_answer_fields(embed, answers)
+    embed.set_footer(text=clip(article_footer(article), FOOTER_LIMIT))
+    return embed
+
+
+def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
+    """A "doesn't say" reply: what the article leaves out, then what it does say."""
+    embed = discord.Embed(
+        title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=RELATED_COLOUR
+    )
+    embed.description = clip(f"{result.not_said} What it does say:", DESCRIPTION_LIMIT)
+    _add_answer_fields(embed, result.related)
     embed.set_footer(text=clip(article_footer(article), FOOTER_LIMIT))
     return embed
 

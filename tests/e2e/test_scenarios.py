@@ -190,6 +190,31 @@ async def test_ask_unknown_says_the_article_does_not_say_and_logs_it(
     assert OFF_TOPIC in [row.question for row in service.unanswered(world.guild.id)]
 
 
+FALSE_PREMISE = "so the rebels were the ones bombing civilians?? how many did they kill"
+
+
+async def test_a_false_premise_gets_what_the_article_does_say(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    result = service.ask(FALSE_PREMISE, world.guild.id, log=False)
+    assert result.outcome == "unknown" and result.related
+    handle = await world.fake.slash(world.alice, world.general, "ask", question=FALSE_PREMISE)
+    reply = await handle.reply()
+    embed = reply.embed
+    assert embed is not None
+    assert embed["description"].startswith(result.not_said)
+    text = reply.text()
+    for related in result.related:
+        assert related.text in text and related.citation.source in text
+    assert "30 November 2024" in text
+
+
+async def test_a_greeting_gets_an_introduction(world: World, bot: FactBot) -> None:
+    reply = await world.ask("hey bot 👋")
+    assert "Ask in your own words" in reply.content and "/help" in reply.content
+    assert reply.embeds == []
+
+
 async def test_did_you_mean_buttons_answer_the_fact_pressed(
     world: World, bot: FactBot, service: FactService
 ) -> None:

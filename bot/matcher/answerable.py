@@ -1,0 +1,318 @@
+"""Whether a fact on the topic of a question actually answers it.
+
+Topic and answerability are two judgements. Scoring says a fact is about what the
+question is about; this module says whether the fact supplies what is asked, and whether
+it supports what the question takes for granted:
+
+* what is asked: a figure for "how many", a calendar day for "what date", a time for
+  "when", someone the question does not name for "who did it", a name for "what is it
+  called", the words behind an abbreviation for "what does it stand for";
+* what is assumed: a figure the asker states must be the fact's (unless the asker reports
+  someone else's claim), and harm pinned on an actor must be pinned on that actor by the
+  fact.
+
+The checks read the fact's own words (statement and quote): a phrasing is a way to ask,
+not evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass
+
+from bot.matcher.understand import AskKind
+from bot.models import Fact
+from bot.text import fold
+
+# "one" is left out: "was it one push" states no figure.
+_NUMBER_WORDS = {
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "fifty": "50",
+    "hundred": "100",
+    "thousand": "1000",
+}
+# Quantities without a figure: a fact saying "dozens of men were killed" answers "how many".
+# Ordinals count too: "for a fourth day" says how many days.
+_QUANTITIES = frozenset(
+    {
+        "dozens",
+        "dozen",
+        "hundreds",
+        "thousands",
+        "million",
+        "millions",
+        "several",
+        "multiple",
+        "numerous",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "tenth",
+    }
+)
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_TIME_WORDS = frozenset(
+    {
+        "today",
+        "yesterday",
+        "tomorrow",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "since",
+        "until",
+        "later",
+        "before",
+        "after",
+        "decade",
+        "decades",
+    }
+)
+_DAY_WORDS = _MONTHS | {"today", "yesterday", "tomorrow"}
+_SPAN_WORDS = frozenset(
+    {"since", "until", "years", "months", "weeks", "day", "days", "decades", "long"}
+)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# Where one claim in a sentence ends and the next begins: "100 troops…, while the rebels
+# had lost 183"; "16 civilians were killed and 20 others wounded".
+_CLAUSE = re.compile(r"[,;:]|\s(?:while|whereas|but)\s|\s(?=and (?:\d+ )?others\b)")
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class FactFeatures:
+    """What a fact's own words can supply, worked out once per fact."""
+
+    numbers: frozenset[str]
+    quantity: bool
+    time: bool
+    day: bool
+    # A span of time ("for years", "since 2020"), not just a point in it.
+    span: bool
+    # The terms of the statement and quote, without the phrasings or the source.
+    terms: frozenset[str]
+    # The terms of each clause that gives a quantity: what a figure counts.
+    counted: tuple[frozenset[str], ...]
+    # Initials of each run of capitalised words: "Syrian Observatory for Human Rights"
+    # gives "sohr" (short words such as "for" may sit inside a run).
+    initials: frozenset[str]
+
+
+def fact_features(fact: Fact, terms_of: Callable[[list[str]], list[str]]) -> FactFeatures:
+    """What the fact's statement and quote supply; `terms_of` turns words into terms."""
+    text = f"{fact.statement} {fact.quote or ''}"
+    words = fold(text).split()
+    numbers = frozenset(_NUMBER_WORDS.get(w, w) for w in words if w.isdigit() or w in _NUMBER_WORDS)
+    # "[today]" is the editor's way of giving the report's own date.
+    day = bool(_DAY_WORDS.intersection(words)) or "[today]" in text
+    counted = []
+    for clause in _CLAUSE.split(text):
+        clause_words = fold(clause).split()
+        if _quantity(clause_words):
+            counted.append(frozenset(terms_of(clause_words)))
+    return FactFeatures(
+        numbers=numbers,
+        quantity=bool(counted),
+        time=day or any(_YEAR.match(w) for w in words) or bool(_TIME_WORDS.intersection(words)),
+        day=day,
+        span=bool(_SPAN_WORDS.intersection(words)),
+        terms=frozenset(terms_of(words)),
+        counted=tuple(counted),
+        initials=_initials(text),
+    )
+
+
+def _quantity(words: list[str]) -> bool:
+    """Whether the words give a figure: not a year, a day of a month or someone's age."""
+    for index, word in enumerate(words):
+        if word in _QUANTITIES or word in _NUMBER_WORDS:
+            return True
+        if word.isdigit() and not _YEAR.match(word):
+            beside = set(words[max(0, index - 1) : index + 2])
+            age = words[index + 1 : index + 3] in (["year", "old"], ["years", "old"])
+            if not beside & _MONTHS and not age:
+                return True
+    return False
+
+
+def is_number(word: str) -> bool:
+    return word.isdigit() or word in _NUMBER_WORDS
+
+
+def question_numbers(words: list[str]) -> frozenset[str]:
+    return frozenset(_NUMBER_WORDS.get(w, w) for w in words if w.isdigit() or w in _NUMBER_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Premise:
+    """What a question asks for and takes for granted, in terms the index uses.
+
+    An actor or an outcome is given as the set of terms a fact may name it with: the term
+    itself, the broader term it belongs to ("fighter" -> "rebel"), or the words a fact
+    reports it in ("killed" -> "lost").
+    """
+
+    kind: AskKind
+    # Figures the asker states as true (not someone else's claim).
+    numbers: frozenset[str]
+    # Content terms of the question that the base knows, and their weights.
+    known_terms: frozenset[str]
+    weights: Mapping[str, float]
+    # Who the question names, which of them are names proper, and harm it pins on them.
+    actors: tuple[frozenset[str], ...]
+    named_actors: frozenset[str]
+    harm: frozenset[str]
+    # Harm done that the fact must report ("were any diplomats hurt").
+    outcomes: tuple[frozenset[str], ...]
+    # "what did X say": those named before the verb of saying, who must be the claimant.
+    speakers: tuple[frozenset[str], ...]
+    # Every term of harm done that a figure may count ("killed", "lost", "wounded").
+    counted_harm: frozenset[str]
+    # Words that could be abbreviations ("hts"), for "what does it stand for".
+    short_words: frozenset[str]
+    offers_choice: bool
+
+
+def answers(
+    premise: Premise,
+    features: FactFeatures,
+    fact_terms: Set[str],
+    claimant_terms: Set[str],
+    actor_terms: Set[str],
+    rare_names: Set[str],
+) -> bool:
+    """Whether a fact with these features and terms answers a question with this premise.
+
+    `fact_terms` is everything the fact is indexed by (phrasings included): a relation
+    between named actors is checked against it; harm, figures and what is asked only
+    against the fact's own words.
+    """
+    said = features.terms
+    if premise.numbers and not premise.numbers <= features.numbers:
+        return False
+    # Harm done ("were diplomats hurt") must be reported by the fact itself.
+    if not all(ways & said for ways in premise.outcomes):
+        return False
+    # Harm pinned on actors ("so the rebels were bombing civilians") needs those actors.
+    by = said | claimant_terms
+    if premise.harm & said and not all(ways & by for ways in premise.actors):
+        return False
+    # "did Russia take the airport", "does Turkey back HTS": whoever the question names
+    # must be part of the fact.
+    if not premise.named_actors <= fact_terms | claimant_terms:
+        return False
+    if not all(ways & by for ways in premise.speakers):
+        return False
+    return _supplies(premise, features, claimant_terms, actor_terms, rare_names)
+
+
+def _supplies(
+    premise: Premise,
+    features: FactFeatures,
+    claimant_terms: Set[str],
+    actor_terms: Set[str],
+    rare_names: Set[str],
+) -> bool:
+    """Whether the fact supplies the kind of thing the question asks for."""
+    kind = premise.kind
+    if kind == "count":
+        return any(
+            _counts(premise, clause, features.terms, claimant_terms) for clause in features.counted
+        )
+    if kind == "date":
+        return features.day
+    if kind == "time":
+        return features.time
+    if kind == "duration":
+        return features.quantity or features.span
+    if kind == "expansion":
+        return bool(premise.short_words & features.initials)
+    if kind == "name":
+        return bool(rare_names - premise.known_terms)
+    if kind == "agent":
+        named = actor_terms & features.terms
+        return bool(named) and (premise.offers_choice or bool(named - premise.known_terms))
+    return True
+
+
+def _counts(
+    premise: Premise, clause: frozenset[str], said: Set[str], claimant_terms: Set[str]
+) -> bool:
+    """Whether the figure in this clause counts what the question asks to count.
+
+    The clause must hold the harm asked about and the actors counted ("how many rebels
+    were wounded" is not answered by "20 others wounded" among civilians), and most of
+    the weight of what else the question asks that the fact's words mention at all.
+    """
+    if not all(ways & clause for ways in premise.outcomes):
+        return False
+    # "how many rebels are there" is not answered by how many rebels were lost.
+    if clause & premise.counted_harm and not premise.counted_harm.intersection(premise.weights):
+        return False
+    if not all(ways & (clause | claimant_terms) for ways in premise.actors):
+        return False
+    asked = (premise.known_terms & said) - claimant_terms
+    total = sum(premise.weights.get(term, 0.0) for term in asked)
+    inside = sum(premise.weights.get(term, 0.0) for term in asked & clause)
+    return inside >= total / 2
+
+
+def _initials(text: str) -> frozenset[str]:
+    """Initials of every stretch of two or more capitalised words ("The Syrian Observatory
+    for Human Rights" gives "sohr" among others); "for", "of", "and" may sit inside."""
+    found: set[str] = set()
+    run: list[str] = []
+
+    def close() -> None:
+        letters = "".join(word[0] for word in run).lower()
+        found.update(
+            letters[start:end]
+            for start in range(len(letters))
+            for end in range(start + 2, len(letters) + 1)
+        )
+        run.clear()
+
+    for token in re.split(r"[\s,.;:“”\"()]+", text):
+        if _CAPITALISED.fullmatch(token):
+            run.append(token)
+        elif not (run and token in ("for", "of", "al", "and")):
+            close()
+    close()
+    return frozenset(found)

@@ -1,0 +1,134 @@
+"""The confidence rule: from scored facts to what the bot says.
+
+`decide` is the one place the rule is written. `settled`, which lets the search stop
+early, is derived from the same `window` of facts the rule weighs, so the search stops
+only when no unscored fact could change the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.matcher.policy import MatchPolicy
+from bot.matcher.query import _Query
+from bot.matcher.score import Match
+from bot.matcher.understand import AskKind
+from bot.models import Fact, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    matches: tuple[Match, ...]
+    # For "unknown": facts on the topic that do not answer what was asked.
+    related: tuple[Match, ...] = ()
+    kind: AskKind = "other"
+
+
+def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision:
+    """The verdict for one question: the one place the confidence rule is written."""
+    weighed = window(matches, policy)
+    kind = query.premise.kind
+    if not weighed or weighed[0].score < policy.suggest_score:
+        return Decision("unknown", (), kind=kind)
+    answering = [m for m in weighed if m.answers]
+    if not answering or answering[0].score < weighed[0].score - policy.margin:
+        # On the topic, but no fact supplies what is asked: say what the article does say.
+        best = weighed[0]
+        related = [best, *(m for m in weighed[1:] if _same_point(m.fact, best.fact))]
+        return Decision("unknown", (), tuple(related[: policy.max_answers]), kind)
+    best = answering[0]
+    # "what did the Army say": each of the claimant's facts is an answer, not a rival.
+    together = (lambda m: m.fact.source == best.fact.source) if query.premise.speakers else None
+    rivals = [
+        m
+        for m in answering[1:]
+        if not _same_point(m.fact, best.fact) and not (together and together(m))
+    ]
+    runner_up = rivals[0].score if rivals else 0.0
+    clear = best.score - runner_up >= policy.margin
+    vague = query.total_weight < policy.min_information
+    suggestions = (best, *rivals[: policy.max_suggestions - 1])
+    if vague and rivals and best.score < policy.verbatim_score:
+        return Decision("suggest", suggestions, kind=kind)
+    # A fact far ahead of every other answers from a lower score: chatter that the base
+    # does not know lowers every score alike, not the lead.
+    leads = best.score >= policy.lead_score and best.score - runner_up >= policy.lead_margin
+    if best.score >= policy.sure_score or (best.score >= policy.answer_score and clear) or leads:
+        return Decision("answered", _answer_set(best, matches, together, policy), kind=kind)
+    return Decision("suggest", suggestions, kind=kind)
+
+
+def _answer_set(
+    best: Match,
+    matches: list[Match],
+    together: Callable[[Match], bool] | None,
+    policy: MatchPolicy,
+) -> tuple[Match, ...]:
+    chosen = [best]
+    for match in matches:
+        if len(chosen) >= policy.max_answers:
+            break
+        if match is best or not match.answers:
+            continue
+        close = (
+            best.score - match.score <= policy.alongside and match.coverage >= policy.min_coverage
+        )
+        joins = together is not None and together(match) and match in window(matches, policy)
+        if close or _same_point(match.fact, best.fact) or joins:
+            chosen.append(match)
+    return tuple(chosen)
+
+
+def settled(
+    ranked: list[Match], ceiling: float, coverage: float, query: _Query, policy: MatchPolicy
+) -> bool:
+    """Whether `decide` gives the same verdict on `ranked` as on every visible fact, when
+    each fact missing from `ranked` scores at most `ceiling`, with at most `coverage`.
+
+    `decide` weighs only on-topic facts within `window` of the best on-topic fact (and
+    their same-point siblings, which the search scores as soon as it meets them), so an
+    unscored fact matters only if it could be on topic and reach that window.
+    """
+    if ceiling == -math.inf or coverage < policy.min_coverage:
+        return True
+    weighed = window(ranked, policy)
+    if not weighed or weighed[0].score < policy.suggest_score:
+        return ceiling < policy.suggest_score
+    return ceiling < weighed[0].score - _reach(policy)
+
+
+def window(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
+    """The on-topic facts the decision weighs: those within `window` of the best."""
+    on_topic = [m for m in ranked if m.coverage >= policy.min_coverage]
+    if not on_topic:
+        return []
+    floor = on_topic[0].score - _reach(policy)
+    return [m for m in on_topic if m.score >= floor]
+
+
+def _reach(policy: MatchPolicy) -> float:
+    """How far below the best on-topic fact the decision looks."""
+    return max(policy.window, policy.margin, policy.alongside)
+
+
+def combined(decisions: Sequence[Decision], max_answers: int) -> Decision:
+    """One verdict for a message that asks several questions: every answer, at most
+    max_answers in all; otherwise the first choices; otherwise what the article does say."""
+    answered = [d for d in decisions if d.outcome == "answered"]
+    if answered:
+        matches = {m.fact.id: m for d in answered for m in d.matches}
+        return Decision("answered", tuple(matches.values())[:max_answers], kind=answered[0].kind)
+    for decision in decisions:
+        if decision.outcome == "suggest":
+            return decision
+    for decision in decisions:
+        if decision.related:
+            return decision
+    return decisions[0] if decisions else Decision("unknown", ())
+
+
+def _same_point(a: Fact, b: Fact) -> bool:
+    return not set(a.points).isdisjoint(b.points)

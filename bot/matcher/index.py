@@ -1,0 +1,432 @@
+"""MatchIndex: the facts, indexed for matching, and what the rest of the bot calls.
+
+Writing (`apply`, `set_sources`) turns facts into records and publishes the next snapshot
+(update.py). Reading (`match`, `rank`, `complete`) works from one snapshot: it reads the
+message's questions (understand.py, query.py), takes candidates most shared content first
+(candidates.py), scores them (score.py) until the decision is settled, and decides
+(decide.py).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+from rapidfuzz import utils as fuzz_utils
+
+from bot.knowledge import Lexicon
+from bot.matcher.analysis import Analyzer, _capitalised_words
+from bot.matcher.answerable import fact_features
+from bot.matcher.candidates import _Cursor, contributions, score_bound
+from bot.matcher.decide import Decision, combined, decide, settled, window
+from bot.matcher.frequency import WordFrequency
+from bot.matcher.policy import MatchPolicy
+from bot.matcher.query import QueryBuilder, _Query
+from bot.matcher.score import Match, Scorer
+from bot.matcher.structures import (
+    _SEPARATOR,
+    _Entry,
+    _Names,
+    _Phrasing,
+    _Record,
+    _scopes,
+    _Snapshot,
+    _visibility,
+)
+from bot.matcher.understand import Ask, Reader
+from bot.matcher.update import _Change
+from bot.models import GLOBAL, Fact, Source
+from bot.text import fold
+
+MAX_COMPLETE_CHARS = 100
+# The search scores at most this many times candidate_limit facts for one question.
+_BUDGET_FACTOR = 1
+_FIRST_BATCH = 2
+# Facts whose scoring entries are kept, rebuilt from their records (see _entry).
+_MATERIALISED = 2_048
+
+
+class MatchIndex:
+    """The facts, indexed for matching. Safe for many readers and one writer at a time."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        sources: Iterable[Source] = (),
+        facts: Iterable[Fact] = (),
+        policy: MatchPolicy | None = None,
+    ) -> None:
+        self.analyzer = Analyzer(lexicon)
+        self.policy = policy or MatchPolicy()
+        self._write_lock = threading.Lock()
+        self._snapshot = _Snapshot()
+        # Fact id -> (record, entry) for the facts scored last; see _entry.
+        self._materialised: dict[str, tuple[_Record, _Entry]] = {}
+        self._names_cache: dict[str, _Names] = {}
+        self._short_texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # Searches that hit the scoring budget before proving their decision (diagnostic).
+        self.capped_searches = 0
+        chatter = lexicon.chatter
+        self.reader = Reader(chatter, lexicon.stopwords | lexicon.light_words)
+        self.frequency = WordFrequency()
+        self._queries = QueryBuilder(self.analyzer, chatter, self.frequency)
+        self._use_sources(sources)
+        self.apply(upserts=facts)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def set_sources(self, sources: Iterable[Source]) -> None:
+        """Replace the source records used for fact vocabulary (re-index touched facts)."""
+        with self._write_lock:
+            self._use_sources(sources)
+        self.apply(upserts=[record.fact for record in self._snapshot.entries.records()])
+
+    def _use_sources(self, sources: Iterable[Source]) -> None:
+        self._sources = {source.id: source for source in sources}
+        self._names_cache = {}
+        # Who can do things: the actors of chat language and everyone who makes claims.
+        self._agent_terms = self._queries.actor_terms.union(
+            *(self._source_names(source_id).terms for source_id in self._sources)
+        )
+        self._queries.use_sources(self._sources.values())
+
+    def apply(self, upserts: Iterable[Fact] = (), removals: Iterable[str] = ()) -> None:
+        """Add, replace or drop facts, then publish the new snapshot in one assignment.
+
+        Only the shards, chunks and postings the changed facts touch are copied, so the
+        cost follows the size of the change, not the size of the base.
+        """
+        with self._write_lock:
+            old = self._snapshot
+            # Where each named fact ends up (None: out of the index); the last word wins.
+            final: dict[str, Fact | None] = dict.fromkeys(removals)
+            final.update((fact.id, fact if fact.active else None) for fact in upserts)
+            change = _Change(old)
+            for fact_id, fact in final.items():
+                previous = old.entries.get(fact_id)
+                if fact is not None:
+                    record, words = self._record(fact, change.slot(previous))
+                    change.add(fact_id, previous, record, words)
+                elif previous is not None:
+                    change.add(fact_id, previous, None, ())
+            self._snapshot = change.snapshot()
+
+    def _record(self, fact: Fact, slot: int) -> tuple[_Record, set[str]]:
+        """The fact's record, and the folded words it adds to the spelling vocabulary."""
+        analyse = self.analyzer.analyse
+        words: set[str] = set()
+        terms: set[str] = set()
+        phrasing_sets: list[frozenset[str]] = []
+        folded_forms: list[str | None] = []
+        for question in fact.questions:
+            folded = fold(question)
+            split = folded.split()
+            words.update(split)
+            phrasing = frozenset(map(sys.intern, analyse(split)[0]))
+            terms.update(phrasing)
+            phrasing_sets.append(phrasing)
+            folded_forms.append(None if folded == question.lower() else folded)
+        for text in (fact.statement, fact.quote):
+            if text:
+                split = fold(text).split()
+                words.update(split)
+                terms.update(analyse(split)[0])
+        for topic in fact.topics:
+            topic_words, topic_terms = self._short_text(topic)
+            words.update(topic_words)
+            terms.update(topic_terms)
+        source_names = self._source_names(fact.source)
+        words.update(source_names.words)
+        terms.update(source_names.terms)
+        # A fact about HTS is also a fact about the rebels.
+        terms.update(self.analyzer.broader[t] for t in list(terms) if t in self.analyzer.broader)
+        ordered = tuple(sorted(map(sys.intern, terms)))
+        phrasing_terms: bytes | tuple[frozenset[str], ...]
+        if len(ordered) < _SEPARATOR:
+            position = {term: index for index, term in enumerate(ordered)}
+            phrasing_terms = bytes([_SEPARATOR]).join(
+                bytes(position[term] for term in phrasing) for phrasing in phrasing_sets
+            )
+        else:
+            phrasing_terms = tuple(phrasing_sets)
+        names = tuple(
+            sys.intern(term)
+            for term in dict.fromkeys(
+                term
+                for text in (fact.statement, fact.quote or "")
+                for word in _capitalised_words(text)
+                for term in self._short_text(word)[1]
+            )
+        )
+        folded_phrasings = tuple(folded_forms) if any(folded_forms) else None
+        record = _Record(fact, slot, ordered, phrasing_terms, folded_phrasings, source_names, names)
+        return record, words
+
+    def _short_text(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Folded words and terms of a topic or a name: they recur from fact to fact."""
+        known = self._short_texts.get(text)
+        if known is None:
+            split = fold(text).split()
+            known = (tuple(split), tuple(map(sys.intern, self.analyzer.analyse(split)[0])))
+            if len(self._short_texts) >= 100_000:
+                self._short_texts.clear()
+            self._short_texts[text] = known
+        return known
+
+    def _entry(self, record: _Record) -> _Entry:
+        """The record with its phrasings rebuilt for scoring (kept for the facts last used)."""
+        cached = self._materialised.get(record.fact.id)
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        terms = record.terms
+        if isinstance(record.phrasing_terms, bytes):
+            sets = [
+                frozenset([terms[i] for i in group])
+                for group in record.phrasing_terms.split(bytes([_SEPARATOR]))
+            ]
+        else:
+            sets = list(record.phrasing_terms)
+        folded = record.folded or (None,) * len(sets)
+        phrasings = tuple(
+            _Phrasing(question, form or question.lower(), phrasing)
+            for question, form, phrasing in zip(record.fact.questions, folded, sets, strict=True)
+        )
+        entry = _Entry(
+            record.fact,
+            frozenset(terms),
+            phrasings,
+            frozenset(record.names),
+            fact_features(record.fact, self.analyzer.terms_of),
+        )
+        if len(self._materialised) >= _MATERIALISED:
+            # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+            self._materialised.clear()
+        self._materialised[record.fact.id] = (record, entry)
+        return entry
+
+    def _source_names(self, source_id: str) -> _Names:
+        names = self._names_cache.get(source_id)
+        if names is None:
+            words: set[str] = set()
+            terms: set[str] = set()
+            for name in self._names(source_id):
+                split = fold(name).split()
+                words.update(split)
+                terms.update(map(sys.intern, self.analyzer.analyse(split)[0]))
+            names = _Names(frozenset(words), frozenset(terms))
+            self._names_cache[source_id] = names
+        return names
+
+    def _names(self, source_id: str) -> list[str]:
+        names: list[str] = []
+        seen: set[str] = set()
+        while source_id in self._sources and source_id not in seen:
+            seen.add(source_id)
+            source = self._sources[source_id]
+            names.extend(source.all_names())
+            source_id = source.part_of or ""
+        return names
+
+    def _claimant_terms(self, fact: Fact) -> frozenset[str]:
+        """The terms of the fact's claimant and of the outlet that reported the claim."""
+        return self._source_names(fact.source).terms | self._reporter_terms(fact)
+
+    def _reporter_terms(self, fact: Fact) -> frozenset[str]:
+        return frozenset(self._short_text(fact.reported_by)[1]) if fact.reported_by else frozenset()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._snapshot.entries)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        record = self._snapshot.entries.get(fact_id)
+        return record.fact if record else None
+
+    def match(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> Decision:
+        """Read the message, score each question it asks against the guild's facts, decide.
+
+        `exact` scores every visible fact instead of the index's candidates; tests use it
+        to prove the index changes no answer.
+        """
+        snapshot = self._snapshot
+        asks = self.reader.read(question)
+        if any(ask.kind == "help" for ask in asks):
+            return Decision("help", (), kind="help")
+        decisions = [
+            self._decide(self._rank(snapshot, query, guild_id, exact), query)
+            for query in (self._query(snapshot, ask, guild_id) for ask in asks)
+        ]
+        return combined(decisions, self.policy.max_answers)
+
+    def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
+        """The candidate facts for a message's first question, scored, best first."""
+        snapshot = self._snapshot
+        asks = self.reader.read(question)
+        if not asks:
+            return []
+        return self._rank(snapshot, self._query(snapshot, asks[0], guild_id), guild_id, exact)
+
+    def _query(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> _Query:
+        """One question, weighed against the snapshot's facts (see query.py)."""
+        return self._queries.build(snapshot, ask, guild_id, self.policy)
+
+    def _rank(self, snapshot: _Snapshot, query: _Query, guild_id: int, exact: bool) -> list[Match]:
+        if not query.weights:
+            return []
+        if exact:
+            visible = _visibility(guild_id)
+            records = snapshot.entries.records()
+            candidates = [self._entry(r) for r in records if visible(r.fact)]
+            return self._score(candidates, query) if candidates else []
+        return self._search(snapshot, query, guild_id)
+
+    def _search(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[Match]:
+        """Score facts, most shared content first, until no fact left could change the decision.
+
+        Every fact not scored is bounded from above by how much of the question it shares
+        (`score_bound`), so the search stops as soon as `settled` proves the decision is
+        the one scoring every visible fact would give. A question whose words are all common
+        can need thousands of facts for that proof; past a budget of scored facts the search
+        stops with the best it has, and `capped_searches` counts it.
+        """
+        bound = score_bound(query, self.policy)
+        if bound is None:
+            return self._rank(snapshot, query, guild_id, exact=True)
+        scopes = _scopes(guild_id)
+        visible_count = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes)
+        overlaps = contributions(query, self.analyzer.broader, self.policy)
+        cursor = _Cursor(snapshot, overlaps, scopes)
+        budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
+        scored: set[str] = set()
+        ranked: list[Match] = []
+        batch_size = _FIRST_BATCH
+        while True:
+            overlap = cursor.ceiling()
+            if overlap is not None:
+                ceiling, coverage = bound(overlap)
+            elif len(scored) < visible_count:
+                ceiling, coverage = bound(0.0)  # facts sharing no term with the question
+            else:
+                ceiling, coverage = -math.inf, -math.inf
+            if self._settled(ranked, ceiling, coverage, query):
+                return ranked
+            if len(scored) >= budget:
+                self.capped_searches += 1
+                return ranked
+            batch = self._take(cursor, min(batch_size, budget - len(scored)), scored)
+            if not batch:
+                # Only facts that share no term are left: affordable in a small base only.
+                if visible_count > budget:
+                    self.capped_searches += 1
+                    return ranked
+                batch = [
+                    self._entry(snapshot.entries.at(slot))
+                    for scope in scopes
+                    if scope in snapshot.scopes
+                    for slot in snapshot.scopes[scope]
+                    if snapshot.entries.at(slot).fact.id not in scored
+                ]
+            batch_size *= 2
+            ranked = self._merge(ranked, batch, query, scored)
+            ranked = self._with_siblings(snapshot, ranked, query, scopes, scored)
+
+    def _take(self, cursor: _Cursor, limit: int, scored: set[str]) -> list[_Entry]:
+        """The next facts by overlap, at most `limit`, skipping those already scored."""
+        batch: list[_Entry] = []
+        while len(batch) < limit:
+            record = cursor.take()
+            if record is None:
+                break
+            if record.fact.id not in scored:
+                batch.append(self._entry(record))
+        return batch
+
+    def _with_siblings(
+        self,
+        snapshot: _Snapshot,
+        ranked: list[Match],
+        query: _Query,
+        scopes: tuple[int, ...],
+        scored: set[str],
+    ) -> list[Match]:
+        """`ranked` with the same-point siblings of the facts the decision weighs, scored."""
+        # An answer takes its facts' same-point siblings whatever their score.
+        siblings = [
+            self._entry(snapshot.entries[fact_id])
+            for match in window(ranked, self.policy)
+            for point in match.fact.points
+            for fact_id in snapshot.points.get(point, ())
+            if fact_id not in scored and snapshot.entries[fact_id].fact.guild_id in scopes
+        ]
+        if not siblings:
+            return ranked
+        unique = list({e.fact.id: e for e in siblings}.values())
+        return self._merge(ranked, unique, query, scored)
+
+    def _merge(
+        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[str]
+    ) -> list[Match]:
+        scored.update(entry.fact.id for entry in batch)
+        merged = ranked + self._score(batch, query)
+        merged.sort(key=lambda m: (-m.score, m.fact.id))  # as _score orders
+        return merged
+
+    def _score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
+        """The candidates scored against what the index holds now (see score.py)."""
+        scorer = Scorer(
+            self.policy,
+            self.analyzer,
+            self._sources,
+            self._snapshot.postings,
+            self._agent_terms,
+            self._claimant_terms,
+        )
+        return scorer.score(candidates, query)
+
+    def _decide(self, matches: list[Match], query: _Query) -> Decision:
+        """The verdict for one question under the index's policy (see decide.py)."""
+        return decide(matches, query, self.policy)
+
+    def _settled(self, ranked: list[Match], ceiling: float, coverage: float, query: _Query) -> bool:
+        """Whether the facts scored so far settle the verdict (see decide.settled)."""
+        return settled(ranked, ceiling, coverage, query, self.policy)
+
+    def complete(self, partial: str, guild_id: int = GLOBAL, limit: int = 25) -> list[str]:
+        """Known phrasings that fit what has been typed so far, for autocomplete."""
+        snapshot = self._snapshot
+        visible = _visibility(guild_id)
+        folded = fold(partial)[:MAX_COMPLETE_CHARS]
+        if not folded:
+            records = [r for r in snapshot.entries.records() if visible(r.fact)]
+            return [r.fact.questions[0] for r in records if r.fact.questions][:limit]
+        query = self._query(snapshot, Ask(folded), guild_id)
+        entries = self._candidates(snapshot, query, guild_id) if query.weights else []
+        if not entries and len(snapshot.entries) <= 2_000:
+            everything = snapshot.entries.records()
+            entries = [self._entry(r) for r in everything if visible(r.fact)]
+        phrasings = {p.text: p.folded for e in entries for p in e.phrasings}
+        ranked = process.extract(
+            folded,
+            phrasings,
+            scorer=fuzz.WRatio,
+            processor=fuzz_utils.default_process,
+            limit=limit,
+            score_cutoff=50,
+        )
+        return [text for _, _, text in ranked]
+
+    def _candidates(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[_Entry]:
+        """The visible facts that share most with the query (for autocomplete)."""
+        overlaps = contributions(query, self.analyzer.broader, self.policy)
+        cursor = _Cursor(snapshot, overlaps, _scopes(guild_id))
+        entries: list[_Entry] = []
+        while len(entries) < self.policy.candidate_limit:
+            record = cursor.take()
+            if record is None:
+                break
+            entries.append(self._entry(record))
+        return entries

@@ -1,0 +1,250 @@
+"""One question (an `Ask` from understand.py) into what scoring needs: a `_Query`.
+
+Its terms are weighted by rarity among the facts the guild sees (IDF), and a term no fact
+uses by how rare it is in English; the question's claimants, names, actors and speakers
+make up the `Premise` that answerable.py checks a fact against.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+
+from bot.knowledge import Chatter
+from bot.matcher.analysis import Analyzer, _closest_word
+from bot.matcher.answerable import Premise, is_number, question_numbers
+from bot.matcher.frequency import WordFrequency
+from bot.matcher.policy import MatchPolicy
+from bot.matcher.structures import _scopes, _Snapshot
+from bot.matcher.understand import STRETCHED, Ask
+from bot.models import Source
+from bot.text import stem
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    text: str
+    weights: dict[str, float]
+    claimants: frozenset[str]
+    names: frozenset[str]
+    premise: Premise
+    # Worked out once: every phrasing fit divides by it.
+    total_weight: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total_weight", sum(self.weights.values()))
+
+
+_WHAT_IS = (
+    frozenset({"what", "which", "who", "whats", "whos"}),
+    frozenset({"is", "are", "was", "were"}),
+)
+
+
+def _asks_what_is(words: Sequence[str]) -> bool:
+    """Whether the question opens "what is (the) X" or "who are (the) X"."""
+    return (
+        bool(words)
+        and words[0] in _WHAT_IS[0]
+        and words[1:2] != []
+        and (words[1] in _WHAT_IS[1] or words[1] in ("the", "a"))
+    )
+
+
+class QueryBuilder:
+    """Turns each question a message asks into a `_Query`, against one snapshot."""
+
+    def __init__(self, analyzer: Analyzer, chatter: Chatter, frequency: WordFrequency) -> None:
+        self.analyzer = analyzer
+        self.frequency = frequency
+        analyse = analyzer.analyse
+        self.actor_terms = frozenset(t for w in chatter.actors for t in analyse(w.split())[0])
+        # "army" is capitalised in "Syrian Army" but names no one in particular.
+        self._common_actor_terms = self.actor_terms - frozenset(
+            t for w in chatter.named_actors for t in analyse(w.split())[0]
+        )
+        self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
+        self._speech = chatter.speech
+        # Outcome term -> the terms a fact may report it with (itself included).
+        groups = [
+            frozenset(t for word in group for t in analyse([word])[0])
+            for group in chatter.outcome_equivalents
+        ]
+        self._outcomes = {
+            term: frozenset({term}).union(*(g for g in groups if term in g))
+            for word in chatter.outcomes
+            for term in analyse([word])[0]
+        }
+        self._counted_harm = frozenset().union(*self._outcomes.values())
+        self._aliases: dict[tuple[str, ...], set[str]] = {}
+        self._longest_alias = 0
+
+    def use_sources(self, sources: Iterable[Source]) -> None:
+        """Recognise the sources' names (and aliases) as claimants in questions."""
+        aliases: dict[tuple[str, ...], set[str]] = {}
+        for source in sources:
+            for name in source.all_names():
+                key = self.analyzer.key(name)
+                # "the" alone, or any name made only of function words, names no one.
+                if any(word not in self.analyzer.stopwords for word in key):
+                    aliases.setdefault(key, set()).add(source.id)
+        self._aliases = aliases
+        self._longest_alias = max((len(key) for key in aliases), default=0)
+
+    def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
+        """The question's weighted terms, and the premise a fact must support to answer it."""
+        words = [self._correct(snapshot, word) for word in ask.text.split()]
+        if ask.lead and not self._knows_any(snapshot, words[: ask.lead]):
+            # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
+            words = words[ask.lead :]
+        content, function = self.analyzer.analyse(words)
+        # Repeated words should not weigh twice.
+        terms = list(dict.fromkeys(content))
+        weights, known = self._weights(snapshot, ask, words, terms, guild_id, policy)
+        claimants = self._claimants(words)
+        names = frozenset(term for term in terms if self._is_name(snapshot, term))
+        premise = Premise(
+            kind=ask.kind,
+            numbers=frozenset() if ask.checking else question_numbers(words),
+            known_terms=frozenset(known - self.analyzer.light_terms),
+            weights=weights,
+            actors=self._actors(terms, names),
+            named_actors=names - self._common_actor_terms,
+            harm=frozenset(terms).intersection(self._harm_terms),
+            outcomes=tuple(self._outcomes[term] for term in terms if term in self._outcomes),
+            speakers=self._speakers(words, names, known),
+            counted_harm=self._counted_harm,
+            short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
+            offers_choice="or" in words,
+        )
+        return _Query(" ".join(terms + function), weights, claimants, names, premise)
+
+    def _weights(
+        self,
+        snapshot: _Snapshot,
+        ask: Ask,
+        words: Sequence[str],
+        terms: Sequence[str],
+        guild_id: int,
+        policy: MatchPolicy,
+    ) -> tuple[dict[str, float], set[str]]:
+        """Each term's weight, and the terms some fact the guild sees uses."""
+        # Rarity is counted among the facts this guild sees, so another server's facts
+        # never change how a question here is weighed.
+        scopes = _scopes(guild_id)
+        total = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes) + 1
+        spelled = {stem(word): word for word in words}
+        # "what is the capital of France": the first content word after a question word is
+        # the subject, and weighs in full however common it is in English.
+        subject = (
+            terms[0]
+            if terms and ask.kind in ("other", "identity") and _asks_what_is(words)
+            else None
+        )
+        weights: dict[str, float] = {}
+        known: set[str] = set()
+        for term in terms:
+            posting = snapshot.postings.get(term)
+            frequency = (
+                sum(len(posting.scopes[s]) for s in scopes if s in posting.scopes) if posting else 0
+            )
+            # Rare terms say more about what is asked; a term no fact uses says the most,
+            # as much as it is rare in English.
+            weight = math.log(total / (frequency + 0.5))
+            if ask.checking and is_number(term):
+                # Someone else's figure says what is asked about, not what is asked.
+                continue
+            if frequency:
+                known.add(term)
+            else:
+                rarity = 1.0 if term == subject else self._rarity(term, spelled, policy)
+                weight *= policy.unknown_word_factor * rarity
+            if term in self.analyzer.light_terms:
+                weight *= policy.light_word_factor
+            weights[term] = weight
+        return weights, known
+
+    def _actors(self, terms: Iterable[str], names: frozenset[str]) -> tuple[frozenset[str], ...]:
+        """Each actor among the terms, with the broader term a fact may name it by."""
+        broader = self.analyzer.broader
+        return tuple(
+            frozenset({term, broader[term]} if term in broader else {term})
+            for term in terms
+            if term in self.actor_terms or term in names
+        )
+
+    def _speakers(
+        self, words: Sequence[str], names: frozenset[str], known: set[str]
+    ) -> tuple[frozenset[str], ...]:
+        """Who is named before the first verb of saying: "what did Assad say".
+
+        A speaker the base has never heard of ("what did Washington say") can be no fact's
+        claimant, so it stays in as a term no fact has.
+        """
+        for position, word in enumerate(words):
+            if word in self._speech:
+                before = self.analyzer.analyse(words[:position])[0]
+                unknown = tuple(
+                    frozenset({t})
+                    for t in before
+                    if t not in known and t not in self.analyzer.light_terms
+                )
+                return self._actors(before, names) + unknown
+        return ()
+
+    def _rarity(self, term: str, spelled: Mapping[str, str], policy: MatchPolicy) -> float:
+        """1 for a word rare in English, down to common_word_factor for an everyday one."""
+        zipf = max(self.frequency.zipf(term), self.frequency.zipf(spelled.get(term, term)))
+        if zipf <= policy.rare_zipf:
+            return 1.0
+        share = (policy.common_zipf - zipf) / (policy.common_zipf - policy.rare_zipf)
+        return max(policy.common_word_factor, min(1.0, share))
+
+    def _is_name(self, snapshot: _Snapshot, term: str) -> bool:
+        # A few facts are enough to tell; a term spelled with a capital there is a name.
+        posting = snapshot.postings.get(term)
+        if posting is None:
+            return False
+        slots = chain.from_iterable(posting.scopes[scope] for scope in sorted(posting.scopes))
+        for count, slot in enumerate(slots):
+            if term in snapshot.entries.at(slot).names:
+                return True
+            if count >= 64:
+                break
+        return False
+
+    def _claimants(self, words: Sequence[str]) -> frozenset[str]:
+        stems = [stem(word) for word in words]
+        found: set[str] = set()
+        for length in range(1, min(self._longest_alias, len(stems)) + 1):
+            for start in range(len(stems) - length + 1):
+                found.update(self._aliases.get(tuple(stems[start : start + length]), ()))
+        return frozenset(found)
+
+    def _knows_any(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
+        """Whether any content word among these is one the facts use."""
+        content = self.analyzer.analyse(list(words))[0]
+        return any(term in snapshot.postings for term in content)
+
+    def _correct(self, snapshot: _Snapshot, word: str) -> str:
+        """The fact base's own word that `word` misspells, or `word` itself."""
+        if (
+            len(word) < 5
+            or word.isdigit()
+            or word in snapshot.word_counts
+            or word in self.analyzer.lexicon_words
+            or stem(word) in self.analyzer.lexicon_words
+        ):
+            return word
+        for plain in (STRETCHED.sub(r"\1\1", word), STRETCHED.sub(r"\1", word)):
+            # "aleppppo": a stretched spelling of the base's own word.
+            if plain != word and plain in snapshot.word_counts:
+                return plain
+        corrected = snapshot.corrections.get(word)
+        if corrected is None:
+            corrected = _closest_word(word, snapshot.vocabulary)
+            if len(snapshot.corrections) < 50_000:
+                snapshot.corrections[word] = corrected
+        return corrected

@@ -1,0 +1,143 @@
+"""Scoring candidate facts against a question, into `Match`es.
+
+Each fact is scored on three things:
+
+* coverage: how much of the question's content (weighted by rarity) the fact's own
+  words account for. A question about something the base never mentions ("the mayor of
+  Aleppo") leaves its rare words uncovered, and the bot declines;
+* phrasing match: how well the question lines up with the fact's best question phrasing,
+  in both directions, so that a phrasing that says much more than the question counts less;
+* literal similarity: rapidfuzz's token-sort ratio against the phrasings, which rewards
+  the same question shape ("how many", "who").
+
+Each match also says whether the fact answers what is asked (see answerable.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz import utils as fuzz_utils
+
+from bot.matcher.analysis import Analyzer
+from bot.matcher.answerable import answers, fact_features
+from bot.matcher.policy import MatchPolicy
+from bot.matcher.query import _Query
+from bot.matcher.structures import _Entry, _Posting
+from bot.models import Fact, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    fact: Fact
+    score: float
+    coverage: float
+    best_phrasing: str
+    # Whether the fact supplies what is asked and supports what the question assumes.
+    answers: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """Scores facts against questions with what the index holds when it is made."""
+
+    policy: MatchPolicy
+    analyzer: Analyzer
+    sources: Mapping[str, Source]
+    postings: Mapping[str, _Posting]
+    # Who can do things: the actors of chat language and everyone who makes claims.
+    agent_terms: frozenset[str]
+    # The terms of a fact's claimant and of the outlet that reported the claim.
+    claimant_terms: Callable[[Fact], frozenset[str]]
+
+    def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
+        """The candidates scored, best first (ties by fact id)."""
+        policy = self.policy
+        all_phrasings = [p.folded for entry in candidates for p in entry.phrasings]
+        # One batch call rather than a call per phrasing (cdist would need numpy).
+        literal = [0.0] * len(all_phrasings)
+        for _, similarity, position in process.extract(
+            query.text,
+            all_phrasings,
+            scorer=fuzz.token_sort_ratio,
+            processor=fuzz_utils.default_process,
+            limit=None,
+        ):
+            literal[position] = similarity
+        matches: list[Match] = []
+        offset = 0
+        for entry in candidates:
+            coverage = self._coverage(query, entry.terms)
+            best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
+            for position, phrasing in enumerate(entry.phrasings):
+                fit = self._phrasing_fit(query, phrasing.terms)
+                lit = float(literal[offset + position]) / 100.0
+                if fit + lit * 0.5 > best_fit + best_literal * 0.5:
+                    best_fit, best_literal, best_text = fit, lit, phrasing.text
+            offset += len(entry.phrasings)
+            score = (
+                policy.coverage_weight * coverage
+                + policy.phrasing_weight * best_fit
+                + policy.literal_weight * best_literal
+            )
+            if query.claimants and self._claimed_by(entry.fact, query.claimants):
+                score += policy.claimant_bonus
+            matches.append(
+                Match(entry.fact, score, coverage, best_text, self._answers(query, entry))
+            )
+        matches.sort(key=lambda m: (-m.score, m.fact.id))
+        return matches
+
+    def _answers(self, query: _Query, entry: _Entry) -> bool:
+        """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
+        postings = self.postings
+        # A name few facts use is a real answer to "what is it called"; "Aleppo" is not.
+        rare_names = frozenset(n for n in entry.names if len(postings.get(n, ())) <= 3)
+        features = entry.features or fact_features(entry.fact, self.analyzer.terms_of)
+        # The claimant and the outlet that reported the claim ("what did he tell AFP").
+        claimant = self.claimant_terms(entry.fact)
+        return answers(query.premise, features, entry.terms, claimant, self.agent_terms, rare_names)
+
+    def _covered(self, term: str, terms: frozenset[str]) -> float:
+        """How far a set of terms accounts for one question term (1, partly, or 0)."""
+        if term in terms:
+            return 1.0
+        broader = self.analyzer.broader.get(term)
+        return self.policy.narrow_credit if broader in terms else 0.0
+
+    def _coverage(self, query: _Query, terms: frozenset[str]) -> float:
+        """The weighted share of the question's content that a fact's words account for."""
+        covered = missing = 0.0
+        for term, weight in query.weights.items():
+            credit = self._covered(term, terms)
+            covered += weight * credit
+            if credit == 0.0 and term in query.names:
+                # The question names a place or actor the base knows and this fact never
+                # mentions: it is most likely about something else.
+                missing += weight * self.policy.conflict_factor
+            else:
+                missing += weight * (1.0 - credit)
+        return covered / (covered + missing) if covered + missing else 0.0
+
+    def _phrasing_fit(self, query: _Query, terms: frozenset[str]) -> float:
+        """F1 of the question's weighted terms against one phrasing's terms."""
+        if not terms:
+            return 0.0
+        weights = query.weights
+        shared = sum(w * self._covered(term, terms) for term, w in weights.items())
+        if shared <= 0:
+            return 0.0
+        recall = shared / query.total_weight
+        # Phrasing terms the question does not mention count at the weight of a common term,
+        # so a long phrasing is not punished much for detail the question left out.
+        missing = len(terms - weights.keys())
+        precision = shared / (shared + 0.5 * missing)
+        return 2 * recall * precision / (recall + precision)
+
+    def _claimed_by(self, fact: Fact, claimants: frozenset[str]) -> bool:
+        source = self.sources.get(fact.source)
+        return fact.source in claimants or (
+            source is not None and source.part_of is not None and source.part_of in claimants
+        )

@@ -1,0 +1,460 @@
+"""The first stage: a Discord message becomes the question or questions it asks.
+
+A message is read the way a person skims it:
+
+1. Discord syntax goes: mentions, custom and Unicode emoji, links, markdown, spoilers and
+   code marks. Emoji and line breaks end a sentence, as they do when people write.
+2. The message is split into sentences, and each is folded into plain words, its internet
+   spelling ("wat", "ppl", "b4") put into plain words.
+3. Chatter is dropped: greetings, addressing the bot, reactions, hedges, thanks, tags such
+   as "is that right", and lead-ins such as "my friend says" that report someone else's
+   claim, and tags such as "is that right" (the question then checks a claim).
+4. The sentences that ask are kept. One too short to stand alone ("what did they say
+   exactly") takes the sentence before it as its subject.
+
+Each question also says what kind of thing it asks for (a count, a date, a name…), so the
+scoring stage can tell whether a fact on the topic actually answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.knowledge import Chatter
+from bot.text import fold
+
+AskKind = Literal[
+    "claimant",
+    "expansion",
+    "count",
+    "date",
+    "name",
+    "time",
+    "duration",
+    "agent",
+    "identity",
+    "help",
+    "other",
+]
+# Checked in this order: on phrases of equal length, the earlier kind wins.
+KIND_ORDER: tuple[AskKind, ...] = (
+    "claimant",
+    "expansion",
+    "count",
+    "date",
+    "name",
+    "time",
+    "duration",
+    "identity",
+    "agent",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One question a message asks, in folded words with the chatter taken out."""
+
+    text: str
+    kind: AskKind = "other"
+    # The asker reports a claim to be checked ("my friend says 100 died", "3 districts,
+    # right?"): its figures are what is asked about, not what the asker takes as true.
+    checking: bool = False
+    # How many leading words come before the word that opens the question ("bonjour tout
+    # le monde, who took…" has 4): the matcher drops them if the base knows none of them.
+    lead: int = 0
+
+
+# Discord's own markup: <@123>, <@!123>, <@&123>, <#123>, <:name:123>, <a:name:123>,
+# <t:1700000000:R>, and the two mass mentions.
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b|<t:\d+(?::\w)?>")
+_CUSTOM_EMOJI = re.compile(r"<a?:\w{1,32}:\d+>")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# "[10:42]", "10:42 pm": when a message was written, not what it asks.
+_CLOCK = re.compile(r"\[?\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?\]?", re.IGNORECASE)
+_CODE_BLOCK = re.compile(r"```(?:[a-z0-9_+-]*\n)?(.*?)```", re.DOTALL | re.IGNORECASE)
+_MARKUP = re.compile(r"\|\||\*\*|__|~~|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_QUOTE_PREFIX = re.compile(r"^\s*>+\s?", re.MULTILINE)
+# Unicode emoji and pictographs, flags, keycaps, and the joiners that build them.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
+    "\u2190-\u21ff\u2300-\u23ff\u2b00-\u2bff\ufe0f\u200d\u20e3]+"
+)
+_SENTENCE = re.compile(r"[^.?!;:\n\u2026]+[.?!;:\n\u2026]*")
+# "--", "—" and " - " join two thoughts as a full stop would.
+_DASHES = re.compile(r"\s+(?:-{1,2}|\u2014|\u2013)\s+|\u2014|(?<=\w)--(?=\w)")
+_REPEATS = re.compile(r"(\w)\1{2,}")
+STRETCHED = _REPEATS
+_DOUBLES = re.compile(r"(\w)\1+")
+_BREAK = "\n"
+
+# Words that open a question inside a sentence, after a lead-in.
+_QUESTION_OPENERS = frozenset(
+    {"what", "whats", "which", "who", "whos", "whose", "where", "when", "why", "how", "hows"}
+)
+# Words that open a question when a message has no question mark.
+_OPENERS = frozenset(
+    [
+        "what",
+        "whats",
+        "which",
+        "who",
+        "whos",
+        "whom",
+        "whose",
+        "where",
+        "wheres",
+        "when",
+        "whens",
+        "why",
+        "how",
+        "hows",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "has",
+        "have",
+        "had",
+        "any",
+        "anyone",
+        "anybody",
+        "tell",
+        "explain",
+        "since",
+    ]
+)
+
+
+# Kinds whose phrases ask wherever they stand ("did the army say how many…").
+_DISTINCT_KINDS = frozenset({"claimant", "expansion", "count", "name", "date"})
+_JOINERS = frozenset({"and", "or", "but", "so", "then", "exactly", "me", "know"})
+
+
+class Reader:
+    """Turns a raw message into the questions it asks."""
+
+    def __init__(self, chatter: Chatter, stopwords: Iterable[str] = ()) -> None:
+        self._chatter = chatter
+        self._stopwords = frozenset(stopwords)
+        self._drop_anywhere = _phrases(chatter.chatter | chatter.hedges)
+        self._addressing = _phrases(chatter.addressing)
+        self._tags = _phrases(chatter.confirm_tags)
+        self._openers = _phrases(chatter.openers)
+        self._chat_words = frozenset(chatter.spelling) | {
+            phrase[0] for phrase in self._drop_anywhere if len(phrase) == 1
+        }
+        self._help = frozenset(_phrases(chatter.kinds.get("help", ())))
+        self._greetings = frozenset(_phrases(chatter.greetings))
+        self._kinds = {kind: _phrases(chatter.kinds.get(kind, ())) for kind in KIND_ORDER}
+
+    def read(self, message: str) -> tuple[Ask, ...]:
+        """The questions a message asks, in order; empty when it asks nothing.
+
+        A greeting alone ("hi bot") or a question about the bot itself ("what can I ask
+        you") is one Ask of kind "help".
+        """
+        raws = _sentences(message)
+        sentences: list[_Sentence] = []
+        for raw in raws:
+            sentence = self._sentence(raw)
+            if sentence is None:
+                continue
+            if not sentence.words:
+                # A bare "is that true?" asks to check the sentence before it.
+                if sentences:
+                    sentences[-1] = _Sentence(sentences[-1].words, True, True)
+                continue
+            sentences.append(sentence)
+        if any(s.words in self._help for s in sentences) or (
+            not sentences and any(self._greets(text) for text, _ in raws)
+        ):
+            return (Ask("", "help"),)
+        asking = [s for s in sentences if s.asking]
+        if not asking:
+            # A statement ("rebels took the airport") or a bare topic ("lavrov") is read as
+            # one question about everything it says, less what the asker says of themselves
+            # ("my friend keeps asking me this", "been offline all day").
+            told = [s for s in sentences if not _about_the_asker(s.words)] or sentences
+            words = [w for s in told for w in s.words]
+            checking = any(s.checking for s in told)
+            return (self._ask(words, checking),) if words else ()
+        asks: dict[int, Ask] = {}
+        for sentence in asking:
+            words = list(sentence.words)
+            checking = sentence.checking
+            at = sentences.index(sentence)
+            if self._too_short(words) and at > 0:
+                # "what did they say exactly" takes its subject from the sentence before,
+                # and stands for it if that one asked too.
+                previous = sentences[at - 1]
+                words = [*previous.words, *words]
+                checking = checking or previous.checking
+                asks.pop(at - 1, None)
+                asks[at] = self._ask(words, checking, lead=False)
+                continue
+            asks[at] = self._ask(words, checking)
+        # "which 5 districts? need the names": a sentence that does not ask can still say
+        # what is wanted.
+        wanted = next(
+            (k for s in sentences if not s.asking and (k := self.kind(s.words)) != "other"),
+            None,
+        )
+        if wanted is not None:
+            asks = {
+                at: Ask(a.text, wanted, a.checking, a.lead) if a.kind == "other" else a
+                for at, a in asks.items()
+            }
+        return tuple(dict.fromkeys(asks.values()))
+
+    def _greets(self, text: str) -> bool:
+        words = fold(text).split()
+        return any(
+            tuple(words[i : i + len(g)]) == g for g in self._greetings for i in range(len(words))
+        )
+
+    def kind(self, words: Sequence[str]) -> AskKind:
+        """What a question asks for, from the longest kind phrase in its words."""
+        best: tuple[int, AskKind] = (0, "other")
+        for kind in KIND_ORDER:
+            for phrase in self._kinds[kind]:
+                if len(phrase) <= best[0]:
+                    continue
+                if phrase[-1] == "$":
+                    # Only as the question's last words.
+                    size = len(phrase) - 1
+                    if size and tuple(words[-size:]) == phrase[:-1]:
+                        best = (size, kind)
+                    continue
+                at = _find(words, phrase)
+                # "when" and "who" also join clauses ("hurt when the consulate got
+                # attacked"): they ask only where a question or a clause starts.
+                anywhere = kind in _DISTINCT_KINDS
+                if at >= 0 and (anywhere or at <= 1 or words[at - 1] in _JOINERS):
+                    best = (len(phrase), kind)
+        return best[1]
+
+    def _ask(self, words: Sequence[str], checking: bool, *, lead: bool = True) -> Ask:
+        start = next((i for i, word in enumerate(words) if word in _QUESTION_OPENERS), 0)
+        # A sentence that opens as a question has no lead-in: its "when" joins clauses.
+        start = start if lead and words and words[0] not in _OPENERS else 0
+        return Ask(" ".join(words), self.kind(words[start:]), checking, start)
+
+    def _too_short(self, words: Sequence[str]) -> bool:
+        return sum(1 for w in words if w not in self._stopwords) < 2
+
+    def _sentence(self, raw: tuple[str, bool]) -> _Sentence | None:
+        """The sentence's question words; empty words for a bare confirmation tag."""
+        text, marked = raw
+        words = self._spell(fold(text).split())
+        offered = _offers_figures(words)
+        words, reported = self._drop_hearsay(words)
+        words, tagged = self._drop_chatter(words)
+        if not words:
+            return _Sentence((), True, True) if tagged else None
+        asking = marked or tagged or words[0] in _OPENERS
+        return _Sentence(tuple(words), asking, reported or tagged or offered)
+
+    def _spell(self, words: list[str]) -> list[str]:
+        # "sooo" and "heyyy": three or more of a letter are two at most in English.
+        # "sooo", "heyyy": a run of three letters is read as the chat word it stretches,
+        # when it is one; the matcher tries the same for the base's own words.
+        words = [self._unstretched(word) for word in words]
+        spelling = self._chatter.spelling
+        spelled: list[str] = []
+        index = 0
+        while index < len(words):
+            for size in (2, 1):
+                written = " ".join(words[index : index + size])
+                plain = spelling.get(written)
+                if plain is None and size == 1:
+                    plain = spelling.get(_REPEATS.sub(r"\1", written))
+                if plain is not None and len(written.split()) == size:
+                    spelled.extend(plain.split())
+                    index += size
+                    break
+            else:
+                spelled.append(words[index])
+                index += 1
+        return spelled
+
+    def _unstretched(self, word: str) -> str:
+        if not _REPEATS.search(word):
+            return word
+        for plain in (_REPEATS.sub(r"\1\1", word), _REPEATS.sub(r"\1", word)):
+            if plain in self._chat_words:
+                return plain
+        return word
+
+    def _drop_chatter(self, words: list[str]) -> tuple[list[str], bool]:
+        """The words without chatter, and whether a confirmation tag ended them."""
+        words = _remove_all(words, self._drop_anywhere, loose=True)
+        tagged = False
+        # Openers ("wait", "so"), addressing ("guys", "bot") and tags ("is that right")
+        # only where they stand: at the start, at either end, at the end.
+        changed = True
+        while changed and words:
+            changed = False
+            for phrase in self._openers:
+                if tuple(words[: len(phrase)]) == phrase:
+                    words, changed = words[len(phrase) :], True
+            for phrase in self._addressing:
+                if tuple(words[: len(phrase)]) == phrase:
+                    words, changed = words[len(phrase) :], True
+                elif len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
+                    words, changed = words[: -len(phrase)], True
+            for phrase in self._tags:
+                if len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
+                    words, changed, tagged = words[: -len(phrase)], True, True
+            if words and words[-1] in ("or", "and", "but", "so"):
+                words, changed = words[:-1], True
+        return words, tagged
+
+    def _drop_hearsay(self, words: list[str]) -> tuple[list[str], bool]:
+        """Drop the words that report someone else's claim; say whether there were any.
+
+        "my friend says X", "a guy on twitter said X", "saw on tiktok that X", "heard X",
+        and mid-sentence "how long is the front, my mate reckons 50km".
+        """
+        chatter = self._chatter
+        for start in range(len(words)):
+            for size in (2, 1):
+                verb = " ".join(words[start : start + size])
+                if len(verb.split()) != size or verb not in chatter.hearsay_verbs:
+                    continue
+                head, rest = words[:start], words[start + size :]
+                if head and head[0] in _OPENERS:
+                    # "what did the rebel guy say": a question about a claim, not hearsay.
+                    return words, False
+                who = self._someone_before(head)
+                if who is None:
+                    continue
+                while rest and (rest[0] in ("me", "that", "on", "in", "about")):
+                    rest = rest[1:]
+                    if rest and rest[0] in chatter.hearsay_platforms:
+                        rest = rest[1:]
+                return [*head[:who], *rest], True
+        return words, False
+
+    def _someone_before(self, head: Sequence[str]) -> int | None:
+        """Where the person or platform named just before a verb of saying starts."""
+        if not head:
+            return 0  # "heard 300 soldiers died", "apparently…"
+        chatter = self._chatter
+        for start in range(max(0, len(head) - 5), len(head)):
+            tail = " ".join(head[start:])
+            named = any(tail == p or tail.endswith(f" {p}") for p in chatter.hearsay_people)
+            placed = any(
+                f" on {p}" in f" {tail}" or f" in {p}" in f" {tail}"
+                for p in chatter.hearsay_platforms
+            )
+            if named or placed:
+                return start
+        return None
+
+
+def _about_the_asker(words: Sequence[str]) -> bool:
+    """Whether a sentence that asks nothing is about the asker, not the news."""
+    return bool(words) and words[0] in _PERSONAL
+
+
+# Words that open a sentence about the asker or someone they know.
+_PERSONAL = frozenset(
+    {"i", "im", "ive", "id", "me", "my", "mine", "we", "our", "been", "was", "just", "got"}
+)
+
+
+def _offers_figures(words: Sequence[str]) -> bool:
+    """Whether figures are offered to be checked: "16 or 60 dead?", "like 10 million?"."""
+    for index, word in enumerate(words):
+        if not word.isdigit():
+            continue
+        before = words[index - 1] if index else ""
+        after = words[index + 1 : index + 3]
+        if before in _HEDGES or (after[:1] == ["or"] and any(w.isdigit() for w in after[1:])):
+            return True
+    return False
+
+
+# Words that hedge a figure as a guess: "like 10 million?".
+_HEDGES = frozenset({"like", "about", "around", "approx", "approximately", "roughly", "or"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    words: tuple[str, ...]
+    asking: bool
+    checking: bool
+
+
+def clean_markup(message: str) -> str:
+    """The message without Discord syntax; emoji become sentence breaks."""
+    text = _CODE_BLOCK.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", message)
+    text = _QUOTE_PREFIX.sub("", text)
+    text = _URL.sub(" ", text)
+    text = _CLOCK.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = _CUSTOM_EMOJI.sub(_BREAK, text)
+    text = _EMOJI.sub(_BREAK, text)
+    return _MARKUP.sub(" ", text)
+
+
+def _sentences(message: str) -> list[tuple[str, bool]]:
+    """(sentence, ends with a question mark) for each sentence of the cleaned message."""
+    text = _DASHES.sub(_BREAK, clean_markup(message))
+    found = []
+    for match in _SENTENCE.finditer(text):
+        chunk = match.group()
+        body = chunk.rstrip(".?!;:\n\u2026 ")
+        if body.strip():
+            found.append((body, "?" in chunk[len(body) :]))
+    return found
+
+
+def _phrases(entries: Iterable[str]) -> list[tuple[str, ...]]:
+    """Folded phrases as word tuples, longest first, so the longest match wins."""
+    phrases = {
+        (*fold(entry[:-1]).split(), "$") if entry.endswith(" $") else tuple(fold(entry).split())
+        for entry in entries
+    }
+    return sorted((p for p in phrases if p), key=lambda p: (-len(p), p))
+
+
+def _find(words: Sequence[str], phrase: tuple[str, ...]) -> int:
+    size = len(phrase)
+    for start in range(len(words) - size + 1):
+        if tuple(words[start : start + size]) == phrase:
+            return start
+    return -1
+
+
+def _remove_all(
+    words: list[str], phrases: Sequence[tuple[str, ...]], *, loose: bool = False
+) -> list[str]:
+    """Words with every occurrence of the phrases taken out, longest phrases first."""
+    if not phrases:
+        return words
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        for phrase in phrases:
+            size = len(phrase)
+            if tuple(words[index : index + size]) == phrase or (
+                loose and size == 1 and _DOUBLES.sub(r"\1", words[index]) == phrase[0]
+            ):
+                index += size
+                break
+        else:
+            kept.append(words[index])
+            index += 1
+    return kept

@@ -1,0 +1,161 @@
+"""Answerability: a fact on the topic answers only if it supplies what is asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from bot.matcher.answerable import FactFeatures, Premise, answers, fact_features
+from bot.matcher.understand import AskKind
+from bot.models import Fact
+
+
+def words(items: Iterable[str]) -> list[str]:
+    # Terms are the words themselves here, so each rule is seen on its own.
+    return list(items)
+
+
+def features(statement: str, quote: str | None = None) -> FactFeatures:
+    fact = Fact("f", statement, "sohr", ("q",), quote=quote)
+    return fact_features(fact, words)
+
+
+def premise(
+    kind: AskKind = "other",
+    terms: Iterable[str] = (),
+    *,
+    numbers: Iterable[str] = (),
+    actors: Iterable[str] = (),
+    named: Iterable[str] = (),
+    harm: Iterable[str] = (),
+    outcomes: Iterable[Iterable[str]] = (),
+    speakers: Iterable[Iterable[str]] = (),
+    short: Iterable[str] = (),
+    choice: bool = False,
+) -> Premise:
+    known = frozenset(terms)
+    return Premise(
+        kind=kind,
+        numbers=frozenset(numbers),
+        known_terms=known,
+        weights=dict.fromkeys(known, 1.0),
+        actors=tuple(frozenset({a}) for a in actors),
+        named_actors=frozenset(named),
+        harm=frozenset(harm),
+        outcomes=tuple(frozenset(o) for o in outcomes),
+        speakers=tuple(frozenset(s) for s in speakers),
+        counted_harm=frozenset({"killed", "wounded", "lost"}),
+        short_words=frozenset(short),
+        offers_choice=choice,
+    )
+
+
+def check(question: Premise, fact: FactFeatures, claimant: Iterable[str] = ()) -> bool:
+    agents = {"rebels", "army", "russia", "observatory"}
+    return answers(question, fact, fact.terms, frozenset(claimant), agents, {"araghchi"})
+
+
+CIVILIANS = features(
+    "Later, at least 16 civilians were killed and 20 others wounded in fresh strikes."
+)
+LOSSES = features(
+    "The government had lost 100 troops and militiamen, while the rebels had lost 183."
+)
+AIRPORT = features("Rebels overran Aleppo airport after government forces withdrew.")
+
+
+def test_a_count_needs_a_figure_for_what_is_counted() -> None:
+    assert check(premise("count", ["civilians", "killed"], outcomes=[["killed"]]), CIVILIANS)
+    assert check(premise("count", ["wounded"], outcomes=[["wounded"]]), CIVILIANS)
+    # The figure counts civilians, not rebels; and the airport fact gives no figure.
+    assert not check(
+        premise("count", ["rebels", "wounded"], actors=["rebels"], outcomes=[["wounded"]]),
+        CIVILIANS,
+    )
+    assert not check(premise("count", ["rebels", "airport"]), AIRPORT)
+
+
+def test_a_count_reads_the_clause_that_holds_the_figure() -> None:
+    rebels = premise("count", ["rebels", "lost"], actors=["rebels"])
+    government = premise("count", ["government", "lost"], actors=["government"])
+    assert check(rebels, LOSSES)
+    assert check(government, LOSSES)
+
+
+def test_losses_are_not_a_head_count() -> None:
+    # "how many rebels are there" is not answered by how many rebels were lost.
+    assert not check(premise("count", ["rebels"], actors=["rebels"]), LOSSES)
+
+
+def test_years_days_of_the_month_and_ages_are_not_figures() -> None:
+    assert not features("The truce has held since 2020.").quantity
+    assert not features("The report is dated 30 November.").quantity
+    assert not features("The 29 year old fighter spoke to AFP.").quantity
+    assert features("The fighting raged for a fourth day.").quantity
+
+
+def test_a_stated_figure_must_be_the_facts_own() -> None:
+    assert check(premise(numbers=["16"]), CIVILIANS)
+    assert not check(premise(numbers=["100"]), CIVILIANS)
+
+
+def test_harm_asked_about_must_be_reported() -> None:
+    consulate = features("The Iranian consulate in Aleppo came under attack.")
+    assert not check(premise(outcomes=[["wounded"]]), consulate)
+    assert check(premise(outcomes=[["killed", "lost"]]), LOSSES)
+
+
+def test_harm_pinned_on_an_actor_needs_that_actor() -> None:
+    blaming = premise(["rebels", "strikes"], actors=["rebels"], harm=["strikes"])
+    assert not check(blaming, CIVILIANS)
+    strikes = features("Russia carried out airstrikes in parts of Aleppo.")
+    assert check(premise(["russia", "airstrikes"], actors=["russia"], harm=["airstrikes"]), strikes)
+
+
+def test_a_relation_between_named_actors_needs_them_all() -> None:
+    backs = premise(["turkey", "hts"], actors=["turkey", "hts"], named=["turkey", "hts"])
+    allies = features("Islamic fighters and their Turkish-backed allies took five districts.")
+    assert not check(backs, allies)
+
+
+def test_what_someone_said_must_be_their_claim() -> None:
+    asked = premise(["assad", "said"], speakers=[["assad"]])
+    assert not check(asked, LOSSES, claimant=["observatory"])
+    assert check(premise(speakers=[["observatory"]]), LOSSES, claimant=["observatory"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "statement", "expected"),
+    [
+        ("date", "Rebels overran the airport.", False),
+        ("date", "Russia carried out airstrikes [today].", True),
+        ("time", "Western districts were under rebel control until 2016.", True),
+        ("time", "Rebels overran the airport.", False),
+        ("duration", "Fierce battles over a strip exceeding 100km.", True),
+        ("duration", "The truce has held since 2020.", True),
+        ("duration", "Rebels overran the airport.", False),
+    ],
+)
+def test_when_and_how_long_need_a_time(kind: AskKind, statement: str, expected: bool) -> None:
+    assert check(premise(kind), features(statement)) is expected
+
+
+def test_an_expansion_needs_words_whose_initials_spell_it() -> None:
+    sohr = features("The Syrian Observatory for Human Rights said so.")
+    assert check(premise("expansion", short=["sohr"]), sohr)
+    assert not check(premise("expansion", short=["hts"]), features("HTS is a militant alliance."))
+
+
+def test_a_name_needs_a_rare_name_the_question_lacks() -> None:
+    assert check(premise("name", ["iran"]), features("Tehran said Araghchi would travel."))
+    assert not check(premise("name", ["araghchi"]), features("Tehran said Araghchi would travel."))
+
+
+def test_who_did_it_needs_someone_the_question_does_not_name() -> None:
+    assert check(premise("agent", ["airport"]), AIRPORT)
+    assert not check(premise("agent", ["civilians", "strikes"]), CIVILIANS)
+    # "who is losing more, the rebels or the army": the choice is among those named.
+    assert check(
+        premise("agent", ["rebels", "army"], choice=True), features("The rebels lost 183.")
+    )

@@ -1,0 +1,145 @@
+"""The first stage: a Discord message becomes the questions it asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import Chatter, Knowledge
+from bot.matcher.understand import Ask, Reader, clean_markup
+
+
+@pytest.fixture(scope="module")
+def reader(knowledge: Knowledge) -> Reader:
+    lexicon = knowledge.lexicon
+    return Reader(lexicon.chatter, lexicon.stopwords | lexicon.light_words)
+
+
+def texts(reader: Reader, message: str) -> list[str]:
+    return [ask.text for ask in reader.read(message)]
+
+
+@pytest.mark.parametrize(
+    ("message", "cleaned"),
+    [
+        ("<@123456789012345678> did they take it", " did they take it"),
+        ("<@!123456789012345678> hi <@&98765432101234567> <#55555555555555555>", "  hi  "),
+        ("@everyone @here airport?", "  airport?"),
+        ("see https://example.com/x?y=1 airport", "see   airport"),
+        (
+            "**bold** __under__ ~~gone~~ ||spoiler|| `code`",
+            " bold   under   gone   spoiler   code ",
+        ),
+        ("<:pepe:123456789012345678>airport", "\nairport"),
+        ("airport 😭😭 now", "airport \n now"),
+    ],
+)
+def test_discord_markup_goes(message: str, cleaned: str) -> None:
+    # Spacing is free; what matters is which words survive and where sentences break.
+    assert clean_markup(message).split() == cleaned.split()
+    assert clean_markup(message).count("\n") == cleaned.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("did the rebels take the airport lol", "did the rebels take the airport"),
+        ("@everyone how many civilians were killed?", "how many civilians were killed"),
+        ("yo bot wat happend in aleppo", "what happend in aleppo"),
+        ("hey guys 👋 did the rebels take the airport??? thx", "did the rebels take the airport"),
+        ("ngl i'm lost, wat even is HTS", "what is hts"),
+        ("sorry if dumb q but how big is aleppo", "how big is aleppo"),
+        ("**did** the rebels take the ||airport||", "did the rebels take the airport"),
+    ],
+)
+def test_chatter_and_internet_spelling_go(reader: Reader, message: str, question: str) -> None:
+    assert texts(reader, message) == [question]
+
+
+def test_the_asking_sentence_is_kept_and_chatter_sentences_dropped(reader: Reader) -> None:
+    message = "is anything open in the city? my aunt needs paperwork done 😩"
+    assert texts(reader, message) == ["is anything open in the city"]
+
+
+def test_two_questions_in_one_message_are_both_read(reader: Reader) -> None:
+    message = "did the rebels take the airport? and how many civilians were killed?"
+    assert texts(reader, message) == [
+        "did the rebels take the airport",
+        "how many civilians were killed",
+    ]
+
+
+def test_a_short_follow_up_takes_its_subject_from_the_sentence_before(reader: Reader) -> None:
+    message = "mohamed hammadi — who is he? his quote is going viral"
+    assert texts(reader, message) == ["mohamed hammadi who is he"]
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("my friend says 100 civilians got killed, is that right", "100 civilians got killed"),
+        ("saw on tiktok that 500 soldiers are dead. legit?", "500 soldiers are dead"),
+        ("a guy on twitter said only 50 rebels died", "only 50 rebels died"),
+        ("rebels lost 300 fighters true?", "rebels lost 300 fighters"),
+        ("16 or 60 civilians dead?", "16 or 60 civilians dead"),
+        ("ppl r saying the govt left b4 the fight?", "the government left before the fight"),
+    ],
+)
+def test_claims_to_check_are_marked(reader: Reader, message: str, question: str) -> None:
+    (ask,) = reader.read(message)
+    assert ask.text == question
+    assert ask.checking
+
+
+def test_a_question_about_a_claim_is_not_hearsay(reader: Reader) -> None:
+    (ask,) = reader.read("what did the rebel guy say about the airport")
+    assert not ask.checking
+    assert ask.text == "what did the rebel guy say about the airport"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("how many civilians were killed", "count"),
+        ("body count on the regime side?", "count"),
+        ("what date did the airport fall", "date"),
+        ("when did the siege end", "time"),
+        ("how long is the front line", "duration"),
+        ("who took the airport", "agent"),
+        ("who is rami abdel rahman", "identity"),
+        ("who said the battles stretch over 100km", "claimant"),
+        ("what does hts stand for", "expansion"),
+        ("whats the turkish fm called", "name"),
+        ("who called for an end to the bombing", "agent"),
+        ("were diplomats hurt when the consulate was attacked", "other"),
+        ("did the rebels take the airport", "other"),
+    ],
+)
+def test_what_a_question_asks_for(reader: Reader, message: str, kind: str) -> None:
+    (ask,) = reader.read(message)
+    assert ask.kind == kind
+
+
+def test_a_sentence_that_does_not_ask_can_say_what_is_wanted(reader: Reader) -> None:
+    (ask,) = reader.read("which 5 districts did they take? need the names")
+    assert ask.kind == "name"
+
+
+@pytest.mark.parametrize("message", ["hi", "gm everyone ☀️", "help", "what can i ask you?"])
+def test_greetings_and_questions_about_the_bot_ask_for_help(reader: Reader, message: str) -> None:
+    assert reader.read(message) == (Ask("", "help"),)
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😭😭", "<@123456789012345678>", "lol lmao"])
+def test_a_message_with_nothing_in_it_asks_nothing(reader: Reader, message: str) -> None:
+    assert reader.read(message) == ()
+
+
+def test_chatter_is_data_not_code() -> None:
+    """With no chat language loaded, a message is read word for word."""
+    plain = Reader(Chatter())
+    assert [a.text for a in plain.read("yo bot wat happend lol")] == ["yo bot wat happend lol"]
+
+
+def test_a_chatter_word_never_eats_part_of_a_word(reader: Reader) -> None:
+    assert texts(reader, "what did france say") == ["what did france say"]
+    assert texts(reader, "did the rebels hold it for years") == ["did the rebels hold it for years"]
