@@ -112,7 +112,7 @@ _SPAN_WORDS = frozenset(
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Where one claim in a sentence ends and the next begins: "100 troops…, while the rebels
 # had lost 183"; "16 civilians were killed and 20 others wounded".
-_CLAUSE = re.compile(r"[,;:]|\s(?:while|whereas|but)\s|\s(?=and (?:\d+ )?others\b)")
+_CLAUSE = re.compile(r"[,;:.“”\"]|\s(?:while|whereas|but)\s|\s(?=and (?:\d+ )?others\b)")
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 
 

@@ -51,5 +51,7 @@ class MatchPolicy:
     # ...or from this score when it leads every other fact by lead_margin.
     lead_score: float = 0.5
     lead_margin: float = 0.15
+    # How much a fit with the fact's own statement and quote counts, against a phrasing.
+    statement_fit: float = 0.8
     # The decision weighs only the on-topic facts within this much of the best one.
     window: float = 0.15

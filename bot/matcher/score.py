@@ -77,6 +77,12 @@ class Scorer:
                 if fit + lit * 0.5 > best_fit + best_literal * 0.5:
                     best_fit, best_literal, best_text = fit, lit, phrasing.text
             offset += len(entry.phrasings)
+            # The fact's own words are a phrasing too, a little less telling than the ones
+            # written as questions: a fact with one or two phrasings is still found.
+            features = entry.features or fact_features(entry.fact, self.analyzer.terms_of)
+            told = self._phrasing_fit(query, features.terms) * policy.statement_fit
+            if told > best_fit + best_literal * 0.5:
+                best_fit, best_literal = told, 0.0
             score = (
                 policy.coverage_weight * coverage
                 + policy.phrasing_weight * best_fit
