@@ -116,8 +116,8 @@ def _print_result(result: AskResult) -> None:
 def ask(ctx: Context, question: str, as_json: bool) -> None:
     """Answer QUESTION; with '-', answer each line of standard input."""
     streaming = question == "-"
-    for text in _stdin_questions() if streaming else [question]:
-        result = ctx.service.ask(text, ctx.guild)
+    questions = _stdin_questions() if streaming else [question]
+    for result in ctx.service.ask_stream(questions, ctx.guild):
         if as_json:
             # One line per question as it is answered, so a pipe gets answers as it goes.
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))

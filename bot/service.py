@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,7 +183,7 @@ class FactService:
         if decision.outcome == "help":
             facts = len(self.list_facts(guild_id))
             return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
-        if log and fold(text):
+        if log:
             self.store.log_unanswered(guild_id, text)
         if decision.related:
             related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
@@ -191,6 +191,24 @@ class FactService:
             message = compose.related_text(heading, related)
             return AskResult(text, "unknown", message, related=related, not_said=heading)
         return AskResult(text, "unknown", compose.unknown_text(self.knowledge.article))
+
+    def ask_stream(
+        self, questions: Iterable[str], guild_id: int = GLOBAL, *, batch: int = 200
+    ) -> Iterator[AskResult]:
+        """Answer questions as they come, logging the unanswered ones a batch at a time:
+        one commit per question would cost more than answering it."""
+        pending: list[str] = []
+        try:
+            for question in questions:
+                result = self.ask(question, guild_id, log=False)
+                if result.outcome == "unknown":
+                    pending.append(result.question)
+                if len(pending) >= batch:
+                    self.store.log_unanswered(guild_id, *pending)
+                    pending.clear()
+                yield result
+        finally:
+            self.store.log_unanswered(guild_id, *pending)
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""

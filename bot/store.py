@@ -393,20 +393,25 @@ class Store:
 
     # -- unanswered questions ---------------------------------------------------------
 
-    def log_unanswered(self, guild_id: int, question: str) -> None:
-        key = fold(question)[:300]
-        if not key:
-            return
+    def log_unanswered(self, guild_id: int, *questions: str) -> None:
+        """Count questions the bot could not answer, in one transaction however many."""
         stamp = now()
+        rows = [
+            [guild_id, key, question[:300], stamp, stamp]
+            for question in questions
+            if (key := fold(question)[:300])
+        ]
+        if not rows:
+            return
         with self.transaction() as db:
-            db.execute(
+            db.conn.executemany(
                 """
                 insert into unanswered (guild_id, key, question, count, first_at, last_at)
                 values (?, ?, ?, 1, ?, ?)
                 on conflict (guild_id, key) do update set
                     count = count + 1, question = excluded.question, last_at = excluded.last_at
                 """,
-                [guild_id, key, question[:300], stamp, stamp],
+                rows,
             )
 
     def unanswered(self, guild_id: int | None, limit: int = 20) -> list[UnansweredQuestion]:

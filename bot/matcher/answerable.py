@@ -116,47 +116,99 @@ _CLAUSE = re.compile(r"[,;:.“”\"]|\s(?:while|whereas|but)\s|\s(?=and (?:\d+ 
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 
 
-@dataclass(frozen=True, slots=True)
 class FactFeatures:
-    """What a fact's own words can supply, worked out once per fact."""
+    """What a fact's own words can supply.
 
-    numbers: frozenset[str]
-    quantity: bool
-    time: bool
-    day: bool
-    # A span of time ("for years", "since 2020"), not just a point in it.
-    span: bool
-    # The terms of the statement and quote, without the phrasings or the source.
-    terms: frozenset[str]
-    # The terms of each clause that gives a quantity: what a figure counts.
-    counted: tuple[frozenset[str], ...]
-    # Initials of each run of capitalised words: "Syrian Observatory for Human Rights"
-    # gives "sohr" (short words such as "for" may sit inside a run).
-    initials: frozenset[str]
+    Built for each fact the scorer meets, so the costlier parts (the terms of each clause
+    that gives a figure, the initials of names) are worked out only when a question asks
+    for them.
+    """
+
+    __slots__ = ("_counted", "_initials", "_terms_of", "_text", "_words", "terms")
+
+    def __init__(
+        self,
+        fact: Fact,
+        terms_of: Callable[[list[str]], list[str]],
+        terms: frozenset[str] | None = None,
+    ) -> None:
+        self._text = f"{fact.statement} {fact.quote or ''}"
+        self._terms_of = terms_of
+        self._words: list[str] | None = None
+        # The terms of the statement and quote, without the phrasings or the source.
+        self.terms = terms if terms is not None else frozenset(terms_of(self.words))
+        self._counted: tuple[frozenset[str], ...] | None = None
+        self._initials: frozenset[str] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        # Everything else is worked out from these two.
+        if not isinstance(other, FactFeatures):
+            return NotImplemented
+        return self._text == other._text and self.terms == other.terms
+
+    def __hash__(self) -> int:
+        return hash((self._text, self.terms))
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = fold(self._text).split()
+        return self._words
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(
+            _NUMBER_WORDS.get(w, w) for w in self.words if w.isdigit() or w in _NUMBER_WORDS
+        )
+
+    @property
+    def day(self) -> bool:
+        # "[today]" is the editor's way of giving the report's own date.
+        return bool(_DAY_WORDS.intersection(self.words)) or "[today]" in self._text
+
+    @property
+    def counted(self) -> tuple[frozenset[str], ...]:
+        """The terms of each clause that gives a figure: what the figure counts."""
+        if self._counted is None:
+            clauses = (fold(clause).split() for clause in _CLAUSE.split(self._text))
+            self._counted = tuple(
+                frozenset(self._terms_of(words)) for words in clauses if _quantity(words)
+            )
+        return self._counted
+
+    @property
+    def quantity(self) -> bool:
+        return bool(self.counted)
+
+    @property
+    def time(self) -> bool:
+        words = self.words
+        return (
+            self.day or any(_YEAR.match(w) for w in words) or bool(_TIME_WORDS.intersection(words))
+        )
+
+    @property
+    def span(self) -> bool:
+        """A span of time ("for years", "since 2020"), not just a point in it."""
+        return bool(_SPAN_WORDS.intersection(self.words))
+
+    @property
+    def initials(self) -> frozenset[str]:
+        """Initials of each run of capitalised words ("Syrian Observatory for Human
+        Rights" gives "sohr")."""
+        if self._initials is None:
+            self._initials = _initials(self._text)
+        return self._initials
 
 
-def fact_features(fact: Fact, terms_of: Callable[[list[str]], list[str]]) -> FactFeatures:
-    """What the fact's statement and quote supply; `terms_of` turns words into terms."""
-    text = f"{fact.statement} {fact.quote or ''}"
-    words = fold(text).split()
-    numbers = frozenset(_NUMBER_WORDS.get(w, w) for w in words if w.isdigit() or w in _NUMBER_WORDS)
-    # "[today]" is the editor's way of giving the report's own date.
-    day = bool(_DAY_WORDS.intersection(words)) or "[today]" in text
-    counted = []
-    for clause in _CLAUSE.split(text):
-        clause_words = fold(clause).split()
-        if _quantity(clause_words):
-            counted.append(frozenset(terms_of(clause_words)))
-    return FactFeatures(
-        numbers=numbers,
-        quantity=bool(counted),
-        time=day or any(_YEAR.match(w) for w in words) or bool(_TIME_WORDS.intersection(words)),
-        day=day,
-        span=bool(_SPAN_WORDS.intersection(words)),
-        terms=frozenset(terms_of(words)),
-        counted=tuple(counted),
-        initials=_initials(text),
-    )
+def fact_features(
+    fact: Fact,
+    terms_of: Callable[[list[str]], list[str]],
+    terms: frozenset[str] | None = None,
+) -> FactFeatures:
+    """What the fact's statement and quote supply; `terms_of` turns words into terms, and
+    `terms`, when the index already knows them, are those of the statement and quote."""
+    return FactFeatures(fact, terms_of, terms)
 
 
 def _quantity(words: list[str]) -> bool:

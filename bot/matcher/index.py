@@ -129,11 +129,18 @@ class MatchIndex:
             terms.update(phrasing)
             phrasing_sets.append(phrasing)
             folded_forms.append(None if folded == question.lower() else folded)
+        told: set[str] = set()
         for text in (fact.statement, fact.quote):
             if text:
                 split = fold(text).split()
                 words.update(split)
-                terms.update(analyse(split)[0])
+                told.update(analyse(split)[0])
+        broader = self.analyzer.broader
+        told.update(broader[t] for t in list(told) if t in broader)
+        terms.update(told)
+        # The fact's own words are kept as one more group after the phrasings: what the
+        # fact itself says, apart from how people ask for it (see answerable.py).
+        phrasing_sets.append(frozenset(map(sys.intern, told)))
         for topic in fact.topics:
             topic_words, topic_terms = self._short_text(topic)
             words.update(topic_words)
@@ -189,6 +196,7 @@ class MatchIndex:
             ]
         else:
             sets = list(record.phrasing_terms)
+        told = sets.pop()
         folded = record.folded or (None,) * len(sets)
         phrasings = tuple(
             _Phrasing(question, form or question.lower(), phrasing)
@@ -199,7 +207,7 @@ class MatchIndex:
             frozenset(terms),
             phrasings,
             frozenset(record.names),
-            fact_features(record.fact, self.analyzer.terms_of),
+            fact_features(record.fact, self.analyzer.terms_of, told),
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.

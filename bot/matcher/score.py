@@ -68,11 +68,13 @@ class Scorer:
             literal[position] = similarity
         matches: list[Match] = []
         offset = 0
+        # Each question term with the broader term that partly answers it, worked out once.
+        terms = [(t, w, self.analyzer.broader.get(t)) for t, w in query.weights.items()]
         for entry in candidates:
             coverage = self._coverage(query, entry.terms)
             best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
             for position, phrasing in enumerate(entry.phrasings):
-                fit = self._phrasing_fit(query, phrasing.terms)
+                fit = self._phrasing_fit(query, terms, phrasing.terms)
                 lit = float(literal[offset + position]) / 100.0
                 if fit + lit * 0.5 > best_fit + best_literal * 0.5:
                     best_fit, best_literal, best_text = fit, lit, phrasing.text
@@ -80,7 +82,7 @@ class Scorer:
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
             features = entry.features or fact_features(entry.fact, self.analyzer.terms_of)
-            told = self._phrasing_fit(query, features.terms) * policy.statement_fit
+            told = self._phrasing_fit(query, terms, features.terms) * policy.statement_fit
             if told > best_fit + best_literal * 0.5:
                 best_fit, best_literal = told, 0.0
             score = (
@@ -127,18 +129,30 @@ class Scorer:
                 missing += weight * (1.0 - credit)
         return covered / (covered + missing) if covered + missing else 0.0
 
-    def _phrasing_fit(self, query: _Query, terms: frozenset[str]) -> float:
-        """F1 of the question's weighted terms against one phrasing's terms."""
+    def _phrasing_fit(
+        self,
+        query: _Query,
+        asked: list[tuple[str, float, str | None]],
+        terms: frozenset[str],
+    ) -> float:
+        """F1 of the question's weighted terms (`asked`: term, weight, broader term)
+        against one phrasing's terms."""
         if not terms:
             return 0.0
-        weights = query.weights
-        shared = sum(w * self._covered(term, terms) for term, w in weights.items())
+        shared = 0.0
+        inside = 0
+        for term, weight, broader in asked:
+            if term in terms:
+                shared += weight
+                inside += 1
+            elif broader is not None and broader in terms:
+                shared += weight * self.policy.narrow_credit
         if shared <= 0:
             return 0.0
         recall = shared / query.total_weight
         # Phrasing terms the question does not mention count at the weight of a common term,
         # so a long phrasing is not punished much for detail the question left out.
-        missing = len(terms - weights.keys())
+        missing = len(terms) - inside
         precision = shared / (shared + 0.5 * missing)
         return 2 * recall * precision / (recall + precision)
 

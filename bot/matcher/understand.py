@@ -147,16 +147,29 @@ class Reader:
     def __init__(self, chatter: Chatter, stopwords: Iterable[str] = ()) -> None:
         self._chatter = chatter
         self._stopwords = frozenset(stopwords)
-        self._drop_anywhere = _phrases(chatter.chatter | chatter.hedges)
+        anywhere = _phrases(chatter.chatter | chatter.hedges)
+        self._drop_anywhere = _by_first_word(anywhere)
         self._addressing = _phrases(chatter.addressing)
         self._tags = _phrases(chatter.confirm_tags)
         self._openers = _phrases(chatter.openers)
+        # What may go at the start of a sentence, and (written backwards) at its end.
+        self._starts = _by_first_word([*self._openers, *self._addressing])
+        self._ends = _by_first_word([p[::-1] for p in (*self._addressing, *self._tags)])
+        self._tag_set = frozenset(self._tags)
         self._chat_words = frozenset(chatter.spelling) | {
-            phrase[0] for phrase in self._drop_anywhere if len(phrase) == 1
+            phrase[0] for phrase in anywhere if len(phrase) == 1
         }
         self._help = frozenset(_phrases(chatter.kinds.get("help", ())))
         self._greetings = frozenset(_phrases(chatter.greetings))
-        self._kinds = {kind: _phrases(chatter.kinds.get(kind, ())) for kind in KIND_ORDER}
+        kinds = {kind: _phrases(chatter.kinds.get(kind, ())) for kind in KIND_ORDER}
+        self._kinds = {
+            kind: _by_first_word([p for p in phrases if p[-1] != "$"])
+            for kind, phrases in kinds.items()
+        }
+        self._final_kinds = {
+            kind: [p[:-1] for p in phrases if p[-1] == "$" and len(p) > 1]
+            for kind, phrases in kinds.items()
+        }
 
     def read(self, message: str) -> tuple[Ask, ...]:
         """The questions a message asks, in order; empty when it asks nothing.
@@ -227,21 +240,21 @@ class Reader:
         """What a question asks for, from the longest kind phrase in its words."""
         best: tuple[int, AskKind] = (0, "other")
         for kind in KIND_ORDER:
-            for phrase in self._kinds[kind]:
-                if len(phrase) <= best[0]:
+            # Only as the question's last words: "whats the turkish fm called".
+            for phrase in self._final_kinds[kind]:
+                size = len(phrase)
+                if size > best[0] and tuple(words[-size:]) == phrase:
+                    best = (size, kind)
+            # "when" and "who" also join clauses ("hurt when the consulate got attacked"):
+            # they ask only where a question or a clause starts.
+            anywhere = kind in _DISTINCT_KINDS
+            for at, word in enumerate(words):
+                if not (anywhere or at <= 1 or words[at - 1] in _JOINERS):
                     continue
-                if phrase[-1] == "$":
-                    # Only as the question's last words.
-                    size = len(phrase) - 1
-                    if size and tuple(words[-size:]) == phrase[:-1]:
+                for phrase in self._kinds[kind].get(word, ()):
+                    size = len(phrase)
+                    if size > best[0] and tuple(words[at : at + size]) == phrase:
                         best = (size, kind)
-                    continue
-                at = _find(words, phrase)
-                # "when" and "who" also join clauses ("hurt when the consulate got
-                # attacked"): they ask only where a question or a clause starts.
-                anywhere = kind in _DISTINCT_KINDS
-                if at >= 0 and (anywhere or at <= 1 or words[at - 1] in _JOINERS):
-                    best = (len(phrase), kind)
         return best[1]
 
     def _ask(self, words: Sequence[str], checking: bool, *, lead: bool = True) -> Ask:
@@ -298,24 +311,20 @@ class Reader:
 
     def _drop_chatter(self, words: list[str]) -> tuple[list[str], bool]:
         """The words without chatter, and whether a confirmation tag ended them."""
-        words = _remove_all(words, self._drop_anywhere, loose=True)
+        words = _remove_all(words, self._drop_anywhere)
         tagged = False
         # Openers ("wait", "so"), addressing ("guys", "bot") and tags ("is that right")
         # only where they stand: at the start, at either end, at the end.
         changed = True
         while changed and words:
             changed = False
-            for phrase in self._openers:
-                if tuple(words[: len(phrase)]) == phrase:
-                    words, changed = words[len(phrase) :], True
-            for phrase in self._addressing:
-                if tuple(words[: len(phrase)]) == phrase:
-                    words, changed = words[len(phrase) :], True
-                elif len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
-                    words, changed = words[: -len(phrase)], True
-            for phrase in self._tags:
-                if len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
-                    words, changed, tagged = words[: -len(phrase)], True, True
+            head = _leading(words, self._starts)
+            if head:
+                words, changed = words[head:], True
+            tail = _leading(words[::-1], self._ends)
+            if tail:
+                tagged = tagged or tuple(words[-tail:]) in self._tag_set
+                words, changed = words[:-tail], True
             if words and words[-1] in ("or", "and", "but", "so"):
                 words, changed = words[:-1], True
         return words, tagged
@@ -430,31 +439,39 @@ def _phrases(entries: Iterable[str]) -> list[tuple[str, ...]]:
     return sorted((p for p in phrases if p), key=lambda p: (-len(p), p))
 
 
-def _find(words: Sequence[str], phrase: tuple[str, ...]) -> int:
-    size = len(phrase)
-    for start in range(len(words) - size + 1):
-        if tuple(words[start : start + size]) == phrase:
-            return start
-    return -1
+def _leading(words: Sequence[str], phrases: dict[str, list[tuple[str, ...]]]) -> int:
+    """How many words the longest phrase that starts `words` covers (0 for none)."""
+    for phrase in phrases.get(words[0], ()) if words else ():
+        if tuple(words[: len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
 
 
-def _remove_all(
-    words: list[str], phrases: Sequence[tuple[str, ...]], *, loose: bool = False
-) -> list[str]:
-    """Words with every occurrence of the phrases taken out, longest phrases first."""
-    if not phrases:
-        return words
+def _by_first_word(phrases: Sequence[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases grouped by their first word, longest first within each group."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return grouped
+
+
+def _remove_all(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """Words with every occurrence of the phrases taken out, longest phrases first.
+
+    A single word also goes when it only stretches one ("lool", "ummm", "heyy").
+    """
     kept: list[str] = []
     index = 0
     while index < len(words):
-        for phrase in phrases:
-            size = len(phrase)
-            if tuple(words[index : index + size]) == phrase or (
-                loose and size == 1 and _DOUBLES.sub(r"\1", words[index]) == phrase[0]
-            ):
-                index += size
+        word = words[index]
+        for phrase in phrases.get(word, ()):
+            if tuple(words[index : index + len(phrase)]) == phrase:
+                index += len(phrase)
                 break
         else:
-            kept.append(words[index])
-            index += 1
+            if (_DOUBLES.sub(r"\1", word),) in phrases.get(_DOUBLES.sub(r"\1", word), ()):
+                index += 1
+            else:
+                kept.append(word)
+                index += 1
     return kept
