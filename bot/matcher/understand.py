@@ -201,6 +201,11 @@ class Reader:
             told = [s for s in sentences if not _about_the_asker(s.words)] or sentences
             words = [w for s in told for w in s.words]
             checking = any(s.checking for s in told)
+            if len(told) > 1:
+                # Small talk before a bare topic ("long time lurker, first post. rebel
+                # losses"): the last sentence is also read on its own.
+                last = told[-1]
+                return (self._ask(words, checking), self._ask(last.words, last.checking))
             return (self._ask(words, checking),) if words else ()
         asks: dict[int, Ask] = {}
         for sentence in asking:

@@ -143,3 +143,9 @@ def test_chatter_is_data_not_code() -> None:
 def test_a_chatter_word_never_eats_part_of_a_word(reader: Reader) -> None:
     assert texts(reader, "what did france say") == ["what did france say"]
     assert texts(reader, "did the rebels hold it for years") == ["did the rebels hold it for years"]
+
+
+def test_small_talk_before_a_bare_topic_leaves_the_topic_readable(reader: Reader) -> None:
+    asks = texts(reader, "long time lurker, first post. rebel losses")
+    assert asks[-1] == "rebel losses"
+    assert len(asks) == 2
