@@ -181,7 +181,7 @@ class FactService:
                 text, "suggest", compose.suggestions_text(suggestions), suggestions=suggestions
             )
         if decision.outcome == "help":
-            facts = len(self.list_facts(guild_id))
+            facts = self.index.visible_count(guild_id)
             return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
         if log:
             self.store.log_unanswered(guild_id, text)

@@ -201,16 +201,6 @@ class FactFeatures:
         return self._initials
 
 
-def fact_features(
-    fact: Fact,
-    terms_of: Callable[[list[str]], list[str]],
-    terms: frozenset[str] | None = None,
-) -> FactFeatures:
-    """What the fact's statement and quote supply; `terms_of` turns words into terms, and
-    `terms`, when the index already knows them, are those of the statement and quote."""
-    return FactFeatures(fact, terms_of, terms)
-
-
 def _quantity(words: list[str]) -> bool:
     """Whether the words give a figure: not a year, a day of a month or someone's age."""
     for index, word in enumerate(words):

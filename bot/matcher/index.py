@@ -19,7 +19,7 @@ from rapidfuzz import utils as fuzz_utils
 
 from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
-from bot.matcher.answerable import fact_features
+from bot.matcher.answerable import FactFeatures
 from bot.matcher.candidates import _Cursor, contributions, score_bound
 from bot.matcher.decide import Decision, combined, decide, settled, window
 from bot.matcher.frequency import WordFrequency
@@ -207,7 +207,7 @@ class MatchIndex:
             frozenset(terms),
             phrasings,
             frozenset(record.names),
-            fact_features(record.fact, self.analyzer.terms_of, told),
+            FactFeatures(record.fact, self.analyzer.terms_of, told),
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
@@ -249,6 +249,11 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self._snapshot.entries)
+
+    def visible_count(self, guild_id: int = GLOBAL) -> int:
+        """How many facts the guild sees, from the index rather than the database."""
+        scopes = self._snapshot.scopes
+        return sum(len(scopes[s]) for s in _scopes(guild_id) if s in scopes)
 
     def fact(self, fact_id: str) -> Fact | None:
         record = self._snapshot.entries.get(fact_id)

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz import utils as fuzz_utils
 
 from bot.matcher.analysis import Analyzer
-from bot.matcher.answerable import answers, fact_features
+from bot.matcher.answerable import answers
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Entry, _Posting
@@ -71,7 +71,7 @@ class Scorer:
         # Each question term with the broader term that partly answers it, worked out once.
         terms = [(t, w, self.analyzer.broader.get(t)) for t, w in query.weights.items()]
         for entry in candidates:
-            coverage = self._coverage(query, entry.terms)
+            coverage = self._coverage(query, terms, entry.terms)
             best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
             for position, phrasing in enumerate(entry.phrasings):
                 fit = self._phrasing_fit(query, terms, phrasing.terms)
@@ -81,7 +81,7 @@ class Scorer:
             offset += len(entry.phrasings)
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
-            features = entry.features or fact_features(entry.fact, self.analyzer.terms_of)
+            features = entry.features
             told = self._phrasing_fit(query, terms, features.terms) * policy.statement_fit
             if told > best_fit + best_literal * 0.5:
                 best_fit, best_literal = told, 0.0
@@ -103,23 +103,24 @@ class Scorer:
         postings = self.postings
         # A name few facts use is a real answer to "what is it called"; "Aleppo" is not.
         rare_names = frozenset(n for n in entry.names if len(postings.get(n, ())) <= 3)
-        features = entry.features or fact_features(entry.fact, self.analyzer.terms_of)
+        features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell AFP").
         claimant = self.claimant_terms(entry.fact)
         return answers(query.premise, features, entry.terms, claimant, self.agent_terms, rare_names)
 
-    def _covered(self, term: str, terms: frozenset[str]) -> float:
+    def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:
         """How far a set of terms accounts for one question term (1, partly, or 0)."""
         if term in terms:
             return 1.0
-        broader = self.analyzer.broader.get(term)
-        return self.policy.narrow_credit if broader in terms else 0.0
+        return self.policy.narrow_credit if broader is not None and broader in terms else 0.0
 
-    def _coverage(self, query: _Query, terms: frozenset[str]) -> float:
+    def _coverage(
+        self, query: _Query, asked: list[tuple[str, float, str | None]], terms: frozenset[str]
+    ) -> float:
         """The weighted share of the question's content that a fact's words account for."""
         covered = missing = 0.0
-        for term, weight in query.weights.items():
-            credit = self._covered(term, terms)
+        for term, weight, broader in asked:
+            credit = self._credit(term, broader, terms)
             covered += weight * credit
             if credit == 0.0 and term in query.names:
                 # The question names a place or actor the base knows and this fact never
@@ -139,20 +140,13 @@ class Scorer:
         against one phrasing's terms."""
         if not terms:
             return 0.0
-        shared = 0.0
-        inside = 0
-        for term, weight, broader in asked:
-            if term in terms:
-                shared += weight
-                inside += 1
-            elif broader is not None and broader in terms:
-                shared += weight * self.policy.narrow_credit
+        shared = sum(weight * self._credit(t, broader, terms) for t, weight, broader in asked)
         if shared <= 0:
             return 0.0
         recall = shared / query.total_weight
         # Phrasing terms the question does not mention count at the weight of a common term,
         # so a long phrasing is not punished much for detail the question left out.
-        missing = len(terms) - inside
+        missing = len(terms) - sum(1 for t, _, _ in asked if t in terms)
         precision = shared / (shared + 0.5 * missing)
         return 2 * recall * precision / (recall + precision)
 

@@ -36,8 +36,8 @@ class _Entry:
     terms: frozenset[str]
     phrasings: tuple[_Phrasing, ...]
     # Terms the fact spells with a capital inside a sentence: names of places and actors.
-    names: frozenset[str] = frozenset()
-    features: FactFeatures | None = None
+    names: frozenset[str]
+    features: FactFeatures
 
 
 class _SlotSet:

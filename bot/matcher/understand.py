@@ -21,11 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.knowledge import Chatter
 from bot.text import fold
 
+# What a question asks for. The kinds told by their phrases come first, in the order they
+# are checked: on phrases of equal length, the earlier kind wins.
 AskKind = Literal[
     "claimant",
     "expansion",
@@ -34,23 +36,12 @@ AskKind = Literal[
     "name",
     "time",
     "duration",
-    "agent",
     "identity",
+    "agent",
     "help",
     "other",
 ]
-# Checked in this order: on phrases of equal length, the earlier kind wins.
-KIND_ORDER: tuple[AskKind, ...] = (
-    "claimant",
-    "expansion",
-    "count",
-    "date",
-    "name",
-    "time",
-    "duration",
-    "identity",
-    "agent",
-)
+KIND_ORDER: tuple[AskKind, ...] = get_args(AskKind)[:-2]
 
 
 @dataclass(frozen=True, slots=True)

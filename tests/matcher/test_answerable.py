@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from bot.matcher.answerable import FactFeatures, Premise, answers, fact_features
+from bot.matcher.answerable import FactFeatures, Premise, answers
 from bot.matcher.understand import AskKind
 from bot.models import Fact
 
@@ -18,7 +18,7 @@ def words(items: Iterable[str]) -> list[str]:
 
 def features(statement: str, quote: str | None = None) -> FactFeatures:
     fact = Fact("f", statement, "sohr", ("q",), quote=quote)
-    return fact_features(fact, words)
+    return FactFeatures(fact, words)
 
 
 def premise(
