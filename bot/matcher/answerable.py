@@ -137,7 +137,7 @@ class FactFeatures:
         self._words: list[str] | None = None
         # The terms of the statement and quote, without the phrasings or the source.
         self.terms = terms if terms is not None else frozenset(terms_of(self.words))
-        self._counted: tuple[frozenset[str], ...] | None = None
+        self._counted: tuple[tuple[frozenset[str], frozenset[str]], ...] | None = None
         self._initials: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
@@ -167,12 +167,14 @@ class FactFeatures:
         return bool(_DAY_WORDS.intersection(self.words)) or "[today]" in self._text
 
     @property
-    def counted(self) -> tuple[frozenset[str], ...]:
-        """The terms of each clause that gives a figure: what the figure counts."""
+    def counted(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """Each clause that gives a figure: the terms of what it counts, and its figures."""
         if self._counted is None:
             clauses = (fold(clause).split() for clause in _CLAUSE.split(self._text))
             self._counted = tuple(
-                frozenset(self._terms_of(words)) for words in clauses if _quantity(words)
+                (frozenset(self._terms_of(words)), question_numbers(words))
+                for words in clauses
+                if _quantity(words)
             )
         return self._counted
 
@@ -250,6 +252,9 @@ class Premise:
     # Words that could be abbreviations ("hts"), for "what does it stand for".
     short_words: frozenset[str]
     offers_choice: bool
+    # Rare words of a yes/no question that no fact uses: "did the president resign" asks
+    # about something no fact reports, whatever else it shares with one.
+    unsupported: frozenset[str] = frozenset()
 
 
 def answers(
@@ -267,6 +272,8 @@ def answers(
     against the fact's own words.
     """
     said = features.terms
+    if premise.unsupported:
+        return False
     if premise.numbers and not premise.numbers <= features.numbers:
         return False
     # Harm done ("were diplomats hurt") must be reported by the fact itself.
@@ -296,8 +303,16 @@ def _supplies(
     kind = premise.kind
     if kind == "count":
         return any(
-            _counts(premise, clause, features.terms, claimant_terms) for clause in features.counted
+            _counts(premise, clause, features.terms, claimant_terms)
+            for clause, figures in features.counted
+            # "of the 100 dead, how many were militiamen": a figure the asker already
+            # gave is not the count asked for.
+            if not (figures and figures <= premise.numbers)
         )
+    if kind == "identity":
+        # "who is the HTS leader": everything the question says about whom it means must
+        # be in the fact's own words; "the rebels' leader" does not say who leads HTS.
+        return premise.known_terms <= features.terms | claimant_terms
     if kind == "date":
         return features.day
     if kind == "time":

@@ -55,3 +55,9 @@ class MatchPolicy:
     statement_fit: float = 0.8
     # The decision weighs only the on-topic facts within this much of the best one.
     window: float = 0.15
+    # A yes/no question whose word no fact uses, and which is no commoner in English than
+    # this, asks about something the article does not report.
+    unsupported_zipf: float = 4.5
+    # A capitalised word of a fact is a name ("Hammadi", "Idlib") when it is no commoner
+    # in English than this; "Governor" and "Army" are titles.
+    name_zipf: float = 4.0

@@ -37,6 +37,27 @@ class _Query:
         object.__setattr__(self, "total_weight", sum(self.weights.values()))
 
 
+# Openers of a yes/no question: "did…", "is…", "has…".
+_POLAR = frozenset(
+    [
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+    ]
+)
+
 _WHAT_IS = (
     frozenset({"what", "which", "who", "whats", "whos"}),
     frozenset({"is", "are", "was", "were"}),
@@ -103,6 +124,9 @@ class QueryBuilder:
         # Repeated words should not weigh twice.
         terms = list(dict.fromkeys(content))
         weights, known = self._weights(snapshot, ask, words, terms, guild_id, policy)
+        if all(is_number(term) for term in weights):
+            # "20 for me": a figure alone names nothing to look up.
+            weights = {}
         claimants = self._claimants(words)
         names = frozenset(term for term in terms if self._is_name(snapshot, term))
         premise = Premise(
@@ -118,6 +142,7 @@ class QueryBuilder:
             counted_harm=self._counted_harm,
             short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
             offers_choice="or" in words,
+            unsupported=self._unsupported(words, terms, known, policy),
         )
         return _Query(" ".join(terms + function), weights, claimants, names, premise)
 
@@ -165,6 +190,28 @@ class QueryBuilder:
                 weight *= policy.light_word_factor
             weights[term] = weight
         return weights, known
+
+    def _unsupported(
+        self, words: Sequence[str], terms: Sequence[str], known: set[str], policy: MatchPolicy
+    ) -> frozenset[str]:
+        """The rare words of a yes/no question that no fact uses: what it asks to confirm
+        and no fact reports ("did Syria's president resign"). Words after "or" offer an
+        alternative ("…or did they dip"), not a premise."""
+        if not words or words[0] not in _POLAR:
+            return frozenset()
+        claim = words[: words.index("or")] if "or" in words else words
+        spelled = {stem(word): word for word in claim}
+        claimed = set(self.analyzer.analyse(list(claim))[0])
+        return frozenset(
+            term
+            for term in terms
+            if term in claimed
+            and term not in known
+            and term not in self.analyzer.light_terms
+            and not is_number(term)
+            and max(self.frequency.zipf(term), self.frequency.zipf(spelled.get(term, term)))
+            <= policy.unsupported_zipf
+        )
 
     def _actors(self, terms: Iterable[str], names: frozenset[str]) -> tuple[frozenset[str], ...]:
         """Each actor among the terms, with the broader term a fact may name it by."""

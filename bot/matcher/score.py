@@ -23,6 +23,7 @@ from rapidfuzz import utils as fuzz_utils
 
 from bot.matcher.analysis import Analyzer
 from bot.matcher.answerable import answers
+from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Entry, _Posting
@@ -51,6 +52,8 @@ class Scorer:
     agent_terms: frozenset[str]
     # The terms of a fact's claimant and of the outlet that reported the claim.
     claimant_terms: Callable[[Fact], frozenset[str]]
+    # How common a word is in English: "Hammadi" is a name, "Governor" a title.
+    frequency: WordFrequency
 
     def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
         """The candidates scored, best first (ties by fact id)."""
@@ -101,8 +104,13 @@ class Scorer:
     def _answers(self, query: _Query, entry: _Entry) -> bool:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
         postings = self.postings
-        # A name few facts use is a real answer to "what is it called"; "Aleppo" is not.
-        rare_names = frozenset(n for n in entry.names if len(postings.get(n, ())) <= 3)
+        # A name few facts use, and rare in English, is a real answer to "what is it
+        # called"; "Aleppo" (in many facts) and "Governor" (a title) are not.
+        rare_names = frozenset(
+            n
+            for n in entry.names
+            if len(postings.get(n, ())) <= 3 and self.frequency.zipf(n) <= self.policy.name_zipf
+        )
         features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell AFP").
         claimant = self.claimant_terms(entry.fact)

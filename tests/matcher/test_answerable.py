@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pytest
 
@@ -159,3 +160,25 @@ def test_who_did_it_needs_someone_the_question_does_not_name() -> None:
     assert check(
         premise("agent", ["rebels", "army"], choice=True), features("The rebels lost 183.")
     )
+
+
+def test_a_count_is_not_the_figure_the_asker_gave() -> None:
+    # "of the 100 government losses, how many were militiamen": 100 is not the answer.
+    breakdown = premise("count", ["government", "lost", "militiamen"], numbers=["100"])
+    assert not check(breakdown, LOSSES)
+    # A figure given in one clause and asked about in another is fine.
+    wounded = premise("count", ["civilians", "wounded"], numbers=["16"], outcomes=[["wounded"]])
+    assert check(wounded, CIVILIANS)
+
+
+def test_who_is_needs_the_fact_to_say_everything_the_question_says_of_them() -> None:
+    leader = features("Fighters posed under a portrait of Syrian leader Bashar al-Assad.")
+    assert check(premise("identity", ["assad"]), leader)
+    assert not check(premise("identity", ["hts", "leader"]), leader)
+
+
+def test_a_yes_no_question_about_something_no_fact_reports_is_not_answered() -> None:
+    resign = replace(premise("other", ["president"]), unsupported=frozenset({"resign"}))
+    portrait = features("Fighters posed under a portrait of Syrian President Bashar al-Assad.")
+    assert check(premise("other", ["president"]), portrait)
+    assert not check(resign, portrait)
