@@ -72,6 +72,8 @@ class Chatter:
 
     spelling: Mapping[str, str] = field(default_factory=dict)
     chatter: frozenset[str] = frozenset()
+    # Exclamations and sign-offs that end a thought, as a full stop would.
+    interjections: frozenset[str] = frozenset()
     greetings: frozenset[str] = frozenset()
     hedges: frozenset[str] = frozenset()
     addressing: frozenset[str] = frozenset()
@@ -481,7 +483,7 @@ def _is_string_list(value: Any) -> bool:
 
 
 _CHATTER_LISTS = {
-    "chatter": ("greetings", "reactions"),
+    "chatter": ("greetings", "reactions", "fillers"),
     "hedges": ("hedges",),
     "addressing": ("addressing",),
     "openers": ("openers",),
@@ -532,6 +534,7 @@ def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
     return Chatter(
         spelling=spelling,
         chatter=lists["chatter"],
+        interjections=words("chatter", "interjections"),
         greetings=words("chatter", "greetings"),
         hedges=lists["hedges"],
         addressing=lists["addressing"],

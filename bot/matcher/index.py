@@ -267,13 +267,17 @@ class MatchIndex:
         """
         snapshot = self._snapshot
         asks = self.reader.read(question)
-        if any(ask.kind == "help" for ask in asks):
-            return Decision("help", (), kind="help")
         decisions = [
             self._decide(self._rank(snapshot, query, guild_id, exact), query)
-            for query in (self._query(snapshot, ask, guild_id) for ask in asks)
+            for query in (
+                self._query(snapshot, ask, guild_id) for ask in asks if ask.kind != "help"
+            )
         ]
-        return combined(decisions, self.policy.max_answers)
+        verdict = combined(decisions, self.policy.max_answers)
+        if any(ask.kind == "help" for ask in asks) and verdict.outcome == "unknown":
+            # "help" alone, or beside words that find no fact: how to use the bot.
+            return Decision("help", (), kind="help")
+        return verdict
 
     def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
         """The candidate facts for a message's first question, scored, best first."""
@@ -397,6 +401,7 @@ class MatchIndex:
             self._snapshot.postings,
             self._agent_terms,
             self._claimant_terms,
+            self.frequency,
         )
         return scorer.score(candidates, query)
 

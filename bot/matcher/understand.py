@@ -73,6 +73,10 @@ _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
     "\u2190-\u21ff\u2300-\u23ff\u2b00-\u2bff\ufe0f\u200d\u20e3]+"
 )
+# A token made mostly of symbols is an emoticon or kaomoji: ":)", "<3", "^_^", "¯\\_(ツ)_/¯".
+_TOKEN = re.compile(r"\S+")
+_ENDINGS = frozenset(".,?!;\u2026")
+_WORDLIKE = frozenset({"&", "+", "/", "%", "$", "#", "@", "'", '"'})
 _SENTENCE = re.compile(r"[^.?!;:\n\u2026]+[.?!;:\n\u2026]*")
 # "--", "—" and " - " join two thoughts as a full stop would.
 _DASHES = re.compile(r"\s+(?:-{1,2}|\u2014|\u2013)\s+|\u2014|(?<=\w)--(?=\w)")
@@ -148,10 +152,13 @@ class Reader:
         self._ends = _by_first_word([p[::-1] for p in (*self._addressing, *self._tags)])
         self._tag_set = frozenset(self._tags)
         self._chat_words = frozenset(chatter.spelling) | {
-            phrase[0] for phrase in anywhere if len(phrase) == 1
+            phrase[0]
+            for phrase in (*anywhere, *_phrases(chatter.interjections))
+            if len(phrase) == 1
         }
         self._help = frozenset(_phrases(chatter.kinds.get("help", ())))
         self._greetings = frozenset(_phrases(chatter.greetings))
+        self._interjections = _by_first_word(_phrases(chatter.interjections))
         kinds = {kind: _phrases(chatter.kinds.get(kind, ())) for kind in KIND_ORDER}
         self._kinds = {
             kind: _by_first_word([p for p in phrases if p[-1] != "$"])
@@ -170,7 +177,7 @@ class Reader:
         """
         raws = _sentences(message)
         sentences: list[_Sentence] = []
-        for raw in raws:
+        for raw in self._thoughts(raws):
             sentence = self._sentence(raw)
             if sentence is None:
                 continue
@@ -180,10 +187,38 @@ class Reader:
                     sentences[-1] = _Sentence(sentences[-1].words, True, True)
                 continue
             sentences.append(sentence)
-        if any(s.words in self._help for s in sentences) or (
-            not sentences and any(self._greets(text) for text, _ in raws)
-        ):
+        helping = [s for s in sentences if s.words in self._help]
+        if helping:
+            # "help pls" after a question asks for its answer: the help reply comes only
+            # when nothing else in the message finds a fact (see MatchIndex.match).
+            others = [s for s in sentences if s.words not in self._help]
+            return (*self._asks(others), Ask("", "help")) if others else (Ask("", "help"),)
+        if not sentences and any(self._greets(text) for text, _ in raws):
             return (Ask("", "help"),)
+        return self._asks(sentences)
+
+    def _thoughts(self, raws: list[tuple[str, bool]]) -> list[tuple[list[str], bool]]:
+        """Each sentence's spelled words, split where an interjection ends a thought
+        ("this channel is dead today lol rebel losses"); a question mark belongs to the
+        last thought of its sentence."""
+        thoughts: list[tuple[list[str], bool]] = []
+        for text, marked in raws:
+            words = self._spell(fold(text).split())
+            parts: list[list[str]] = [[]]
+            index = 0
+            while index < len(words):
+                size = _leading(words[index:], self._interjections)
+                if size:
+                    parts.append([])
+                    index += size
+                else:
+                    parts[-1].append(words[index])
+                    index += 1
+            kept = [part for part in parts if part] or [[]]
+            thoughts.extend((part, marked and at == len(kept) - 1) for at, part in enumerate(kept))
+        return thoughts
+
+    def _asks(self, sentences: list[_Sentence]) -> tuple[Ask, ...]:
         asking = [s for s in sentences if s.asking]
         if not asking:
             # A statement ("rebels took the airport") or a bare topic ("lavrov") is read as
@@ -210,7 +245,9 @@ class Reader:
                 words = [*previous.words, *words]
                 checking = checking or previous.checking
                 asks.pop(at - 1, None)
-                asks[at] = self._ask(words, checking, lead=False)
+                # The sentence before is a lead-in the matcher drops if the base knows
+                # none of its words ("qq for whoever knows. how wide is the front").
+                asks[at] = self._ask(words, checking, lead=len(previous.words))
                 continue
             asks[at] = self._ask(words, checking)
         # "which 5 districts? need the names": a sentence that does not ask can still say
@@ -253,19 +290,23 @@ class Reader:
                         best = (size, kind)
         return best[1]
 
-    def _ask(self, words: Sequence[str], checking: bool, *, lead: bool = True) -> Ask:
-        start = next((i for i, word in enumerate(words) if word in _QUESTION_OPENERS), 0)
-        # A sentence that opens as a question has no lead-in: its "when" joins clauses.
-        start = start if lead and words and words[0] not in _OPENERS else 0
+    def _ask(self, words: Sequence[str], checking: bool, *, lead: int | None = None) -> Ask:
+        """One question; `lead` says where it starts when the caller knows (a merged
+        sentence), else the first question word after a lead-in does."""
+        if lead is None:
+            start = next((i for i, word in enumerate(words) if word in _QUESTION_OPENERS), 0)
+            # A sentence that opens as a question has no lead-in: its "when" joins clauses.
+            start = start if words and words[0] not in _OPENERS else 0
+        else:
+            start = lead
         return Ask(" ".join(words), self.kind(words[start:]), checking, start)
 
     def _too_short(self, words: Sequence[str]) -> bool:
         return sum(1 for w in words if w not in self._stopwords) < 2
 
-    def _sentence(self, raw: tuple[str, bool]) -> _Sentence | None:
+    def _sentence(self, raw: tuple[list[str], bool]) -> _Sentence | None:
         """The sentence's question words; empty words for a bare confirmation tag."""
-        text, marked = raw
-        words = self._spell(fold(text).split())
+        words, marked = raw
         offered = _offers_figures(words)
         words, reported = self._drop_hearsay(words)
         words, tagged = self._drop_chatter(words)
@@ -411,7 +452,18 @@ def clean_markup(message: str) -> str:
     text = _MENTION.sub(" ", text)
     text = _CUSTOM_EMOJI.sub(_BREAK, text)
     text = _EMOJI.sub(_BREAK, text)
-    return _MARKUP.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return _TOKEN.sub(_unless_emoticon, text)
+
+
+def _unless_emoticon(token: re.Match[str]) -> str:
+    """The token, or a sentence break for an emoticon: mostly symbols, but not the
+    punctuation that ends a sentence ("?!", "...") or a lone "&"."""
+    text = token.group()
+    symbols = sum(1 for c in text if not c.isalnum())
+    if symbols * 2 < len(text) or all(c in _ENDINGS for c in text) or text in _WORDLIKE:
+        return text
+    return _BREAK
 
 
 def _sentences(message: str) -> list[tuple[str, bool]]:

@@ -149,3 +149,49 @@ def test_small_talk_before_a_bare_topic_leaves_the_topic_readable(reader: Reader
     asks = texts(reader, "long time lurker, first post. rebel losses")
     assert asks[-1] == "rebel losses"
     assert len(asks) == 2
+
+
+@pytest.mark.parametrize(
+    ("message", "cleaned"),
+    [
+        ("how many died :) thx", "how many died \n thx"),
+        ("ty <3 bye", "ty \n bye"),
+        ("ugh (╯°□°)╯︵ ┻━┻ ok", "ugh \n \n ok"),
+        ("¯\\_(ツ)_/¯ who", "\n who"),
+        ("hi ^_^ who", "hi \n who"),
+        # Punctuation that ends a sentence, "&" and brackets around words are not faces.
+        ("what?! really...", "what?! really..."),
+        ("russia & iran (allies)", "russia & iran (allies)"),
+    ],
+)
+def test_emoticons_break_a_sentence(message: str, cleaned: str) -> None:
+    assert clean_markup(message).split() == cleaned.split()
+    assert clean_markup(message).count("\n") == cleaned.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        ("this channel is dead today xD wait the consulate got hit??", ["the consulate got hit"]),
+        ("how many injured in the new strikes cheers mate <3", ["how many injured in the new strikes"]),
+        ("where is the front lmao no clue", ["where is the front"]),
+        ("rebels at the citadel pues, asking for a friend", ["rebels at the citadel"]),
+    ],
+)
+def test_interjections_end_a_thought(reader: Reader, message: str, questions: list[str]) -> None:
+    assert texts(reader, message) == questions
+
+
+def test_a_short_question_after_small_talk_marks_the_small_talk_as_a_lead_in(
+    reader: Reader,
+) -> None:
+    (ask,) = reader.read("one for whoever knows 🙏 how wide is the offensive?")
+    assert ask.text == "one for whoever knows how wide is the offensive"
+    assert ask.text.split()[ask.lead :] == ["how", "wide", "is", "the", "offensive"]
+    assert ask.kind == "duration"
+
+
+def test_help_beside_a_question_comes_after_it(reader: Reader) -> None:
+    asks = reader.read("pro government radio report aleppo\nhelp pls 😅")
+    assert [a.kind for a in asks] == ["other", "help"]
+    assert asks[0].text == "pro government radio report aleppo"
