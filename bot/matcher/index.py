@@ -266,26 +266,30 @@ class MatchIndex:
         to prove the index changes no answer.
         """
         snapshot = self._snapshot
-        asks = self.reader.read(question)
+        asks = self._read(snapshot, question)
+        queries = [self._query(snapshot, ask, guild_id) for ask in asks if ask.kind != "help"]
         decisions = [
-            self._decide(self._rank(snapshot, query, guild_id, exact), query)
-            for query in (
-                self._query(snapshot, ask, guild_id) for ask in asks if ask.kind != "help"
-            )
+            self._decide(self._rank(snapshot, query, guild_id, exact), query) for query in queries
         ]
         verdict = combined(decisions, self.policy.max_answers)
-        if any(ask.kind == "help" for ask in asks) and verdict.outcome == "unknown":
-            # "help" alone, or beside words that find no fact: how to use the bot.
+        if any(ask.kind == "help" for ask in asks) and not any(
+            q.premise.known_terms for q in queries
+        ):
+            # "help" alone, or beside words the base does not know: how to use the bot.
             return Decision("help", (), kind="help")
         return verdict
 
     def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
         """The candidate facts for a message's first question, scored, best first."""
         snapshot = self._snapshot
-        asks = self.reader.read(question)
+        asks = self._read(snapshot, question)
         if not asks:
             return []
         return self._rank(snapshot, self._query(snapshot, asks[0], guild_id), guild_id, exact)
+
+    def _read(self, snapshot: _Snapshot, message: str) -> tuple[Ask, ...]:
+        """The questions a message asks, told from chatter by what the facts know."""
+        return self.reader.read(message, lambda words: self._queries.knows(snapshot, words))
 
     def _query(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> _Query:
         """One question, weighed against the snapshot's facts (see query.py)."""

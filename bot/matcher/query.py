@@ -117,7 +117,7 @@ class QueryBuilder:
     def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
         """The question's weighted terms, and the premise a fact must support to answer it."""
         words = [self._correct(snapshot, word) for word in ask.text.split()]
-        if ask.lead and not self._knows_any(snapshot, words[: ask.lead]):
+        if ask.lead and not self.knows(snapshot, words[: ask.lead]):
             # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
             words = words[ask.lead :]
         content, function = self.analyzer.analyse(words)
@@ -270,10 +270,12 @@ class QueryBuilder:
                 found.update(self._aliases.get(tuple(stems[start : start + length]), ()))
         return frozenset(found)
 
-    def _knows_any(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
-        """Whether any content word among these is one the facts use."""
-        content = self.analyzer.analyse(list(words))[0]
-        return any(term in snapshot.postings for term in content)
+    def knows(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
+        """Whether any content word among these, framing words aside, is one the facts
+        use. The words are corrected as a question's are."""
+        content = self.analyzer.analyse([self._correct(snapshot, w) for w in words])[0]
+        light = self.analyzer.light_terms
+        return any(term in snapshot.postings and term not in light for term in content)
 
     def _correct(self, snapshot: _Snapshot, word: str) -> str:
         """The fact base's own word that `word` misspells, or `word` itself."""

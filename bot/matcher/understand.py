@@ -19,9 +19,10 @@ scoring stage can tell whether a fact on the topic actually answers it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from itertools import pairwise
+from typing import Literal, NamedTuple, get_args
 
 from bot.knowledge import Chatter
 from bot.text import fold
@@ -61,11 +62,24 @@ class Ask:
 # Discord's own markup: <@123>, <@!123>, <@&123>, <#123>, <:name:123>, <a:name:123>,
 # <t:1700000000:R>, and the two mass mentions.
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b|<t:\d+(?::\w)?>")
+# "@mike" typed as text names someone in the channel, not what is asked.
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+# Hashtags that close a message ("#justasking #confused") comment on it.
+_TRAILING_TAGS = re.compile(r"(?:\s*#\w+)+\s*$")
 _CUSTOM_EMOJI = re.compile(r"<a?:\w{1,32}:\d+>")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # "[10:42]", "10:42 pm": when a message was written, not what it asks.
 _CLOCK = re.compile(r"\[?\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\b)?\]?", re.IGNORECASE)
 _CODE_BLOCK = re.compile(r"```(?:[a-z0-9_+-]*\n)?(.*?)```", re.DOTALL | re.IGNORECASE)
+# "*sips tea*": an action in asterisks, two words or more, stands apart from the question
+# ("did they *really* take it" is emphasis, and stays).
+_ACTION = re.compile(r"(?<![*\w])\*(?![*\s])([^*\n]*\s[^*\n]*?)(?<![*\s])\*(?![*\w])")
+# Punctuation spoken to a phone: "was it captured question mark".
+_DICTATED = {"question mark": "?", "exclamation mark": "!", "exclamation point": "!"}
+_DICTATED |= {"full stop": ".", "new line": "\n", "comma": ","}
+_DICTATION = re.compile(r"\b(?:" + "|".join(_DICTATED) + r")\b", re.IGNORECASE)
+# Six consonants in a row: no English word has them ("twelfths" has five).
+_SMASH = re.compile(r"[b-df-hj-np-tv-xz]{6}", re.IGNORECASE)
 _MARKUP = re.compile(r"\|\||\*\*|__|~~|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _QUOTE_PREFIX = re.compile(r"^\s*>+\s?", re.MULTILINE)
 # Unicode emoji and pictographs, flags, keycaps, and the joiners that build them.
@@ -153,7 +167,12 @@ class Reader:
         self._tag_set = frozenset(self._tags)
         self._chat_words = frozenset(chatter.spelling) | {
             phrase[0]
-            for phrase in (*anywhere, *_phrases(chatter.interjections))
+            for phrase in (
+                *anywhere,
+                *_phrases(chatter.interjections),
+                *self._openers,
+                *self._addressing,
+            )
             if len(phrase) == 1
         }
         self._help = frozenset(_phrases(chatter.kinds.get("help", ())))
@@ -169,12 +188,17 @@ class Reader:
             for kind, phrases in kinds.items()
         }
 
-    def read(self, message: str) -> tuple[Ask, ...]:
+    def read(self, message: str, knows: Knows | None = None) -> tuple[Ask, ...]:
         """The questions a message asks, in order; empty when it asks nothing.
+
+        `knows` tells whether the fact base knows any content word of a sentence: a
+        sentence it knows nothing of is chatter ("made pancakes this morning"), whatever
+        its words, as long as another sentence names something the base knows.
 
         A greeting alone ("hi bot") or a question about the bot itself ("what can I ask
         you") is one Ask of kind "help".
         """
+        knows = knows or _knows_everything
         raws = _sentences(message)
         sentences: list[_Sentence] = []
         for raw in self._thoughts(raws):
@@ -192,18 +216,25 @@ class Reader:
             # "help pls" after a question asks for its answer: the help reply comes only
             # when nothing else in the message finds a fact (see MatchIndex.match).
             others = [s for s in sentences if s.words not in self._help]
-            return (*self._asks(others), Ask("", "help")) if others else (Ask("", "help"),)
+            if others:
+                return (*self._asks(others, knows), Ask("", "help"))
+            return (Ask("", "help"),)
         if not sentences and any(self._greets(text) for text, _ in raws):
             return (Ask("", "help"),)
-        return self._asks(sentences)
+        return self._asks(sentences, knows)
 
-    def _thoughts(self, raws: list[tuple[str, bool]]) -> list[tuple[list[str], bool]]:
+    def _thoughts(self, raws: list[tuple[str, bool]]) -> list[_Thought]:
         """Each sentence's spelled words, split where an interjection ends a thought
         ("this channel is dead today lol rebel losses"); a question mark belongs to the
         last thought of its sentence."""
-        thoughts: list[tuple[list[str], bool]] = []
+        thoughts: list[_Thought] = []
         for text, marked in raws:
-            words = self._spell(fold(text).split())
+            spelled = self._spell(fold(text).split())
+            # Read before "like" goes with the chatter: "like 10 million?" offers a figure.
+            offered = _offers_figures(spelled)
+            # Chatter phrases go first, so "sorry if this is dumb" goes whole before
+            # "sorry" could end a thought.
+            words = _remove_all(spelled, self._drop_anywhere)
             parts: list[list[str]] = [[]]
             index = 0
             while index < len(words):
@@ -215,41 +246,23 @@ class Reader:
                     parts[-1].append(words[index])
                     index += 1
             kept = [part for part in parts if part] or [[]]
-            thoughts.extend((part, marked and at == len(kept) - 1) for at, part in enumerate(kept))
+            last = len(kept) - 1
+            thoughts.extend(
+                _Thought(part, marked and at == last, offered) for at, part in enumerate(kept)
+            )
         return thoughts
 
-    def _asks(self, sentences: list[_Sentence]) -> tuple[Ask, ...]:
-        asking = [s for s in sentences if s.asking]
-        if not asking:
-            # A statement ("rebels took the airport") or a bare topic ("lavrov") is read as
-            # one question about everything it says, less what the asker says of themselves
-            # ("my friend keeps asking me this", "been offline all day").
-            told = [s for s in sentences if not _about_the_asker(s.words)] or sentences
-            words = [w for s in told for w in s.words]
-            checking = any(s.checking for s in told)
-            if len(told) > 1:
-                # Small talk before a bare topic ("long time lurker, first post. rebel
-                # losses"): the last sentence is also read on its own.
-                last = told[-1]
-                return (self._ask(words, checking), self._ask(last.words, last.checking))
-            return (self._ask(words, checking),) if words else ()
-        asks: dict[int, Ask] = {}
-        for sentence in asking:
-            words = list(sentence.words)
-            checking = sentence.checking
-            at = sentences.index(sentence)
-            if self._too_short(words) and at > 0:
-                # "what did they say exactly" takes its subject from the sentence before,
-                # and stands for it if that one asked too.
-                previous = sentences[at - 1]
-                words = [*previous.words, *words]
-                checking = checking or previous.checking
-                asks.pop(at - 1, None)
-                # The sentence before is a lead-in the matcher drops if the base knows
-                # none of its words ("qq for whoever knows. how wide is the front").
-                asks[at] = self._ask(words, checking, lead=len(previous.words))
-                continue
-            asks[at] = self._ask(words, checking)
+    def _asks(self, sentences: list[_Sentence], knows: Knows) -> tuple[Ask, ...]:
+        asks = self._questions(sentences)
+        known = {at: ask for at, ask in asks.items() if knows(ask.text.split())}
+        if known:
+            asks = known
+        else:
+            # No question names anything the base knows ("you seen this?", "is this thing
+            # on?"): what the other sentences say may still ("observatory director name").
+            told = [s for s in sentences if not s.asking and knows(s.words)]
+            if told or not asks:
+                return self._statement(told or sentences)
         # "which 5 districts? need the names": a sentence that does not ask can still say
         # what is wanted.
         wanted = next(
@@ -262,6 +275,46 @@ class Reader:
                 for at, a in asks.items()
             }
         return tuple(dict.fromkeys(asks.values()))
+
+    def _statement(self, sentences: list[_Sentence]) -> tuple[Ask, ...]:
+        """A message that asks nothing: a statement ("rebels took the airport") or a bare
+        topic ("lavrov") is read as one question about everything it says, less what the
+        asker says of themselves ("my friend keeps asking me this", "been offline all day")."""
+        told = [s for s in sentences if not _about_the_asker(s.words)] or sentences
+        words = [w for s in told for w in s.words]
+        checking = any(s.checking for s in told)
+        if len(told) > 1:
+            # Small talk before a bare topic ("long time lurker, first post. rebel
+            # losses"): the last sentence is also read on its own.
+            last = told[-1]
+            return (self._ask(words, checking), self._ask(last.words, last.checking))
+        return (self._ask(words, checking),) if words else ()
+
+    def _questions(self, sentences: list[_Sentence]) -> dict[int, Ask]:
+        """The asking sentences as questions, by position; a short one takes its subject
+        from the sentence before."""
+        asks: dict[int, Ask] = {}
+        for at, sentence in enumerate(sentences):
+            if not sentence.asking:
+                continue
+            words = list(sentence.words)
+            checking = sentence.checking
+            if all(w in self._stopwords for w in words) and not _QUESTION_OPENERS & set(words):
+                # "anyone? anyone?", "thoughts?": a call for answers, not a question.
+                continue
+            if self._too_short(words) and at > 0:
+                # "what did they say exactly" takes its subject from the sentence before,
+                # and stands for it if that one asked too.
+                previous = sentences[at - 1]
+                words = [*previous.words, *words]
+                checking = checking or previous.checking
+                asks.pop(at - 1, None)
+                # The sentence before is a lead-in the matcher drops if the base knows
+                # none of its words ("qq for whoever knows. how wide is the front").
+                asks[at] = self._ask(words, checking, lead=len(previous.words))
+                continue
+            asks[at] = self._ask(words, checking)
+        return asks
 
     def _greets(self, text: str) -> bool:
         words = fold(text).split()
@@ -304,16 +357,16 @@ class Reader:
     def _too_short(self, words: Sequence[str]) -> bool:
         return sum(1 for w in words if w not in self._stopwords) < 2
 
-    def _sentence(self, raw: tuple[list[str], bool]) -> _Sentence | None:
+    def _sentence(self, thought: _Thought) -> _Sentence | None:
         """The sentence's question words; empty words for a bare confirmation tag."""
-        words, marked = raw
-        offered = _offers_figures(words)
-        words, reported = self._drop_hearsay(words)
+        words, reported = self._drop_hearsay(thought.words)
         words, tagged = self._drop_chatter(words)
         if not words:
             return _Sentence((), True, True) if tagged else None
-        asking = marked or tagged or words[0] in _OPENERS
-        return _Sentence(tuple(words), asking, reported or tagged or offered)
+        asking = thought.marked or tagged or words[0] in _OPENERS or _asks_inside(words)
+        if asking:
+            words = _without_aside(words)
+        return _Sentence(tuple(words), asking, reported or tagged or thought.offered)
 
     def _spell(self, words: list[str]) -> list[str]:
         # "sooo" and "heyyy": three or more of a letter are two at most in English.
@@ -409,6 +462,13 @@ class Reader:
         return None
 
 
+Knows = Callable[[Sequence[str]], bool]
+
+
+def _knows_everything(words: Sequence[str]) -> bool:
+    return True
+
+
 def _about_the_asker(words: Sequence[str]) -> bool:
     """Whether a sentence that asks nothing is about the asker, not the news."""
     return bool(words) and words[0] in _PERSONAL
@@ -436,6 +496,44 @@ def _offers_figures(words: Sequence[str]) -> bool:
 _HEDGES = frozenset({"like", "about", "around", "approx", "approximately", "roughly", "or"})
 
 
+def _without_aside(words: list[str]) -> list[str]:
+    """A question without the clause about the asker that follows it: "what does the
+    video show, i cant open twitter at work"."""
+    for index in range(_ASIDE_AFTER, len(words)):
+        if words[index] in _ASIDE_OPENERS:
+            return words[:index]
+    return words
+
+
+# A first-person clause this far into a question or further is an aside ("what did my
+# uncle hear" is not).
+_ASIDE_AFTER = 3
+_ASIDE_OPENERS = frozenset({"i", "im", "ive", "id", "my"})
+
+
+def _asks_inside(words: Sequence[str]) -> bool:
+    """Whether a question opens after a lead-in: "that fighter, how old was he"."""
+    return any(
+        word in _QUESTION_OPENERS and following in _ASKING_NEXT
+        for word, following in pairwise(words)
+    )
+
+
+# What follows a question word that opens a question rather than a clause ("the man who
+# took it"): "how old was", "what did", "how many".
+_ASKING_NEXT = frozenset(
+    {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "will"}
+    | {"would", "can", "could", "many", "much", "long", "old", "far", "big", "exactly"}
+)
+
+
+class _Thought(NamedTuple):
+    words: list[str]
+    # Whether a question mark ended it, and whether it offers figures to check.
+    marked: bool
+    offered: bool
+
+
 @dataclass(frozen=True, slots=True)
 class _Sentence:
     words: tuple[str, ...]
@@ -450,18 +548,35 @@ def clean_markup(message: str) -> str:
     text = _URL.sub(" ", text)
     text = _CLOCK.sub(" ", text)
     text = _MENTION.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _TRAILING_TAGS.sub(" ", text)
     text = _CUSTOM_EMOJI.sub(_BREAK, text)
     text = _EMOJI.sub(_BREAK, text)
+    text = _ACTION.sub(_unless_stage_direction, text)
+    text = _DICTATION.sub(lambda m: f" {_DICTATED[m.group().lower()]} ", text)
     text = _MARKUP.sub(" ", text)
     return _TOKEN.sub(_unless_emoticon, text)
+
+
+def _unless_stage_direction(action: re.Match[str]) -> str:
+    """ "*sips tea*" narrates; it goes. A longer span, or one that asks, is the question
+    in italics and stays, as a sentence of its own."""
+    words = fold(action.group(1)).split()
+    if len(words) <= 4 and not _QUESTION_OPENERS.intersection(words) and "?" not in action[1]:
+        return _BREAK
+    return f"{_BREAK}{action.group(1)}{_BREAK}"
 
 
 def _unless_emoticon(token: re.Match[str]) -> str:
     """The token, or a sentence break for an emoticon: mostly symbols, but not the
     punctuation that ends a sentence ("?!", "...") or a lone "&"."""
     text = token.group()
-    symbols = sum(1 for c in text if not c.isalnum())
-    if symbols * 2 < len(text) or all(c in _ENDINGS for c in text) or text in _WORDLIKE:
+    if text.isalpha() and _SMASH.search(text):
+        return _BREAK  # a keyboard smash: "jfkdlsjf", "asdfghjkl"
+    # "symbolic?!?!" is a word and its punctuation.
+    core = text.strip("".join(_ENDINGS))
+    symbols = sum(1 for c in core if not c.isalnum())
+    if not core or symbols * 2 < len(core) or core in _WORDLIKE:
         return text
     return _BREAK
 

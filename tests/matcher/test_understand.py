@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from bot.knowledge import Chatter, Knowledge
@@ -173,7 +175,10 @@ def test_emoticons_break_a_sentence(message: str, cleaned: str) -> None:
     ("message", "questions"),
     [
         ("this channel is dead today xD wait the consulate got hit??", ["the consulate got hit"]),
-        ("how many injured in the new strikes cheers mate <3", ["how many injured in the new strikes"]),
+        (
+            "how many injured in the new strikes cheers mate <3",
+            ["how many injured in the new strikes"],
+        ),
         ("where is the front lmao no clue", ["where is the front"]),
         ("rebels at the citadel pues, asking for a friend", ["rebels at the citadel"]),
     ],
@@ -195,3 +200,27 @@ def test_help_beside_a_question_comes_after_it(reader: Reader) -> None:
     asks = reader.read("pro government radio report aleppo\nhelp pls 😅")
     assert [a.kind for a in asks] == ["other", "help"]
     assert asks[0].text == "pro government radio report aleppo"
+
+
+def test_a_sentence_the_base_knows_nothing_of_is_chatter(reader: Reader) -> None:
+    def knows(words: Sequence[str]) -> bool:
+        return bool({"observatory", "director", "airport"} & set(words))
+
+    message = "tap tap, is this thing on? ok cool. observatory director name"
+    assert [a.text for a in reader.read(message, knows)] == ["observatory director name"]
+    # Without the base's judgement, the sentence that asks wins.
+    assert texts(reader, message) == ["tap tap is this thing on"]
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("*sips tea* *checks notes* who took the airport", "who took the airport"),
+        ("who took the airport? anyone? anyone?", "who took the airport"),
+        ("who took the airport jfkdlsjf my brain is soup", "who took the airport"),
+        ("was the airport taken question mark end message", "was the airport taken"),
+        ("what does the video show, i cant open twitter at work", "what does the video show"),
+    ],
+)
+def test_asides_around_a_question_go(reader: Reader, message: str, question: str) -> None:
+    assert texts(reader, message)[0] == question
