@@ -85,6 +85,8 @@ class Chatter:
     # Question kind -> the phrases that open such a question.
     kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     harm: frozenset[str] = frozenset()
+    # Words for places ("square", "airport"): a place answer is made of them or of names.
+    places: frozenset[str] = frozenset()
     actors: frozenset[str] = frozenset()
     named_actors: frozenset[str] = frozenset()
     speech: frozenset[str] = frozenset()
@@ -498,6 +500,7 @@ _ASK_KINDS = (
     "date",
     "time",
     "duration",
+    "place",
     "agent",
     "identity",
 )
@@ -545,6 +548,7 @@ def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
         hearsay_verbs=words("hearsay", "verbs"),
         kinds={kind: words("asking", kind) for kind in _ASK_KINDS},
         harm=words("asking", "harm"),
+        places=words("asking", "places"),
         actors=words("asking", "actors") | words("asking", "named_actors"),
         named_actors=words("asking", "named_actors"),
         speech=words("asking", "speech"),

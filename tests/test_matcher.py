@@ -30,6 +30,12 @@ ANSWERED = [
     ("are shops and offices closed in aleppo", "shamfm-institutions-shut"),
     ("what happened to the iranian consulate", "iranian-consulate-attacked"),
     ("how long is the frontline", "army-100km-front"),
+    # A described speaker the base knows; an aside and a stage direction around a question.
+    ("the uk-based war monitor, what did it say about assad's allies", "rami-allies-abandoned"),
+    (
+        "*cracks knuckles* how many civilians died in the fresh strikes",
+        "sohr-civilians-killed-strikes",
+    ),
 ]
 
 UNKNOWN = [
@@ -43,6 +49,11 @@ UNKNOWN = [
     "",
     "???",
     "asdfgh qwerty",
+    # On the topic, but asking what no fact says.
+    "was assad assassinated",
+    "who is hts's leader",
+    "of the 183 rebels lost how many belonged to hts",
+    "where did aleppo's police commanders go once they left the centre",
 ]
 
 

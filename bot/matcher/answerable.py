@@ -252,6 +252,8 @@ class Premise:
     # Words that could be abbreviations ("hts"), for "what does it stand for".
     short_words: frozenset[str]
     offers_choice: bool
+    # Every term of a place word ("square", "airport"), for "where".
+    places: frozenset[str] = frozenset()
     # Rare words of a yes/no question that no fact uses: "did the president resign" asks
     # about something no fact reports, whatever else it shares with one.
     unsupported: frozenset[str] = frozenset()
@@ -264,6 +266,7 @@ def answers(
     claimant_terms: Set[str],
     actor_terms: Set[str],
     rare_names: Set[str],
+    places: Set[str] = frozenset(),
 ) -> bool:
     """Whether a fact with these features and terms answers a question with this premise.
 
@@ -289,7 +292,7 @@ def answers(
         return False
     if not all(ways & by for ways in premise.speakers):
         return False
-    return _supplies(premise, features, claimant_terms, actor_terms, rare_names)
+    return _supplies(premise, features, claimant_terms, actor_terms, rare_names, places)
 
 
 def _supplies(
@@ -298,6 +301,7 @@ def _supplies(
     claimant_terms: Set[str],
     actor_terms: Set[str],
     rare_names: Set[str],
+    places: Set[str],
 ) -> bool:
     """Whether the fact supplies the kind of thing the question asks for."""
     kind = premise.kind
@@ -311,8 +315,13 @@ def _supplies(
         )
     if kind == "identity":
         # "who is the HTS leader": everything the question says about whom it means must
-        # be in the fact's own words; "the rebels' leader" does not say who leads HTS.
-        return premise.known_terms <= features.terms | claimant_terms
+        # be in the fact's own words (not its claimant's name); "the rebels' leader" does
+        # not say who leads HTS.
+        return premise.known_terms <= features.terms
+    if kind == "place":
+        # "where did the governor go after leaving the city centre": somewhere else.
+        offered = (features.terms & premise.places) | (places & features.terms)
+        return bool(offered - premise.weights.keys())
     if kind == "date":
         return features.day
     if kind == "time":
@@ -335,8 +344,10 @@ def _counts(
     """Whether the figure in this clause counts what the question asks to count.
 
     The clause must hold the harm asked about and the actors counted ("how many rebels
-    were wounded" is not answered by "20 others wounded" among civilians), and most of
-    the weight of what else the question asks that the fact's words mention at all.
+    were wounded" is not answered by "20 others wounded" among civilians), and a third
+    of the weight of what else the question asks that the fact's words mention at all:
+    "in fresh strikes" describes both figures of "16 killed and 20 others wounded in
+    fresh strikes", though a clause holds it only once.
     """
     if not all(ways & clause for ways in premise.outcomes):
         return False
@@ -348,7 +359,7 @@ def _counts(
     asked = (premise.known_terms & said) - claimant_terms
     total = sum(premise.weights.get(term, 0.0) for term in asked)
     inside = sum(premise.weights.get(term, 0.0) for term in asked & clause)
-    return inside >= total / 2
+    return inside >= total / 3
 
 
 def _initials(text: str) -> frozenset[str]:

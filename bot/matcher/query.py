@@ -87,6 +87,7 @@ class QueryBuilder:
             t for w in chatter.named_actors for t in analyse(w.split())[0]
         )
         self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
+        self._place_terms = frozenset(t for w in chatter.places for t in analyse(w.split())[0])
         self._speech = chatter.speech
         # Outcome term -> the terms a fact may report it with (itself included).
         groups = [
@@ -138,10 +139,12 @@ class QueryBuilder:
             named_actors=names - self._common_actor_terms,
             harm=frozenset(terms).intersection(self._harm_terms),
             outcomes=tuple(self._outcomes[term] for term in terms if term in self._outcomes),
-            speakers=self._speakers(words, names, known),
+            # "who said that" asks for the speaker; what comes before is what was said.
+            speakers=() if ask.kind == "claimant" else self._speakers(words, names, known),
             counted_harm=self._counted_harm,
             short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
             offers_choice="or" in words,
+            places=self._place_terms,
             unsupported=self._unsupported(words, terms, known, policy),
         )
         return _Query(" ".join(terms + function), weights, claimants, names, premise)
@@ -233,12 +236,18 @@ class QueryBuilder:
         for position, word in enumerate(words):
             if word in self._speech:
                 before = self.analyzer.analyse(words[:position])[0]
+                actors = self._actors(before, names)
+                named = names - self._common_actor_terms
+                if any(actor & named for actor in actors):
+                    # "the british-based monitor says": a speaker named, and described.
+                    return actors
+                # "any european govts react": who they are is in the unknown word.
                 unknown = tuple(
                     frozenset({t})
                     for t in before
                     if t not in known and t not in self.analyzer.light_terms
                 )
-                return self._actors(before, names) + unknown
+                return actors + unknown
         return ()
 
     def _rarity(self, term: str, spelled: Mapping[str, str], policy: MatchPolicy) -> float:

@@ -114,7 +114,16 @@ class Scorer:
         features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell AFP").
         claimant = self.claimant_terms(entry.fact)
-        return answers(query.premise, features, entry.terms, claimant, self.agent_terms, rare_names)
+        return answers(
+            query.premise,
+            features,
+            entry.terms,
+            claimant,
+            self.agent_terms,
+            rare_names,
+            # Names for "where": "Idlib", "Aleppo", not "Governor".
+            frozenset(n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf),
+        )
 
     def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:
         """How far a set of terms accounts for one question term (1, partly, or 0)."""

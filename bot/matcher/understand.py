@@ -37,6 +37,7 @@ AskKind = Literal[
     "name",
     "time",
     "duration",
+    "place",
     "identity",
     "agent",
     "help",

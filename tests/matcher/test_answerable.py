@@ -164,7 +164,9 @@ def test_who_did_it_needs_someone_the_question_does_not_name() -> None:
 
 def test_a_count_is_not_the_figure_the_asker_gave() -> None:
     # "of the 100 government losses, how many were militiamen": 100 is not the answer.
-    breakdown = premise("count", ["government", "lost", "militiamen"], numbers=["100"])
+    breakdown = premise(
+        "count", ["government", "lost", "militiamen"], numbers=["100"], actors=["government"]
+    )
     assert not check(breakdown, LOSSES)
     # A figure given in one clause and asked about in another is fine.
     wounded = premise("count", ["civilians", "wounded"], numbers=["16"], outcomes=[["wounded"]])
@@ -182,3 +184,15 @@ def test_a_yes_no_question_about_something_no_fact_reports_is_not_answered() -> 
     portrait = features("Fighters posed under a portrait of Syrian President Bashar al-Assad.")
     assert check(premise("other", ["president"]), portrait)
     assert not check(resign, portrait)
+
+
+def test_where_needs_a_place_the_question_does_not_name() -> None:
+    withdrew = features("The Governor of Aleppo and the commanders withdrew from the city centre.")
+    places = frozenset({"city", "centre", "square"})
+    # "where did the aleppo governor go after leaving the city centre"
+    asked = ["aleppo", "governor", "city", "centre"]
+    elsewhere = replace(premise("place", asked), places=places)
+    assert not answers(elsewhere, withdrew, withdrew.terms, frozenset(), set(), set(), {"aleppo"})
+    square = features("Hammadi spoke in a square in Aleppo.")
+    where = replace(premise("place", ["hammadi"]), places=places)
+    assert answers(where, square, square.terms, frozenset(), set(), set(), {"aleppo"})
