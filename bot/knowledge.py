@@ -500,6 +500,7 @@ _ASK_KINDS = (
     "date",
     "time",
     "duration",
+    "age",
     "place",
     "agent",
     "identity",

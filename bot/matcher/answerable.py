@@ -190,6 +190,19 @@ class FactFeatures:
         )
 
     @property
+    def age(self) -> bool:
+        """Someone's age: "a 29-year-old", "aged 29"."""
+        words = self.words
+        return any(
+            word.isdigit()
+            and (
+                words[index + 1 : index + 3] in (["year", "old"], ["years", "old"])
+                or words[index - 1 : index] == ["aged"]
+            )
+            for index, word in enumerate(words)
+        )
+
+    @property
     def span(self) -> bool:
         """A span of time ("for years", "since 2020"), not just a point in it."""
         return bool(_SPAN_WORDS.intersection(self.words))
@@ -326,6 +339,8 @@ def _supplies(
         return features.day
     if kind == "time":
         return features.time
+    if kind == "age":
+        return features.age
     if kind == "duration":
         return features.quantity or features.span
     if kind == "expansion":

@@ -34,7 +34,10 @@ def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision
     if not weighed or weighed[0].score < policy.suggest_score:
         return Decision("unknown", (), kind=kind)
     answering = [m for m in weighed if m.answers]
-    if not answering or answering[0].score < weighed[0].score - policy.margin:
+    # A question that asks for a kind of thing ("how old", "where") is answered by the
+    # fact in the window that supplies it, though a fact that does not may fit it better.
+    reach = policy.window if kind in _SHARP_KINDS else policy.margin
+    if not answering or answering[0].score < weighed[0].score - reach:
         # On the topic, but no fact supplies what is asked: say what the article does say.
         best = weighed[0]
         related = [best, *(m for m in weighed[1:] if _same_point(m.fact, best.fact))]
@@ -128,6 +131,10 @@ def combined(decisions: Sequence[Decision], max_answers: int) -> Decision:
         if decision.related:
             return decision
     return decisions[0] if decisions else Decision("unknown", ())
+
+
+# Kinds whose answer a fact plainly has or lacks: an age, a place, a day, a name.
+_SHARP_KINDS = frozenset({"age", "place", "date", "name", "expansion"})
 
 
 def _same_point(a: Fact, b: Fact) -> bool:

@@ -37,6 +37,7 @@ AskKind = Literal[
     "name",
     "time",
     "duration",
+    "age",
     "place",
     "identity",
     "agent",
@@ -147,7 +148,7 @@ _OPENERS = frozenset(
 
 
 # Kinds whose phrases ask wherever they stand ("did the army say how many…").
-_DISTINCT_KINDS = frozenset({"claimant", "expansion", "count", "name", "date"})
+_DISTINCT_KINDS = frozenset({"claimant", "expansion", "count", "name", "date", "age"})
 _JOINERS = frozenset({"and", "or", "but", "so", "then", "exactly", "me", "know"})
 
 

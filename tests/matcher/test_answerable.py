@@ -196,3 +196,10 @@ def test_where_needs_a_place_the_question_does_not_name() -> None:
     square = features("Hammadi spoke in a square in Aleppo.")
     where = replace(premise("place", ["hammadi"]), places=places)
     assert answers(where, square, square.terms, frozenset(), set(), set(), {"aleppo"})
+
+
+def test_how_old_needs_an_age() -> None:
+    aged = features("Mohamed Hammadi, a 29-year-old rebel fighter, said the offensive began.")
+    told = features("Rebel fighter Mohamed Hammadi told AFP they had waited for years.")
+    assert check(premise("age", ["hammadi"]), aged)
+    assert not check(premise("age", ["hammadi"]), told)
