@@ -73,19 +73,22 @@ class Scorer:
         offset = 0
         # Each question term with the broader term that partly answers it, worked out once.
         terms = [(t, w, self.analyzer.broader.get(t)) for t, w in query.weights.items()]
+        fit = self._phrasing_fit
         for entry in candidates:
             coverage = self._coverage(query, terms, entry.terms)
+            # Only the question terms the fact uses at all can be in one of its phrasings.
+            present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
             best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
             for position, phrasing in enumerate(entry.phrasings):
-                fit = self._phrasing_fit(query, terms, phrasing.terms)
+                phrasing_fit = fit(query, present, phrasing.terms) if present else 0.0
                 lit = float(literal[offset + position]) / 100.0
-                if fit + lit * 0.5 > best_fit + best_literal * 0.5:
-                    best_fit, best_literal, best_text = fit, lit, phrasing.text
+                if phrasing_fit + lit * 0.5 > best_fit + best_literal * 0.5:
+                    best_fit, best_literal, best_text = phrasing_fit, lit, phrasing.text
             offset += len(entry.phrasings)
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
             features = entry.features
-            told = self._phrasing_fit(query, terms, features.terms) * policy.statement_fit
+            told = fit(query, present, features.terms) * policy.statement_fit if present else 0.0
             if told > best_fit + best_literal * 0.5:
                 best_fit, best_literal = told, 0.0
             score = (
@@ -95,9 +98,11 @@ class Scorer:
             )
             if query.claimants and self._claimed_by(entry.fact, query.claimants):
                 score += policy.claimant_bonus
-            matches.append(
-                Match(entry.fact, score, coverage, best_text, self._answers(query, entry))
-            )
+            # Whether it answers matters only for a fact on the topic, or one whose
+            # same-point sibling might answer (decide.py): skip the rest, the costlier part.
+            weighed = coverage >= policy.min_coverage or bool(entry.fact.points)
+            answers = self._answers(query, entry) if weighed else False
+            matches.append(Match(entry.fact, score, coverage, best_text, answers))
         matches.sort(key=lambda m: (-m.score, m.fact.id))
         return matches
 
@@ -155,16 +160,22 @@ class Scorer:
     ) -> float:
         """F1 of the question's weighted terms (`asked`: term, weight, broader term)
         against one phrasing's terms."""
-        if not terms:
-            return 0.0
-        shared = sum(weight * self._credit(t, broader, terms) for t, weight, broader in asked)
+        # The hottest loop of matching, so _credit is written out here.
+        shared = 0.0
+        hits = 0
+        narrow = self.policy.narrow_credit
+        for term, weight, broader in asked:
+            if term in terms:
+                shared += weight
+                hits += 1
+            elif broader is not None and broader in terms:
+                shared += weight * narrow
         if shared <= 0:
             return 0.0
         recall = shared / query.total_weight
         # Phrasing terms the question does not mention count at the weight of a common term,
         # so a long phrasing is not punished much for detail the question left out.
-        missing = len(terms) - sum(1 for t, _, _ in asked if t in terms)
-        precision = shared / (shared + 0.5 * missing)
+        precision = shared / (shared + 0.5 * (len(terms) - hits))
         return 2 * recall * precision / (recall + precision)
 
     def _claimed_by(self, fact: Fact, claimants: frozenset[str]) -> bool:
