@@ -30,6 +30,8 @@ ANSWERED = [
     ("are shops and offices closed in aleppo", "shamfm-institutions-shut"),
     ("what happened to the iranian consulate", "iranian-consulate-attacked"),
     ("how long is the frontline", "army-100km-front"),
+    # A claimant named by its capital among other words for who reacted.
+    ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.
     ("how old was hammadi when he spoke to afp", "hammadi-liberate"),
     # A described speaker the base knows; an aside and a stage direction around a question.

@@ -20,7 +20,7 @@ from bot.matcher.policy import MatchPolicy
 from bot.matcher.structures import _scopes, _Snapshot
 from bot.matcher.understand import STRETCHED, Ask
 from bot.models import Source
-from bot.text import stem
+from bot.text import fold, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,7 @@ class QueryBuilder:
     def use_sources(self, sources: Iterable[Source]) -> None:
         """Recognise the sources' names (and aliases) as claimants in questions."""
         aliases: dict[tuple[str, ...], set[str]] = {}
+        sources = list(sources)
         for source in sources:
             for name in source.all_names():
                 key = self.analyzer.key(name)
@@ -114,6 +115,17 @@ class QueryBuilder:
                     aliases.setdefault(key, set()).add(source.id)
         self._aliases = aliases
         self._longest_alias = max((len(key) for key in aliases), default=0)
+        # Terms that name a claimant ("france", "observatory"), less the common nouns
+        # some names contain ("government", "army").
+        self._claimant_name_terms = (
+            frozenset(
+                t
+                for source in sources
+                for name in source.all_names()
+                for t in self.analyzer.analyse(fold(name).split())[0]
+            )
+            - self.actor_terms
+        )
 
     def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
         """The question's weighted terms, and the premise a fact must support to answer it."""
@@ -237,10 +249,16 @@ class QueryBuilder:
             if word in self._speech:
                 before = self.analyzer.analyse(words[:position])[0]
                 actors = self._actors(before, names)
-                named = names - self._common_actor_terms
-                if any(actor & named for actor in actors):
-                    # "the british-based monitor says": a speaker named, and described.
-                    return actors
+                named = (names - self._common_actor_terms) | self._claimant_name_terms
+                claimants = tuple(frozenset({t}) for t in before if t in self._claimant_name_terms)
+                speakers = tuple(dict.fromkeys(actors + claimants))
+                if "or" in words[:position]:
+                    # "did paris or any other government react": any one of them will do.
+                    speakers = (frozenset().union(*speakers),) if speakers else ()
+                if any(actor & named for actor in actors) or claimants:
+                    # "the british-based monitor says", "did paris or any european country
+                    # react": a speaker named, and described.
+                    return speakers
                 # "any european govts react": who they are is in the unknown word.
                 unknown = tuple(
                     frozenset({t})
