@@ -30,6 +30,9 @@ ANSWERED = [
     ("are shops and offices closed in aleppo", "shamfm-institutions-shut"),
     ("what happened to the iranian consulate", "iranian-consulate-attacked"),
     ("how long is the frontline", "army-100km-front"),
+    # Words to the room after the question, and a yes/no tag with an afterthought.
+    ("were public offices shut in aleppo? somebody enlighten me pls", "shamfm-institutions-shut"),
+    ("did the rebels overrun the airport or nah yeah that", "sohr-airport"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.
@@ -55,6 +58,7 @@ UNKNOWN = [
     "asdfgh qwerty",
     # On the topic, but asking what no fact says.
     "was assad assassinated",
+    "did assad resign, tell me",
     "who is hts's leader",
     "of the 183 rebels lost how many belonged to hts",
     "where did aleppo's police commanders go once they left the centre",

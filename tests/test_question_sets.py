@@ -14,6 +14,7 @@ from tests.conftest import REPO, SHARED_EVAL
 SETS = [
     REPO / "tests" / "data" / "validation-questions.jsonl",
     REPO / "tests" / "data" / "holdout-chat-questions.jsonl",
+    REPO / "tests" / "data" / "blind-chat-questions.jsonl",
     SHARED_EVAL / "dev-questions.jsonl",
     SHARED_EVAL / "chat-questions.jsonl",
 ]

@@ -58,6 +58,10 @@ _POLAR = frozenset(
     ]
 )
 
+# Words that speak to the room: a tail holding one after the question is addressed to
+# the reader ("enlighten me"), not part of what is asked.
+_ADDRESSING = frozenset({"me", "you", "your", "yours", "i", "im", "my", "us"})
+
 _WHAT_IS = (
     frozenset({"what", "which", "who", "whats", "whos"}),
     frozenset({"is", "are", "was", "were"}),
@@ -133,6 +137,9 @@ class QueryBuilder:
         if ask.lead and not self.knows(snapshot, words[: ask.lead]):
             # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
             words = words[ask.lead :]
+        # What a yes/no question claims is read from every word it has (see _unsupported).
+        claim = words
+        words = self._without_address(snapshot, words)
         content, function = self.analyzer.analyse(words)
         # Repeated words should not weigh twice.
         terms = list(dict.fromkeys(content))
@@ -157,7 +164,7 @@ class QueryBuilder:
             short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
             offers_choice="or" in words,
             places=self._place_terms,
-            unsupported=self._unsupported(words, terms, known, policy),
+            unsupported=self._unsupported(claim, known, policy),
         )
         return _Query(" ".join(terms + function), weights, claimants, names, premise)
 
@@ -207,7 +214,7 @@ class QueryBuilder:
         return weights, known
 
     def _unsupported(
-        self, words: Sequence[str], terms: Sequence[str], known: set[str], policy: MatchPolicy
+        self, words: Sequence[str], known: set[str], policy: MatchPolicy
     ) -> frozenset[str]:
         """The rare words of a yes/no question that no fact uses: what it asks to confirm
         and no fact reports ("did Syria's president resign"). Words after "or" offer an
@@ -219,9 +226,8 @@ class QueryBuilder:
         claimed = set(self.analyzer.analyse(list(claim))[0])
         return frozenset(
             term
-            for term in terms
-            if term in claimed
-            and term not in known
+            for term in claimed
+            if term not in known
             and term not in self.analyzer.light_terms
             and not is_number(term)
             and max(self.frequency.zipf(term), self.frequency.zipf(spelled.get(term, term)))
@@ -296,6 +302,20 @@ class QueryBuilder:
             for start in range(len(stems) - length + 1):
                 found.update(self._aliases.get(tuple(stems[start : start + length]), ()))
         return frozenset(found)
+
+    def _without_address(self, snapshot: _Snapshot, words: list[str]) -> list[str]:
+        """The question without words to the room after its last word the base knows:
+        "are shops open in aleppo, enlighten me", "who is hammadi, W bot if you get it"."""
+        light = self.analyzer.light_terms
+        last = -1
+        for position, word in enumerate(words):
+            terms = self.analyzer.analyse([word])[0]
+            if any(t in snapshot.postings and t not in light for t in terms):
+                last = position
+        tail = words[last + 1 :]
+        if last >= 0 and len(tail) >= 2 and _ADDRESSING.intersection(tail):
+            return words[: last + 1]
+        return words
 
     def knows(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
         """Whether any content word among these, framing words aside, is one the facts

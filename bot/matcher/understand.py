@@ -366,8 +366,7 @@ class Reader:
         if not words:
             return _Sentence((), True, True) if tagged else None
         asking = thought.marked or tagged or words[0] in _OPENERS or _asks_inside(words)
-        if asking:
-            words = _without_aside(words)
+        words = _without_aside(words)
         return _Sentence(tuple(words), asking, reported or tagged or thought.offered)
 
     def _spell(self, words: list[str]) -> list[str]:
@@ -499,8 +498,8 @@ _HEDGES = frozenset({"like", "about", "around", "approx", "approximately", "roug
 
 
 def _without_aside(words: list[str]) -> list[str]:
-    """A question without the clause about the asker that follows it: "what does the
-    video show, i cant open twitter at work"."""
+    """A sentence without the clause about the asker that follows it: "what does the
+    video show, i cant open twitter at work", "radio report aleppo ok i cooked"."""
     for index in range(_ASIDE_AFTER, len(words)):
         if words[index] in _ASIDE_OPENERS:
             return words[:index]
