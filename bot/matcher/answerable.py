@@ -303,7 +303,10 @@ def answers(
     # must be part of the fact.
     if not premise.named_actors <= fact_terms | claimant_terms:
         return False
-    if not all(ways & by for ways in premise.speakers):
+    # "what did Tehran announce": said by Tehran, not merely about it.
+    # "what did Tehran announce": said by Tehran, not merely about it; "what did Moscow
+    # and Tehran say": by either, each fact answering for its own claimant.
+    if premise.speakers and not any(ways & claimant_terms for ways in premise.speakers):
         return False
     return _supplies(premise, features, claimant_terms, actor_terms, rare_names, places)
 
@@ -364,14 +367,17 @@ def _counts(
     "in fresh strikes" describes both figures of "16 killed and 20 others wounded in
     fresh strikes", though a clause holds it only once.
     """
-    if not all(ways & clause for ways in premise.outcomes):
+    # The harm counted must be the clause's; other harm the question names is context
+    # ("how many injured besides the 16 dead").
+    if premise.outcomes and not any(ways & clause for ways in premise.outcomes):
         return False
     # "how many rebels are there" is not answered by how many rebels were lost.
     if clause & premise.counted_harm and not premise.counted_harm.intersection(premise.weights):
         return False
     if not all(ways & (clause | claimant_terms) for ways in premise.actors):
         return False
-    asked = (premise.known_terms & said) - claimant_terms
+    # The asker's own figures and the claimant are context, not what is counted.
+    asked = {t for t in premise.known_terms & said if not is_number(t)} - claimant_terms
     total = sum(premise.weights.get(term, 0.0) for term in asked)
     inside = sum(premise.weights.get(term, 0.0) for term in asked & clause)
     return inside >= total / 3

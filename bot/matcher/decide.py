@@ -34,9 +34,11 @@ def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision
     if not weighed or weighed[0].score < policy.suggest_score:
         return Decision("unknown", (), kind=kind)
     answering = [m for m in weighed if m.answers]
-    # A question that asks for a kind of thing ("how old", "where") is answered by the
-    # fact in the window that supplies it, though a fact that does not may fit it better.
-    reach = policy.window if kind in _SHARP_KINDS else policy.margin
+    # A question that asks for a kind of thing ("how old", "where"), or for what someone
+    # said, is answered by the fact in the window that supplies it, though a fact that
+    # does not may fit it better.
+    sharp = kind in _SHARP_KINDS or bool(query.premise.speakers)
+    reach = policy.window if sharp else policy.margin
     if not answering or answering[0].score < weighed[0].score - reach:
         # On the topic, but no fact supplies what is asked: say what the article does say.
         best = weighed[0]

@@ -108,22 +108,30 @@ def test_harm_asked_about_must_be_reported() -> None:
 
 
 def test_harm_pinned_on_an_actor_needs_that_actor() -> None:
-    blaming = premise(["rebels", "strikes"], actors=["rebels"], harm=["strikes"])
+    blaming = premise("other", ["rebels", "strikes"], actors=["rebels"], harm=["strikes"])
     assert not check(blaming, CIVILIANS)
     strikes = features("Russia carried out airstrikes in parts of Aleppo.")
-    assert check(premise(["russia", "airstrikes"], actors=["russia"], harm=["airstrikes"]), strikes)
+    assert check(
+        premise("other", ["russia", "airstrikes"], actors=["russia"], harm=["airstrikes"]), strikes
+    )
 
 
 def test_a_relation_between_named_actors_needs_them_all() -> None:
-    backs = premise(["turkey", "hts"], actors=["turkey", "hts"], named=["turkey", "hts"])
+    backs = premise("other", ["turkey", "hts"], actors=["turkey", "hts"], named=["turkey", "hts"])
     allies = features("Islamic fighters and their Turkish-backed allies took five districts.")
     assert not check(backs, allies)
 
 
 def test_what_someone_said_must_be_their_claim() -> None:
-    asked = premise(["assad", "said"], speakers=[["assad"]])
+    asked = premise("other", ["assad", "said"], speakers=[["assad"]])
     assert not check(asked, LOSSES, claimant=["observatory"])
     assert check(premise(speakers=[["observatory"]]), LOSSES, claimant=["observatory"])
+    # A fact about the government, said by the Observatory, is not the government's word.
+    assert not check(premise(speakers=[["government"]]), LOSSES, claimant=["observatory"])
+    # "what did Moscow and Tehran say": each claimant's fact answers for its part.
+    both = premise(speakers=[["russia"], ["iran"]])
+    assert check(both, LOSSES, claimant=["iran"])
+    assert check(both, LOSSES, claimant=["russia"])
 
 
 @pytest.mark.parametrize(
