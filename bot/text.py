@@ -57,9 +57,13 @@ def loose_quote_form(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase words without accents or punctuation, separated by single spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_TYPOGRAPHIC).casefold()
+    if text.isascii():
+        # Nothing to decompose, strip or even out: the common case, and a hot path.
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_TYPOGRAPHIC).casefold()
     text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHE.sub("", text)
     # rapidfuzz's processor turns every non-alphanumeric character into a space and

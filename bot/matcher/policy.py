@@ -30,7 +30,7 @@ class MatchPolicy:
     alongside: float = 0.05
     max_answers: int = 3
     max_suggestions: int = 3
-    candidate_limit: int = 60
+    candidate_limit: int = 40
     # A question about a narrower term ("hts") is partly answered by the broader one ("rebel").
     narrow_credit: float = 0.6
     # Naming who said something ("what did the war monitor say") favours that source's facts.
