@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from bot.models import Answer, ArticleInfo, Suggestion
 
 
+@functools.lru_cache(maxsize=256)
 def human_date(iso: str | None) -> str:
     if not iso:
         return "undated"

@@ -11,6 +11,7 @@ Two levels:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -78,8 +79,9 @@ def words(text: str) -> list[str]:
     return folded.split() if folded else []
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A deliberately light English suffix stripper.
+    """A deliberately light English suffix stripper (cached: the same words recur).
 
     It only has to map the inflections people actually type ("strikes", "killed",
     "withdrawing") onto one form, the same way on both sides of a comparison. Anything

@@ -105,6 +105,7 @@ class QueryBuilder:
         }
         self._counted_harm = frozenset().union(*self._outcomes.values())
         self._aliases: dict[tuple[str, ...], set[str]] = {}
+        self._single_words: dict[str, tuple[str, ...]] = {}
         self._longest_alias = 0
 
     def use_sources(self, sources: Iterable[Source]) -> None:
@@ -309,13 +310,22 @@ class QueryBuilder:
         light = self.analyzer.light_terms
         last = -1
         for position, word in enumerate(words):
-            terms = self.analyzer.analyse([word])[0]
-            if any(t in snapshot.postings and t not in light for t in terms):
+            if any(t in snapshot.postings and t not in light for t in self._word_terms(word)):
                 last = position
         tail = words[last + 1 :]
         if last >= 0 and len(tail) >= 2 and _ADDRESSING.intersection(tail):
             return words[: last + 1]
         return words
+
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms of one word on its own, kept: the same words recur."""
+        terms = self._single_words.get(word)
+        if terms is None:
+            terms = tuple(self.analyzer.analyse([word])[0])
+            if len(self._single_words) >= 50_000:
+                self._single_words.clear()
+            self._single_words[word] = terms
+        return terms
 
     def knows(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
         """Whether any content word among these, framing words aside, is one the facts

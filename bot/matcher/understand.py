@@ -18,6 +18,7 @@ scoring stage can tell whether a fact on the topic actually answers it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -619,6 +620,12 @@ def _by_first_word(phrases: Sequence[tuple[str, ...]]) -> dict[str, list[tuple[s
     return grouped
 
 
+@functools.lru_cache(maxsize=65_536)
+def _undoubled(word: str) -> str:
+    """The word with every doubled letter single: "lool" -> "lol"."""
+    return _DOUBLES.sub(r"\1", word)
+
+
 def _remove_all(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> list[str]:
     """Words with every occurrence of the phrases taken out, longest phrases first.
 
@@ -633,7 +640,8 @@ def _remove_all(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> 
                 index += len(phrase)
                 break
         else:
-            if (_DOUBLES.sub(r"\1", word),) in phrases.get(_DOUBLES.sub(r"\1", word), ()):
+            single = _undoubled(word)
+            if (single,) in phrases.get(single, ()):
                 index += 1
             else:
                 kept.append(word)
