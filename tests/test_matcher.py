@@ -33,6 +33,8 @@ ANSWERED = [
     # Words to the room after the question, and a yes/no tag with an afterthought.
     ("were public offices shut in aleppo? somebody enlighten me pls", "shamfm-institutions-shut"),
     ("did the rebels overrun the airport or nah yeah that", "sohr-airport"),
+    # What the question sets aside is not what it assumes.
+    ("besides aleppo itself, what towns fell to the rebels", "sohr-towns-north"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.

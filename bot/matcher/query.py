@@ -58,6 +58,16 @@ _POLAR = frozenset(
     ]
 )
 
+# Phrases that set something aside: what follows is not part of the answer.
+_SETTING_ASIDE = (
+    ("apart", "from"),
+    ("aside", "from"),
+    ("other", "than"),
+    ("besides",),
+    ("except",),
+    ("excluding",),
+)
+
 # Words that speak to the room: a tail holding one after the question is addressed to
 # the reader ("enlighten me"), not part of what is asked.
 _ADDRESSING = frozenset({"me", "you", "your", "yours", "i", "im", "my", "us"})
@@ -142,8 +152,12 @@ class QueryBuilder:
         claim = words
         words = self._without_address(snapshot, words)
         content, function = self.analyzer.analyse(words)
+        # "which other towns fell apart from aleppo": Aleppo is set aside, not asked about.
+        aside = self._set_aside(words)
         # Repeated words should not weigh twice.
-        terms = list(dict.fromkeys(content))
+        terms = [t for t in dict.fromkeys(content) if t not in aside] or list(
+            dict.fromkeys(content)
+        )
         weights, known = self._weights(snapshot, ask, words, terms, guild_id, policy)
         if all(is_number(term) for term in weights):
             # "20 for me": a figure alone names nothing to look up.
@@ -316,6 +330,16 @@ class QueryBuilder:
         if last >= 0 and len(tail) >= 2 and _ADDRESSING.intersection(tail):
             return words[: last + 1]
         return words
+
+    def _set_aside(self, words: Sequence[str]) -> frozenset[str]:
+        """Terms the question excludes from its answer: "besides Damascus", "apart from
+        Aleppo itself", "other than the army"."""
+        for position in range(len(words)):
+            for phrase in _SETTING_ASIDE:
+                if tuple(words[position : position + len(phrase)]) == phrase:
+                    after = words[position + len(phrase) : position + len(phrase) + 3]
+                    return frozenset(self.analyzer.analyse(list(after))[0])
+        return frozenset()
 
     def _word_terms(self, word: str) -> tuple[str, ...]:
         """The terms of one word on its own, kept: the same words recur."""
