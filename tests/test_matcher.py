@@ -61,6 +61,9 @@ UNKNOWN = [
     # On the topic, but asking what no fact says.
     "was assad assassinated",
     "did assad resign, tell me",
+    # "who" asks for an agent of a deed no fact reports.
+    "who commanded the 2016 siege",
+    "who owns sham fm",
     "who is hts's leader",
     "of the 183 rebels lost how many belonged to hts",
     "where did aleppo's police commanders go once they left the centre",

@@ -267,6 +267,9 @@ class Premise:
     offers_choice: bool
     # Every term of a place word ("square", "airport"), for "where".
     places: frozenset[str] = frozenset()
+    # "who commanded the siege": the deed the agent is asked for, which the fact must
+    # report somewhere (a fact about the siege that names no commander does not answer).
+    deed: str | None = None
     # Rare words of a yes/no question that no fact uses: "did the president resign" asks
     # about something no fact reports, whatever else it shares with one.
     unsupported: frozenset[str] = frozenset()
@@ -308,12 +311,13 @@ def answers(
     # and Tehran say": by either, each fact answering for its own claimant.
     if premise.speakers and not any(ways & claimant_terms for ways in premise.speakers):
         return False
-    return _supplies(premise, features, claimant_terms, actor_terms, rare_names, places)
+    return _supplies(premise, features, fact_terms, claimant_terms, actor_terms, rare_names, places)
 
 
 def _supplies(
     premise: Premise,
     features: FactFeatures,
+    fact_terms: Set[str],
     claimant_terms: Set[str],
     actor_terms: Set[str],
     rare_names: Set[str],
@@ -351,6 +355,8 @@ def _supplies(
     if kind == "name":
         return bool(rare_names - premise.known_terms)
     if kind == "agent":
+        if premise.deed is not None and premise.deed not in fact_terms:
+            return False
         named = actor_terms & features.terms
         return bool(named) and (premise.offers_choice or bool(named - premise.known_terms))
     return True

@@ -103,6 +103,10 @@ class QueryBuilder:
         self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
         self._place_terms = frozenset(t for w in chatter.places for t in analyse(w.split())[0])
         self._speech = chatter.speech
+        # Words of the phrases that ask for an agent ("who is behind", "which side").
+        self._agent_words = frozenset(
+            t for phrase in chatter.kinds.get("agent", ()) for t in analyse(phrase.split())[0]
+        )
         # Outcome term -> the terms a fact may report it with (itself included).
         groups = [
             frozenset(t for word in group for t in analyse([word])[0])
@@ -179,6 +183,7 @@ class QueryBuilder:
             short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
             offers_choice="or" in words,
             places=self._place_terms,
+            deed=self._deed(words, names) if ask.kind == "agent" else None,
             unsupported=self._unsupported(claim, known, policy),
         )
         return _Query(" ".join(terms + function), weights, claimants, names, premise)
@@ -330,6 +335,19 @@ class QueryBuilder:
         if last >= 0 and len(tail) >= 2 and _ADDRESSING.intersection(tail):
             return words[: last + 1]
         return words
+
+    def _deed(self, words: Sequence[str], names: frozenset[str]) -> str | None:
+        """What the agent asked for did: the first content word after an opening "who"
+        ("who commanded the siege" -> command), if it names no one."""
+        if not words or words[0] not in ("who", "whos"):
+            return None
+        for term in self.analyzer.analyse(list(words[1:]))[0]:
+            if term in self.analyzer.light_terms or term in self._agent_words:
+                continue
+            if term in self.actor_terms or term in names:
+                return None
+            return term
+        return None
 
     def _set_aside(self, words: Sequence[str]) -> frozenset[str]:
         """Terms the question excludes from its answer: "besides Damascus", "apart from
