@@ -35,6 +35,11 @@ ANSWERED = [
     ("did the rebels overrun the airport or nah yeah that", "sohr-airport"),
     # What the question sets aside is not what it assumes.
     ("besides aleppo itself, what towns fell to the rebels", "sohr-towns-north"),
+    # A figure put forward to be confirmed gets the article's figure.
+    ("so the rebels grabbed 9 districts?", "sohr-five-districts"),
+    ("that hammadi fighter is like 40 right", "hammadi-liberate"),
+    # Someone named: a person the question does not name answers "who".
+    ("who is the turkish foreign minister lavrov spoke with", "lavrov-fidan-call"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.

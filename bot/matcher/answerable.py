@@ -348,6 +348,8 @@ def _supplies(
         return features.time
     if kind == "age":
         return features.age
+    if kind == "figure":
+        return bool(features.numbers) or features.quantity or features.age
     if kind == "duration":
         return features.quantity or features.span
     if kind == "expansion":
@@ -357,7 +359,8 @@ def _supplies(
     if kind == "agent":
         if premise.deed is not None and premise.deed not in fact_terms:
             return False
-        named = actor_terms & features.terms
+        # Someone: an actor ("the rebels", "Russia") or a person's name ("Hakan Fidan").
+        named = (actor_terms | rare_names) & features.terms
         return bool(named) and (premise.offers_choice or bool(named - premise.known_terms))
     return True
 

@@ -136,7 +136,7 @@ def combined(decisions: Sequence[Decision], max_answers: int) -> Decision:
 
 
 # Kinds whose answer a fact plainly has or lacks: an age, a place, a day, a name.
-_SHARP_KINDS = frozenset({"age", "place", "date", "name", "expansion"})
+_SHARP_KINDS = frozenset({"age", "place", "date", "name", "expansion", "figure"})
 
 
 def _same_point(a: Fact, b: Fact) -> bool:

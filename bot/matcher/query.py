@@ -18,7 +18,7 @@ from bot.matcher.answerable import Premise, is_number, question_numbers
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.structures import _scopes, _Snapshot
-from bot.matcher.understand import STRETCHED, Ask
+from bot.matcher.understand import STRETCHED, Ask, AskKind
 from bot.models import Source
 from bot.text import fold, stem
 
@@ -168,8 +168,13 @@ class QueryBuilder:
             weights = {}
         claimants = self._claimants(words)
         names = frozenset(term for term in terms if self._is_name(snapshot, term))
+        # A figure to check and nothing else asked for: only a fact with figures answers
+        # ("hammadi is like 35 right" wants his age, not his quote).
+        kind: AskKind = ask.kind
+        if ask.checking and kind == "other" and question_numbers(claim):
+            kind = "figure"
         premise = Premise(
-            kind=ask.kind,
+            kind=kind,
             numbers=frozenset() if ask.checking else question_numbers(words),
             known_terms=frozenset(known - self.analyzer.light_terms),
             weights=weights,

@@ -40,6 +40,7 @@ AskKind = Literal[
     "duration",
     "age",
     "place",
+    "figure",
     "identity",
     "agent",
     "help",
@@ -368,7 +369,11 @@ class Reader:
             return _Sentence((), True, True) if tagged else None
         asking = thought.marked or tagged or words[0] in _OPENERS or _asks_inside(words)
         words = _without_aside(words)
-        return _Sentence(tuple(words), asking, reported or tagged or thought.offered)
+        # "rebels took 3 districts?", "did 500 civilians die": a figure put forward to be
+        # confirmed, not one the asker vouches for ("of the 100 dead, how many…" does).
+        offered = any(w.isdigit() for w in words) and not _QUESTION_OPENERS.intersection(words)
+        checking = reported or tagged or thought.offered or (asking and offered)
+        return _Sentence(tuple(words), asking, checking)
 
     def _spell(self, words: list[str]) -> list[str]:
         # "sooo" and "heyyy": three or more of a letter are two at most in English.

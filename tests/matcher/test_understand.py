@@ -224,3 +224,17 @@ def test_a_sentence_the_base_knows_nothing_of_is_chatter(reader: Reader) -> None
 )
 def test_asides_around_a_question_go(reader: Reader, message: str, question: str) -> None:
     assert texts(reader, message)[0] == question
+
+
+@pytest.mark.parametrize(
+    ("message", "checking"),
+    [
+        ("rebels took 3 districts?", True),
+        ("did 500 civilians die", True),
+        # A figure inside a question that asks something else is the asker's premise.
+        ("of the 100 dead how many were militiamen", False),
+    ],
+)
+def test_a_figure_put_forward_is_checked(reader: Reader, message: str, checking: bool) -> None:
+    (ask,) = reader.read(message)
+    assert ask.checking is checking
