@@ -347,9 +347,11 @@ class QueryBuilder:
         if not words or words[0] not in ("who", "whos"):
             return None
         for term in self.analyzer.analyse(list(words[1:]))[0]:
-            if term in self.analyzer.light_terms or term in self._agent_words:
+            if term in self.analyzer.light_terms:
                 continue
-            if term in self.actor_terms or term in names:
+            if term in self._agent_words or term in self.actor_terms or term in names:
+                # "who is behind the offensive" asks the relation itself; "who, the army?"
+                # names someone.
                 return None
             return term
         return None
