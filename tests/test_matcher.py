@@ -69,6 +69,8 @@ UNKNOWN = [
     # "who" asks for an agent of a deed no fact reports.
     "who commanded the 2016 siege",
     "who owns sham fm",
+    # A faction by name is asked for; "a rebel fighter" names none.
+    "what faction does the 29 year old fighter belong to",
     "who is hts's leader",
     "of the 183 rebels lost how many belonged to hts",
     "where did aleppo's police commanders go once they left the centre",

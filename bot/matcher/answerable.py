@@ -270,6 +270,9 @@ class Premise:
     # "who commanded the siege": the deed the agent is asked for, which the fact must
     # report somewhere (a fact about the siege that names no commander does not answer).
     deed: str | None = None
+    # "which faction is he with": a group by name (HTS), not "the rebels". The terms of
+    # the groups known by name, when the question asks for one; else empty.
+    named_groups: frozenset[str] = frozenset()
     # Rare words of a yes/no question that no fact uses: "did the president resign" asks
     # about something no fact reports, whatever else it shares with one.
     unsupported: frozenset[str] = frozenset()
@@ -361,6 +364,8 @@ def _supplies(
             return False
         # Someone: an actor ("the rebels", "Russia") or a person's name ("Hakan Fidan").
         named = (actor_terms | rare_names) & features.terms
+        if premise.named_groups:
+            named &= premise.named_groups
         return bool(named) and (premise.offers_choice or bool(named - premise.known_terms))
     return True
 

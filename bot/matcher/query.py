@@ -58,6 +58,9 @@ _POLAR = frozenset(
     ]
 )
 
+# Words that ask for a group by name rather than a side.
+_FACTION = frozenset({"faction", "factions"})
+
 # Phrases that set something aside: what follows is not part of the answer.
 _SETTING_ASIDE = (
     ("apart", "from"),
@@ -102,6 +105,9 @@ class QueryBuilder:
         )
         self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
         self._place_terms = frozenset(t for w in chatter.places for t in analyse(w.split())[0])
+        self._named_groups = frozenset(
+            t for w in chatter.named_actors for t in analyse(w.split())[0]
+        )
         self._speech = chatter.speech
         # Words of the phrases that ask for an agent ("who is behind", "which side").
         self._agent_words = frozenset(
@@ -188,6 +194,7 @@ class QueryBuilder:
             short_words=frozenset(w for w in words if 2 <= len(w) <= 5 and w.isalpha()),
             offers_choice="or" in words,
             places=self._place_terms,
+            named_groups=self._named_groups if _FACTION.intersection(words) else frozenset(),
             deed=self._deed(words, names) if ask.kind == "agent" else None,
             unsupported=self._unsupported(claim, known, policy),
         )
