@@ -40,6 +40,8 @@ ANSWERED = [
     ("that hammadi fighter is like 40 right", "hammadi-liberate"),
     # Someone named: a person the question does not name answers "who".
     ("who is the turkish foreign minister lavrov spoke with", "lavrov-fidan-call"),
+    # An alternative after "or" is offered, not assumed.
+    ("did the rebels take khan sheikhun or only damascus", "sohr-towns-north"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.

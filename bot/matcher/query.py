@@ -58,6 +58,12 @@ _POLAR = frozenset(
     ]
 )
 
+
+def _before_or(words: Sequence[str]) -> list[str]:
+    """The words before an offered alternative: "did they take it or not"."""
+    return list(words[: words.index("or")] if "or" in words else words)
+
+
 # Words that ask for a group by name rather than a side.
 _FACTION = frozenset({"faction", "factions"})
 
@@ -162,6 +168,9 @@ class QueryBuilder:
         claim = words
         words = self._without_address(snapshot, words)
         content, function = self.analyzer.analyse(words)
+        # "is araghchi going to turkey or syria": whom the question names is read from
+        # the claim, not from the alternative it offers.
+        claim_terms = frozenset(self.analyzer.analyse(_before_or(words))[0])
         # "which other towns fell apart from aleppo": Aleppo is set aside, not asked about.
         aside = self._set_aside(words)
         # Repeated words should not weigh twice.
@@ -174,6 +183,10 @@ class QueryBuilder:
             weights = {}
         claimants = self._claimants(words)
         names = frozenset(term for term in terms if self._is_name(snapshot, term))
+        if words and words[0] in _POLAR:
+            named_actors = (names & claim_terms) - self._common_actor_terms
+        else:
+            named_actors = names - self._common_actor_terms
         # A figure to check and nothing else asked for: only a fact with figures answers
         # ("hammadi is like 35 right" wants his age, not his quote).
         kind: AskKind = ask.kind
@@ -185,7 +198,7 @@ class QueryBuilder:
             known_terms=frozenset(known - self.analyzer.light_terms),
             weights=weights,
             actors=self._actors(terms, names),
-            named_actors=names - self._common_actor_terms,
+            named_actors=named_actors,
             harm=frozenset(terms).intersection(self._harm_terms),
             outcomes=tuple(self._outcomes[term] for term in terms if term in self._outcomes),
             # "who said that" asks for the speaker; what comes before is what was said.
@@ -217,9 +230,10 @@ class QueryBuilder:
         spelled = {stem(word): word for word in words}
         # "what is the capital of France": the first content word after a question word is
         # the subject, and weighs in full however common it is in English.
+        framing = self.analyzer.light_terms
         subject = (
-            terms[0]
-            if terms and ask.kind in ("other", "identity") and _asks_what_is(words)
+            next((t for t in terms if t not in framing), None)
+            if ask.kind in ("other", "identity") and _asks_what_is(words)
             else None
         )
         weights: dict[str, float] = {}
@@ -253,7 +267,7 @@ class QueryBuilder:
         alternative ("…or did they dip"), not a premise."""
         if not words or words[0] not in _POLAR:
             return frozenset()
-        claim = words[: words.index("or")] if "or" in words else words
+        claim = _before_or(words)
         spelled = {stem(word): word for word in claim}
         claimed = set(self.analyzer.analyse(list(claim))[0])
         return frozenset(
