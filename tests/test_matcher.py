@@ -42,6 +42,11 @@ ANSWERED = [
     ("who is the turkish foreign minister lavrov spoke with", "lavrov-fidan-call"),
     # An alternative after "or" is offered, not assumed.
     ("did the rebels take khan sheikhun or only damascus", "sohr-towns-north"),
+    # Words to the room and a remark in brackets around a question.
+    (
+        "are public offices open in aleppo (asking for my aunt) enlighten me",
+        "shamfm-institutions-shut",
+    ),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.
@@ -68,6 +73,7 @@ UNKNOWN = [
     # On the topic, but asking what no fact says.
     "was assad assassinated",
     "did assad resign, tell me",
+    "did assad resign? tell me pls",
     # "who" asks for an agent of a deed no fact reports.
     "who commanded the 2016 siege",
     "who owns sham fm",

@@ -67,6 +67,9 @@ def _before_or(words: Sequence[str]) -> list[str]:
 # Words that ask for a group by name rather than a side.
 _FACTION = frozenset({"faction", "factions"})
 
+# Words that open a clause to the room: "…, if you get it", "…, so i can post it".
+_ASIDE_JOINS = frozenset({"if", "so", "because", "cause", "cuz", "as", "and", "but", "or"})
+
 # Phrases that set something aside: what follows is not part of the answer.
 _SETTING_ASIDE = (
     ("apart", "from"),
@@ -164,9 +167,8 @@ class QueryBuilder:
         if ask.lead and not self.knows(snapshot, words[: ask.lead]):
             # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
             words = words[ask.lead :]
-        # What a yes/no question claims is read from every word it has (see _unsupported).
-        claim = words
         words = self._without_address(snapshot, words)
+        claim = words
         content, function = self.analyzer.analyse(words)
         # "is araghchi going to turkey or syria": whom the question names is read from
         # the claim, not from the alternative it offers.
@@ -358,9 +360,16 @@ class QueryBuilder:
             if any(t in snapshot.postings and t not in light for t in self._word_terms(word)):
                 last = position
         tail = words[last + 1 :]
-        if last >= 0 and len(tail) >= 2 and _ADDRESSING.intersection(tail):
-            return words[: last + 1]
-        return words
+        if last < 0 or len(tail) < 2 or not _ADDRESSING.intersection(tail):
+            return words
+        # The words to the room start with the verb before the first pronoun ("enlighten
+        # me", "if you get it"); a word before that still belongs to the question ("did
+        # assad resign, tell me").
+        spoken = next(i for i, word in enumerate(tail) if word in _ADDRESSING)
+        keep = max(0, spoken - 1)
+        if keep and not (tail[keep - 1] in self.analyzer.stopwords or tail[keep] in _ASIDE_JOINS):
+            return words[: last + 1 + keep]
+        return words[: last + 1]
 
     def _deed(self, words: Sequence[str], names: frozenset[str]) -> str | None:
         """What the agent asked for did: the first content word after an opening "who"

@@ -93,6 +93,7 @@ _EMOJI = re.compile(
 )
 # A token made mostly of symbols is an emoticon or kaomoji: ":)", "<3", "^_^", "¯\\_(ツ)_/¯".
 _TOKEN = re.compile(r"\S+")
+_ASIDE = re.compile(r"\(([^()\n]*)\)")
 _ENDINGS = frozenset(".,?!;\u2026")
 _WORDLIKE = frozenset({"&", "+", "/", "%", "$", "#", "@", "'", '"'})
 _SENTENCE = re.compile(r"[^.?!;:\n\u2026]+[.?!;:\n\u2026]*")
@@ -562,7 +563,9 @@ def clean_markup(message: str) -> str:
     text = _ACTION.sub(_unless_stage_direction, text)
     text = _DICTATION.sub(lambda m: f" {_DICTATED[m.group().lower()]} ", text)
     text = _MARKUP.sub(" ", text)
-    return _TOKEN.sub(_unless_emoticon, text)
+    text = _TOKEN.sub(_unless_emoticon, text)
+    # "(asking for real this time)": a remark in brackets stands apart.
+    return _ASIDE.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", text)
 
 
 def _unless_stage_direction(action: re.Match[str]) -> str:

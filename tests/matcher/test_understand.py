@@ -163,7 +163,9 @@ def test_small_talk_before_a_bare_topic_leaves_the_topic_readable(reader: Reader
         ("hi ^_^ who", "hi \n who"),
         # Punctuation that ends a sentence, "&" and brackets around words are not faces.
         ("what?! really...", "what?! really..."),
-        ("russia & iran (allies)", "russia & iran (allies)"),
+        ("russia & iran", "russia & iran"),
+        # A remark in brackets stands apart, as a sentence of its own.
+        ("who took it (asking for real)", "who took it \n asking for real \n"),
     ],
 )
 def test_emoticons_break_a_sentence(message: str, cleaned: str) -> None:
