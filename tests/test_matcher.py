@@ -70,6 +70,8 @@ UNKNOWN = [
     "",
     "???",
     "asdfgh qwerty",
+    # A request about something else, with a word the facts use.
+    "can you help me with my chemistry homework",
     # On the topic, but asking what no fact says.
     "was assad assassinated",
     "did assad resign, tell me",

@@ -15,6 +15,7 @@ SETS = [
     REPO / "tests" / "data" / "validation-questions.jsonl",
     REPO / "tests" / "data" / "holdout-chat-questions.jsonl",
     REPO / "tests" / "data" / "blind-chat-questions.jsonl",
+    REPO / "tests" / "data" / "blind-chat-questions-2.jsonl",
     SHARED_EVAL / "dev-questions.jsonl",
     SHARED_EVAL / "chat-questions.jsonl",
 ]

@@ -67,6 +67,8 @@ def _before_or(words: Sequence[str]) -> list[str]:
 # Words that ask for a group by name rather than a side.
 _FACTION = frozenset({"faction", "factions"})
 
+_PREPOSITIONS = frozenset({"with", "for", "about", "to", "of", "in", "on", "at", "from", "by"})
+
 # Words that open a clause to the room: "…, if you get it", "…, so i can post it".
 _ASIDE_JOINS = frozenset({"if", "so", "because", "cause", "cuz", "as", "and", "but", "or"})
 
@@ -366,6 +368,9 @@ class QueryBuilder:
         # me", "if you get it"); a word before that still belongs to the question ("did
         # assad resign, tell me").
         spoken = next(i for i, word in enumerate(tail) if word in _ADDRESSING)
+        if any(word in _ADDRESSING and tail[i - 1] in _PREPOSITIONS for i, word in enumerate(tail)):
+            # "help me with my chemistry homework": the pronoun belongs to the subject.
+            return words
         keep = max(0, spoken - 1)
         if keep and not (tail[keep - 1] in self.analyzer.stopwords or tail[keep] in _ASIDE_JOINS):
             return words[: last + 1 + keep]

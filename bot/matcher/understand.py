@@ -369,12 +369,22 @@ class Reader:
         if not words:
             return _Sentence((), True, True) if tagged else None
         asking = thought.marked or tagged or words[0] in _OPENERS or _asks_inside(words)
-        words = _without_aside(words)
+        words = self._without_aside(words)
         # "rebels took 3 districts?", "did 500 civilians die": a figure put forward to be
         # confirmed, not one the asker vouches for ("of the 100 dead, how many…" does).
         offered = any(w.isdigit() for w in words) and not _QUESTION_OPENERS.intersection(words)
         checking = reported or tagged or thought.offered or (asking and offered)
         return _Sentence(tuple(words), asking, checking)
+
+    def _without_aside(self, words: list[str]) -> list[str]:
+        """A sentence without the clause about the asker that follows it: "what does the
+        video show, i cant open twitter at work", "radio report aleppo ok i cooked".
+        "my" after a preposition belongs to the question ("can you help me with my
+        homework" is about the homework)."""
+        for index in range(_ASIDE_AFTER, len(words)):
+            if words[index] in _ASIDE_OPENERS:
+                return words if words[index - 1] in _PREPOSITIONS else words[:index]
+        return words
 
     def _spell(self, words: list[str]) -> list[str]:
         # "sooo" and "heyyy": three or more of a letter are two at most in English.
@@ -504,19 +514,13 @@ def _offers_figures(words: Sequence[str]) -> bool:
 _HEDGES = frozenset({"like", "about", "around", "approx", "approximately", "roughly", "or"})
 
 
-def _without_aside(words: list[str]) -> list[str]:
-    """A sentence without the clause about the asker that follows it: "what does the
-    video show, i cant open twitter at work", "radio report aleppo ok i cooked"."""
-    for index in range(_ASIDE_AFTER, len(words)):
-        if words[index] in _ASIDE_OPENERS:
-            return words[:index]
-    return words
-
-
 # A first-person clause this far into a question or further is an aside ("what did my
 # uncle hear" is not).
 _ASIDE_AFTER = 3
 _ASIDE_OPENERS = frozenset({"i", "im", "ive", "id", "my"})
+_PREPOSITIONS = frozenset(
+    {"with", "for", "about", "to", "of", "in", "on", "at", "from", "by", "like", "than"}
+)
 
 
 def _asks_inside(words: Sequence[str]) -> bool:

@@ -126,7 +126,9 @@ def test_a_sentence_that_does_not_ask_can_say_what_is_wanted(reader: Reader) -> 
     assert ask.kind == "name"
 
 
-@pytest.mark.parametrize("message", ["hi", "gm everyone ☀️", "help", "what can i ask you?"])
+@pytest.mark.parametrize(
+    "message", ["hi", "gm everyone ☀️", "help", "what can i ask you?", "hey bot how are you today"]
+)
 def test_greetings_and_questions_about_the_bot_ask_for_help(reader: Reader, message: str) -> None:
     assert reader.read(message) == (Ask("", "help"),)
 
