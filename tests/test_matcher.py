@@ -47,6 +47,8 @@ ANSWERED = [
         "are public offices open in aleppo (asking for my aunt) enlighten me",
         "shamfm-institutions-shut",
     ),
+    # An alternative the base knows nothing of is chatter.
+    ("did the army confirm the rebels got in, or is it all gossip on reddit", "army-large-parts"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.

@@ -170,6 +170,12 @@ class QueryBuilder:
             # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
             words = words[ask.lead :]
         words = self._without_address(snapshot, words)
+        if "or" in words:
+            # "…, or is it all rumours on telegram": an alternative the base knows nothing
+            # of is chatter, not part of what is asked.
+            last_or = len(words) - 1 - words[::-1].index("or")
+            if not self.knows(snapshot, words[last_or + 1 :]):
+                words = words[:last_or]
         claim = words
         content, function = self.analyzer.analyse(words)
         # "is araghchi going to turkey or syria": whom the question names is read from
