@@ -49,6 +49,9 @@ ANSWERED = [
     ),
     # An alternative the base knows nothing of is chatter.
     ("did the army confirm the rebels got in, or is it all gossip on reddit", "army-large-parts"),
+    # An idiom that asks about what follows it, and a city within its country.
+    ("whats up with the big assad picture the rebels posed under", "fighters-assad-portrait"),
+    ("is the iranian foreign minister travelling to syria", "araghchi-damascus"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.
@@ -232,3 +235,12 @@ def test_a_false_premise_gets_what_the_article_does_say(service: FactService) ->
     assert [a.fact_id for a in result.related][:1] == ["sohr-civilians-killed-strikes"]
     assert result.not_said and result.message.startswith(result.not_said)
     assert all(a.citation.source for a in result.related)
+
+
+def test_a_city_stands_for_its_country_in_a_fact_with_one_phrasing(knowledge: Knowledge) -> None:
+    # Only the lexicon can say that going to Damascus is going to Syria.
+    facts = [dataclasses.replace(fact, questions=fact.questions[:1]) for fact in knowledge.facts]
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, facts)
+    decision = index.match("is araghchi going to syria")
+    assert decision.outcome == "answered", [m.fact.id for m in decision.matches]
+    assert decision.matches[0].fact.id == "araghchi-damascus"
