@@ -52,6 +52,8 @@ ANSWERED = [
     # An idiom that asks about what follows it, and a city within its country.
     ("whats up with the big assad picture the rebels posed under", "fighters-assad-portrait"),
     ("is the iranian foreign minister travelling to syria", "araghchi-damascus"),
+    # The report's own date.
+    ("what day was the afp article published", "report-date"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.
