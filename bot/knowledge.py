@@ -87,6 +87,8 @@ class Chatter:
     harm: frozenset[str] = frozenset()
     # Words for places ("square", "airport"): a place answer is made of them or of names.
     places: frozenset[str] = frozenset()
+    # Places elsewhere in the world: a question naming one is about somewhere else.
+    world_places: frozenset[str] = frozenset()
     actors: frozenset[str] = frozenset()
     named_actors: frozenset[str] = frozenset()
     speech: frozenset[str] = frozenset()
@@ -550,6 +552,7 @@ def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
         kinds={kind: words("asking", kind) for kind in _ASK_KINDS},
         harm=words("asking", "harm"),
         places=words("asking", "places"),
+        world_places=words("asking", "world_places"),
         actors=words("asking", "actors") | words("asking", "named_actors"),
         named_actors=words("asking", "named_actors"),
         speech=words("asking", "speech"),

@@ -86,6 +86,9 @@ UNKNOWN = [
     # "who" asks for an agent of a deed no fact reports.
     "who commanded the 2016 siege",
     "who owns sham fm",
+    # A place elsewhere that no fact mentions: the question is about somewhere else.
+    "how many civilians were killed in gaza",
+    "did the rebels capture hama",
     # A faction by name is asked for; "a rebel fighter" names none.
     "what faction does the 29 year old fighter belong to",
     "who is hts's leader",
@@ -246,3 +249,16 @@ def test_a_city_stands_for_its_country_in_a_fact_with_one_phrasing(knowledge: Kn
     decision = index.match("is araghchi going to syria")
     assert decision.outcome == "answered", [m.fact.id for m in decision.matches]
     assert decision.matches[0].fact.id == "araghchi-damascus"
+
+
+def test_a_place_elsewhere_counts_once_a_fact_mentions_it(knowledge: Knowledge) -> None:
+    # The world's places are a closed class; a base that knows Hama answers about it.
+    hama = Fact(
+        "hama-advance",
+        "Rebels advanced towards Hama.",
+        "sohr",
+        ("did the rebels advance on hama",),
+        reported_by="AFP",
+    )
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, [*knowledge.facts, hama])
+    assert index.match("did the rebels advance towards hama").outcome == "answered"

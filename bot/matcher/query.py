@@ -116,6 +116,9 @@ class QueryBuilder:
         )
         self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
         self._place_terms = frozenset(t for w in chatter.places for t in analyse(w.split())[0])
+        self._world_places = frozenset(
+            t for w in chatter.world_places for t in analyse(w.split())[0]
+        )
         self._named_groups = frozenset(
             t for w in chatter.named_actors for t in analyse(w.split())[0]
         )
@@ -192,7 +195,13 @@ class QueryBuilder:
             # "20 for me": a figure alone names nothing to look up.
             weights = {}
         claimants = self._claimants(words)
-        names = frozenset(term for term in terms if self._is_name(snapshot, term))
+        # A place elsewhere that no fact mentions is a name as much as one the facts use.
+        names = frozenset(
+            term
+            for term in terms
+            if self._is_name(snapshot, term)
+            or (term in self._world_places and term not in snapshot.postings)
+        )
         if words and words[0] in _POLAR:
             named_actors = (names & claim_terms) - self._common_actor_terms
         else:
