@@ -309,7 +309,6 @@ def answers(
     # must be part of the fact.
     if not premise.named_actors <= fact_terms | claimant_terms:
         return False
-    # "what did Tehran announce": said by Tehran, not merely about it.
     # "what did Tehran announce": said by Tehran, not merely about it; "what did Moscow
     # and Tehran say": by either, each fact answering for its own claimant.
     if premise.speakers and not any(ways & claimant_terms for ways in premise.speakers):

@@ -18,7 +18,7 @@ from bot.matcher.answerable import Premise, is_number, question_numbers
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.structures import _scopes, _Snapshot
-from bot.matcher.understand import STRETCHED, Ask, AskKind
+from bot.matcher.understand import PREPOSITIONS, STRETCHED, Ask, AskKind
 from bot.models import Source
 from bot.text import fold, stem
 
@@ -67,8 +67,6 @@ def _before_or(words: Sequence[str]) -> list[str]:
 # Words that ask for a group by name rather than a side.
 _FACTION = frozenset({"faction", "factions"})
 
-_PREPOSITIONS = frozenset({"with", "for", "about", "to", "of", "in", "on", "at", "from", "by"})
-
 # Words that open a clause to the room: "…, if you get it", "…, so i can post it".
 _ASIDE_JOINS = frozenset({"if", "so", "because", "cause", "cuz", "as", "and", "but", "or"})
 
@@ -110,17 +108,16 @@ class QueryBuilder:
         self.frequency = frequency
         analyse = analyzer.analyse
         self.actor_terms = frozenset(t for w in chatter.actors for t in analyse(w.split())[0])
-        # "army" is capitalised in "Syrian Army" but names no one in particular.
-        self._common_actor_terms = self.actor_terms - frozenset(
+        # Groups known by name (HTS); "army" is capitalised in "Syrian Army" but names no
+        # one in particular.
+        self._named_groups = frozenset(
             t for w in chatter.named_actors for t in analyse(w.split())[0]
         )
+        self._common_actor_terms = self.actor_terms - self._named_groups
         self._harm_terms = frozenset(t for w in chatter.harm for t in analyse(w.split())[0])
         self._place_terms = frozenset(t for w in chatter.places for t in analyse(w.split())[0])
         self._world_places = frozenset(
             t for w in chatter.world_places for t in analyse(w.split())[0]
-        )
-        self._named_groups = frozenset(
-            t for w in chatter.named_actors for t in analyse(w.split())[0]
         )
         self._speech = chatter.speech
         # Words of the phrases that ask for an agent ("who is behind", "which side").
@@ -179,11 +176,11 @@ class QueryBuilder:
             last_or = len(words) - 1 - words[::-1].index("or")
             if not self.knows(snapshot, words[last_or + 1 :]):
                 words = words[:last_or]
-        claim = words
         content, function = self.analyzer.analyse(words)
-        # "is araghchi going to turkey or syria": whom the question names is read from
-        # the claim, not from the alternative it offers.
-        claim_terms = frozenset(self.analyzer.analyse(_before_or(words))[0])
+        # What a yes/no question claims, read before the alternative it offers: "is
+        # araghchi going to turkey or syria" names Araghchi and Turkey.
+        polar = bool(words) and words[0] in _POLAR
+        claim_terms = frozenset(self.analyzer.analyse(_before_or(words))[0]) if polar else None
         # "which other towns fell apart from aleppo": Aleppo is set aside, not asked about.
         aside = self._set_aside(words)
         # Repeated words should not weigh twice.
@@ -202,14 +199,13 @@ class QueryBuilder:
             if self._is_name(snapshot, term)
             or (term in self._world_places and term not in snapshot.postings)
         )
-        if words and words[0] in _POLAR:
-            named_actors = (names & claim_terms) - self._common_actor_terms
-        else:
-            named_actors = names - self._common_actor_terms
+        named_actors = (names if claim_terms is None else names & claim_terms) - (
+            self._common_actor_terms
+        )
         # A figure to check and nothing else asked for: only a fact with figures answers
         # ("hammadi is like 35 right" wants his age, not his quote).
         kind: AskKind = ask.kind
-        if ask.checking and kind == "other" and question_numbers(claim):
+        if ask.checking and kind == "other" and question_numbers(words):
             kind = "figure"
         premise = Premise(
             kind=kind,
@@ -228,7 +224,11 @@ class QueryBuilder:
             places=self._place_terms,
             named_groups=self._named_groups if _FACTION.intersection(words) else frozenset(),
             deed=self._deed(words, names) if ask.kind == "agent" else None,
-            unsupported=self._unsupported(claim, known, policy),
+            unsupported=(
+                frozenset()
+                if claim_terms is None
+                else self._unsupported(words, claim_terms, known, policy)
+            ),
         )
         return _Query(" ".join(terms + function), weights, claimants, names, premise)
 
@@ -279,16 +279,16 @@ class QueryBuilder:
         return weights, known
 
     def _unsupported(
-        self, words: Sequence[str], known: set[str], policy: MatchPolicy
+        self,
+        words: Sequence[str],
+        claimed: frozenset[str],
+        known: set[str],
+        policy: MatchPolicy,
     ) -> frozenset[str]:
-        """The rare words of a yes/no question that no fact uses: what it asks to confirm
-        and no fact reports ("did Syria's president resign"). Words after "or" offer an
-        alternative ("…or did they dip"), not a premise."""
-        if not words or words[0] not in _POLAR:
-            return frozenset()
-        claim = _before_or(words)
-        spelled = {stem(word): word for word in claim}
-        claimed = set(self.analyzer.analyse(list(claim))[0])
+        """The rare words of a yes/no question's claim that no fact uses: what it asks to
+        confirm and no fact reports ("did Syria's president resign"). Words after "or"
+        offer an alternative ("…or did they dip"), not a premise."""
+        spelled = {stem(word): word for word in _before_or(words)}
         return frozenset(
             term
             for term in claimed
@@ -383,7 +383,7 @@ class QueryBuilder:
         # me", "if you get it"); a word before that still belongs to the question ("did
         # assad resign, tell me").
         spoken = next(i for i, word in enumerate(tail) if word in _ADDRESSING)
-        if any(word in _ADDRESSING and tail[i - 1] in _PREPOSITIONS for i, word in enumerate(tail)):
+        if any(word in _ADDRESSING and tail[i - 1] in PREPOSITIONS for i, word in enumerate(tail)):
             # "help me with my chemistry homework": the pronoun belongs to the subject.
             return words
         keep = max(0, spoken - 1)

@@ -109,13 +109,12 @@ class Scorer:
     def _answers(self, query: _Query, entry: _Entry) -> bool:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
         postings = self.postings
-        # A name few facts use, and rare in English, is a real answer to "what is it
-        # called"; "Aleppo" (in many facts) and "Governor" (a title) are not.
-        rare_names = frozenset(
-            n
-            for n in entry.names
-            if len(postings.get(n, ())) <= 3 and self.frequency.zipf(n) <= self.policy.name_zipf
+        # Names rare in English: "Idlib", "Hammadi", not "Governor" (a title); those few
+        # facts use are real answers to "what is it called" ("Aleppo" is in many).
+        proper = frozenset(
+            n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf
         )
+        rare_names = frozenset(n for n in proper if len(postings.get(n, ())) <= 3)
         features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell AFP").
         claimant = self.claimant_terms(entry.fact)
@@ -126,8 +125,7 @@ class Scorer:
             claimant,
             self.agent_terms,
             rare_names,
-            # Names for "where": "Idlib", "Aleppo", not "Governor".
-            frozenset(n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf),
+            proper,
         )
 
     def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:

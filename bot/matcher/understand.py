@@ -216,8 +216,7 @@ class Reader:
                     sentences[-1] = _Sentence(sentences[-1].words, True, True)
                 continue
             sentences.append(sentence)
-        helping = [s for s in sentences if s.words in self._help]
-        if helping:
+        if any(s.words in self._help for s in sentences):
             # "help pls" after a question asks for its answer: the help reply comes only
             # when nothing else in the message finds a fact (see MatchIndex.match).
             others = [s for s in sentences if s.words not in self._help]
@@ -383,7 +382,7 @@ class Reader:
         homework" is about the homework)."""
         for index in range(_ASIDE_AFTER, len(words)):
             if words[index] in _ASIDE_OPENERS:
-                return words if words[index - 1] in _PREPOSITIONS else words[:index]
+                return words if words[index - 1] in PREPOSITIONS else words[:index]
         return words
 
     def _spell(self, words: list[str]) -> list[str]:
@@ -518,7 +517,8 @@ _HEDGES = frozenset({"like", "about", "around", "approx", "approximately", "roug
 # uncle hear" is not).
 _ASIDE_AFTER = 3
 _ASIDE_OPENERS = frozenset({"i", "im", "ive", "id", "my"})
-_PREPOSITIONS = frozenset(
+# Words after which a pronoun belongs to a phrase of the question ("with my homework").
+PREPOSITIONS = frozenset(
     {"with", "for", "about", "to", "of", "in", "on", "at", "from", "by", "like", "than"}
 )
 
