@@ -7,6 +7,7 @@ import functools
 from collections.abc import Sequence
 
 from bot.models import Answer, ArticleInfo, Suggestion
+from bot.text import unenclosed
 
 
 @functools.lru_cache(maxsize=256)
@@ -29,10 +30,13 @@ def citation_text(answer: Answer) -> str:
     return " · ".join(parts)
 
 
+# Marks inside a quote turn single when the whole is put in double marks.
+_NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})
+
+
 def quoted(quote: str) -> str:
-    """The quote in quotation marks, without doubling marks it already has."""
-    inner = quote.strip().strip("\"“”'‘’")
-    return f"“{inner}”"
+    """The quote in double marks, the marks inside it turned single, as nesting wants."""
+    return f"“{unenclosed(quote).translate(_NESTED)}”"
 
 
 def answers_text(answers: Sequence[Answer]) -> str:

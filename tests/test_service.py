@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bot.service import FactbotError, FactDraft, FactService, Forbidden, NotFound, ValidationError
+from bot.errors import FactbotError, Forbidden, NotFound, ValidationError
+from bot.service import FactDraft, FactService
 
 GUILD_A = 111111111111111111
 GUILD_B = 222222222222222222
@@ -200,3 +201,94 @@ def test_import_refuses_oversized_files_and_foreign_ids(service: FactService) ->
     line = json.dumps(dict(curated.to_record(), questions=["something new entirely"]))
     with pytest.raises(ValidationError, match="already used elsewhere"):
         service.import_jsonl(line, guild_id=GUILD_A, actor=MOD)
+
+
+# -- what a newcomer or moderator could trip on -------------------------------------------
+
+
+def test_undoing_the_seeding_of_a_curated_fact_is_refused(service: FactService) -> None:
+    seeding = service.history("sohr-five-districts")[0]
+    assert seeding.action == "seed-add"
+    with pytest.raises(Forbidden, match=r"knowledge/facts\.toml"):
+        service.undo(seeding.id, actor=MOD)
+    assert service.get_fact("sohr-five-districts").active
+    answer = service.ask("how many districts did they take").answers[0]
+    assert answer.fact_id == "sohr-five-districts"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!"])
+def test_attaching_an_empty_question_is_refused(service: FactService, question: str) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    audit = service.store.audit_count()
+    with pytest.raises(ValidationError, match="empty"):
+        service.attach_question(fact.id, question, guild_id=GUILD_A, actor=MOD)
+    assert service.store.audit_count() == audit
+    assert service.get_fact(fact.id, GUILD_A).questions == fact.questions
+
+
+def test_attaching_a_question_the_fact_has_says_so(service: FactService) -> None:
+    fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
+    with pytest.raises(FactbotError, match="already a phrasing"):
+        service.attach_question(fact.id, "Water supply cut", guild_id=GUILD_A, actor=MOD)
+
+
+def test_generated_ids_are_made_of_whole_content_words(service: FactService) -> None:
+    fact = service.add_fact(
+        water_draft(statement="The rebels reached the outskirts of the town of Saraqib."),
+        guild_id=GUILD_A,
+        actor=MOD,
+    )
+    assert fact.id == "rebels-reached-outskirts-town-saraqib"
+    source = service.add_source("The Local Council of the City of Aleppo", guild_id=GUILD_A)
+    assert source.id == "local-council-city-aleppo"
+
+
+def test_an_import_line_without_an_id_says_the_id_is_missing(service: FactService) -> None:
+    line = json.dumps({"statement": "Power was cut.", "source": "afp", "questions": ["power?"]})
+    with pytest.raises(ValidationError) as caught:
+        service.import_jsonl(line, guild_id=GUILD_A, actor=MOD)
+    assert caught.value.problems == ["line 1: id: missing; every fact needs one"]
+
+
+def test_scores_are_confidences_between_0_and_1(service: FactService) -> None:
+    # A named claimant earns a bonus that can take the matcher's own score past 1.
+    for question in ["what did sham fm say", "pro government radio report aleppo"]:
+        result = service.ask(question)
+        scores = [a.score for a in (*result.answers, *result.related)]
+        assert scores and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_other_sources_on_the_point_join_only_when_on_the_question(
+    service: FactService,
+) -> None:
+    # The Army's 100 km front shares a point with the districts the Observatory counted,
+    # but says nothing about them.
+    front = service.ask("how long is the front line")
+    assert [a.fact_id for a in front.answers] == ["army-100km-front"]
+    # The government's losses, counted by the Army and by the Observatory, both answer.
+    losses = service.ask("who's losing more men, the rebels or the army")
+    assert {"army-troops-killed", "sohr-government-losses"} <= {a.fact_id for a in losses.answers}
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "9", "3", "?", "42!"])
+def test_empty_lines_and_bare_numbers_are_not_logged_as_unanswered(
+    service: FactService, typed: str
+) -> None:
+    service.ask(typed)
+    list(service.ask_stream([typed]))
+    assert service.unanswered() == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["help", "hi", "what can i ask you", "what do you know", "hey! what do you know?", ""],
+)
+def test_questions_about_the_bot_get_an_introduction(service: FactService, message: str) -> None:
+    result = service.ask(message)
+    assert result.outcome == "help" and not result.answers
+    assert "I answer questions about one news story" in result.message
+
+
+def test_a_question_beside_what_do_you_know_is_still_answered(service: FactService) -> None:
+    result = service.ask("what do you know about the airport")
+    assert result.answers[0].fact_id == "sohr-airport"

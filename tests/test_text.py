@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import fold, loose_quote_form, slug, stem, words
+from bot.compose import quoted
+from bot.text import fold, loose_quote_form, slug, stem, unenclosed, words
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,40 @@ def test_words_and_slug() -> None:
     assert words("Rebels took Aleppo's airport.") == ["rebels", "took", "aleppo", "airport"]
     assert slug("Rebels took Aleppo's airport on Friday", 3) == "rebels-took-aleppo"
     assert slug("!!!") == "fact"
+
+
+@pytest.mark.parametrize(
+    ("quote", "words"),
+    [
+        ("“dozens of men were killed”", "dozens of men were killed"),
+        ('"dozens of men were killed"', "dozens of men were killed"),
+        ("reported fierce battles “over a strip”", "reported fierce battles “over a strip”"),
+        ("“at least 16” in fresh strikes", "“at least 16” in fresh strikes"),
+        ("“large parts” and “districts”", "“large parts” and “districts”"),
+        ("al-Qaeda’s former Syria branch", "al-Qaeda’s former Syria branch"),
+    ],
+)
+def test_unenclosed_drops_only_marks_around_the_whole_quote(quote: str, words: str) -> None:
+    assert unenclosed(quote) == words
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        ("reported fierce battles “over a strip”", "“reported fierce battles ‘over a strip’”"),
+        ("“dozens of men were killed”", "“dozens of men were killed”"),
+        ("“at least 16” in fresh strikes", "“‘at least 16’ in fresh strikes”"),
+    ],
+)
+def test_quotes_are_shown_with_balanced_nested_marks(quote: str, shown: str) -> None:
+    assert quoted(quote) == shown
+    opened = shown.count("“") + shown.count("‘")
+    assert opened == shown.count("”") + shown.count("’")
+
+
+def test_slug_keeps_whole_content_words() -> None:
+    assert slug("The rebels reached the outskirts of Aleppo") == "rebels-reached-outskirts-aleppo"
+    assert slug("A local council said schools in Aleppo are closed", 4) == (
+        "local-council-said-schools"
+    )
+    assert len(slug("word " * 40)) <= 60 and not slug("word " * 40).endswith("-")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.errors import ValidationError
 from bot.knowledge import (
     MAX_QUESTION,
     MAX_QUESTIONS,
@@ -16,7 +17,7 @@ from bot.knowledge import (
     MAX_TOPIC,
     MAX_TOPICS,
 )
-from bot.service import MAX_IMPORT_FACTS, FactDraft, FactService, ValidationError
+from bot.service import MAX_IMPORT_FACTS, FactDraft, FactService
 
 GUILD = 111111111111111111
 OTHER_GUILD = 222222222222222222

@@ -42,7 +42,7 @@ def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision
     if not answering or answering[0].score < weighed[0].score - reach:
         # On the topic, but no fact supplies what is asked: say what the article does say.
         best = weighed[0]
-        related = [best, *(m for m in weighed[1:] if _same_point(m.fact, best.fact))]
+        related = [best, *(m for m in weighed[1:] if _companion(m, best, policy))]
         return Decision("unknown", (), tuple(related[: policy.max_answers]), kind)
     best = answering[0]
     # "what did the Army say": each of the claimant's facts is an answer, not a rival.
@@ -82,7 +82,7 @@ def _answer_set(
             best.score - match.score <= policy.alongside and match.coverage >= policy.min_coverage
         )
         joins = together is not None and together(match) and match in window(matches, policy)
-        if close or _same_point(match.fact, best.fact) or joins:
+        if close or _companion(match, best, policy) or joins:
             chosen.append(match)
     return tuple(chosen)
 
@@ -137,6 +137,11 @@ def combined(decisions: Sequence[Decision], max_answers: int) -> Decision:
 
 # Kinds whose answer a fact plainly has or lacks: an age, a place, a day, a name.
 _SHARP_KINDS = frozenset({"age", "place", "date", "name", "expansion", "figure"})
+
+
+def _companion(match: Match, best: Match, policy: MatchPolicy) -> bool:
+    """Another source's claim on the best fact's point, and on the question too."""
+    return _same_point(match.fact, best.fact) and match.score >= policy.companion_score
 
 
 def _same_point(a: Fact, b: Fact) -> bool:

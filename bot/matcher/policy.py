@@ -28,6 +28,10 @@ class MatchPolicy:
     suggest_score: float = 0.45
     # Other facts this close to the best are answered alongside it.
     alongside: float = 0.05
+    # A fact from another source on the same point joins an answer only when it is on the
+    # question itself, from this score: "how long is the front line" is not answered by
+    # the districts taken, though both are claims about the rebels' advance.
+    companion_score: float = 0.25
     max_answers: int = 3
     max_suggestions: int = 3
     candidate_limit: int = 40

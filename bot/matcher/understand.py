@@ -205,6 +205,10 @@ class Reader:
         """
         knows = knows or _knows_everything
         raws = _sentences(message)
+        # A sentence that is a question about the bot, word for word, before its chatter
+        # goes: "what do you know" would otherwise lose "do you know" and read as "what".
+        asks_help = any(self._asks_help(text) for text, _ in raws)
+        raws = [(text, marked) for text, marked in raws if not self._asks_help(text)]
         sentences: list[_Sentence] = []
         for raw in self._thoughts(raws):
             sentence = self._sentence(raw)
@@ -216,7 +220,7 @@ class Reader:
                     sentences[-1] = _Sentence(sentences[-1].words, True, True)
                 continue
             sentences.append(sentence)
-        if any(s.words in self._help for s in sentences):
+        if asks_help or any(s.words in self._help for s in sentences):
             # "help pls" after a question asks for its answer: the help reply comes only
             # when nothing else in the message finds a fact (see MatchIndex.match).
             others = [s for s in sentences if s.words not in self._help]
@@ -226,6 +230,9 @@ class Reader:
         if not sentences and any(self._greets(text) for text, _ in raws):
             return (Ask("", "help"),)
         return self._asks(sentences, knows)
+
+    def _asks_help(self, text: str) -> bool:
+        return tuple(self._spell(fold(text).split())) in self._help
 
     def _thoughts(self, raws: list[tuple[str, bool]]) -> list[_Thought]:
         """Each sentence's spelled words, split where an interjection ends a thought

@@ -1,0 +1,27 @@
+"""The errors a user can cause and fix. Each message is written for that user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class FactbotError(Exception):
+    """An error the user caused and can fix; the message is meant for them."""
+
+
+class ValidationError(FactbotError):
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+class NotFound(FactbotError):
+    pass
+
+
+class Forbidden(FactbotError):
+    pass
+
+
+class DatabaseUnavailable(FactbotError):
+    """The database file cannot be opened, created or written where it was asked for."""
