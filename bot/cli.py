@@ -9,19 +9,19 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import update_wrapper
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from bot import compose
+from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
 from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
-from bot.models import GLOBAL, AskResult, AuditEntry, Fact
-from bot.service import FactbotError, FactDraft, FactService, ValidationError
-from bot.settings import SettingsError, db_path, environment
+from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
+from bot.service import FactDraft, FactService
+from bot.settings import BotSettings, SettingsError, db_path, environment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +45,16 @@ class Context:
             self._service.close()
 
 
+MAX_PROBLEMS_SHOWN = 10
+
+
+def one_line(problems: list[str]) -> str:
+    """Problems in one line, as many as a reader can act on at once."""
+    shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    return f"{shown}; and {hidden} more" if hidden > 0 else shown
+
+
 def friendly_errors(command: F) -> F:
     """Turn the errors a user can cause into one clear line and a non-zero exit."""
 
@@ -52,12 +62,14 @@ def friendly_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ValidationError as error:
-            raise click.ClickException("\n".join(error.problems)) from None
+            raise click.ClickException(one_line(error.problems)) from None
         except FactbotError as error:
             raise click.ClickException(str(error)) from None
         except KnowledgeError as error:
-            lines = "\n".join(f"  {p}" for p in error.problems)
-            raise click.ClickException(f"the knowledge files have problems:\n{lines}") from None
+            raise click.ClickException(
+                f"the knowledge files have {len(error.problems)} problem(s), the first: "
+                f"{error.problems[0]}; `python -m bot check` lists them all"
+            ) from None
         except SettingsError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(2)
@@ -68,6 +80,21 @@ def friendly_errors(command: F) -> F:
 pass_context = click.make_pass_decorator(Context)
 
 
+class GuildIdType(click.ParamType):  # type: ignore[type-arg]
+    """0 for the shared, curated scope, or a Discord server id, as `run` will see them."""
+
+    name = "server id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if not (text.isdigit() and (int(text) == GLOBAL or int(text) in DISCORD_ID_RANGE)):
+            self.fail(f"{text!r} is not 0 or a Discord server id (15 to 21 digits)", param, ctx)
+        return int(text)
+
+
+GUILD = GuildIdType()
+
+
 def actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -75,7 +102,38 @@ def actor() -> str:
         return "cli"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """click, with a usage error said in one line (with where to find help) instead of
+    the usage block, so every bad input to `python -m bot` is one line on stderr."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as error:
+            where = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            click.echo(f"Error: {error.format_message()}{where}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        # Without standalone mode click returns an exit code only for an explicit exit
+        # (--help, --version); a command that finished returns None.
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -88,7 +146,7 @@ def actor() -> str:
 )
 @click.option(
     "--guild",
-    type=int,
+    type=GUILD,
     default=GLOBAL,
     show_default=True,
     help="Act as this Discord server id; 0 is the shared, curated scope.",
@@ -136,31 +194,10 @@ def _stdin_questions() -> Iterator[str]:
 @pass_context
 @friendly_errors
 def chat(ctx: Context) -> None:
-    """Talk to the bot in the terminal. Empty line or Ctrl-D to leave."""
-    service = ctx.service
-    about = service.about(ctx.guild)
-    click.echo(
-        f"factbot: ask about the rebel offensive on Aleppo ({about.outlet}, "
-        f"{compose.human_date(about.date)}). {about.fact_count} facts. Empty line to quit."
-    )
-    pending: list[str] = []
-    while True:
-        try:
-            line = click.prompt("you", default="", show_default=False, prompt_suffix="> ")
-        except (EOFError, click.Abort):
-            click.echo()
-            return
-        line = line.strip()
-        if not line or line.lower() in {"quit", "exit"}:
-            return
-        if pending and line.isdigit() and 1 <= int(line) <= len(pending):
-            result = service.answer_fact(pending[int(line) - 1], ctx.guild)
-        else:
-            result = service.ask(line, ctx.guild)
-        _print_result(result)
-        pending = [s.fact_id for s in result.suggestions]
-        if pending:
-            click.echo("  (type a number to choose)")
+    """Talk to the bot in the terminal: line editing, history, `help`; `quit` to leave."""
+    from bot.prompt import run_chat  # here, so other commands need not load the prompt
+
+    run_chat(ctx.service, ctx.guild)
 
 
 # -- checking and evaluating ----------------------------------------------------------
@@ -505,13 +542,26 @@ def backup(ctx: Context, target: Path) -> None:
 @click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
 def run(env_file: str) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
-    from bot.settings import BotSettings
-
-    try:
-        settings = BotSettings.from_env(environment(env_file))
-    except SettingsError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+    settings = _bot_settings(env_file)
     from bot.discordbot.runner import run_bot  # deferred: discord.py is slow to import
 
     sys.exit(run_bot(settings))
+
+
+def _bot_settings(env_file: str) -> BotSettings:
+    """The settings `run` and `sync` need; a missing or malformed one is one line, exit 2."""
+    try:
+        return BotSettings.from_env(environment(env_file))
+    except SettingsError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
+def sync(env_file: str) -> None:
+    """Sync the slash commands to Discord now (`run` syncs only when they changed)."""
+    settings = _bot_settings(env_file)
+    from bot.discordbot.runner import sync_bot  # deferred: discord.py is slow to import
+
+    sys.exit(sync_bot(settings))
