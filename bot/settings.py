@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from dotenv.parser import parse_stream
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# A bot token is three base64url parts joined by dots (user id, timestamp, signature).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class SettingsError(Exception):
@@ -27,9 +32,28 @@ def environment(env_file: str | Path | None = ".env") -> dict[str, str]:
     """The process environment laid over the values of `env_file`, if it exists."""
     values: dict[str, str] = {}
     if env_file is not None and Path(env_file).is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(_read_env_file(Path(env_file)))
     values.update(os.environ)
     return values
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """The file's settings. A line python-dotenv cannot parse is an error naming the line:
+    dotenv itself would only warn and skip it, and a skipped DISCORD_TOKEN misleads."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise SettingsError(f"cannot read {path}: {error.strerror}") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            # The line itself is not shown: it may hold the token.
+            raise SettingsError(
+                f"{path} line {binding.original.line} cannot be parsed: "
+                "write it as NAME=value, closing any quote"
+            )
+    return {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
 
 
 def db_path(env: Mapping[str, str] | None = None) -> Path:
@@ -60,6 +84,12 @@ class BotSettings:
             )
         if any(ch.isspace() for ch in token):
             raise SettingsError("DISCORD_TOKEN is malformed: it must not contain spaces")
+        if not TOKEN_SHAPE.fullmatch(token):
+            # Caught here, not by a failed login: the token is never echoed back.
+            raise SettingsError(
+                "DISCORD_TOKEN is malformed: a bot token is three parts joined by dots; "
+                "copy it again from the developer portal (Bot > Reset Token)"
+            )
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")

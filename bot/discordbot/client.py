@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
 from typing import Any, TypeAlias
 
@@ -45,6 +48,7 @@ class FactBot(commands.Bot):
         settings: BotSettings,
         service: FactService,
         ask_limiter: AskLimiter | None = None,
+        sync_on_start: bool = True,
         **options: Any,
     ) -> None:
         # A text-only bot: no voice, so no warnings about missing voice libraries.
@@ -62,20 +66,58 @@ class FactBot(commands.Bot):
         self.settings = settings
         self.service = service
         self.ask_limiter = ask_limiter or AskLimiter()
+        self.sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        synced = await self.sync_commands()
-        log.info("Synced %d command(s)", len(synced))
+        if self.sync_on_start:
+            await self.sync_if_changed()
+
+    @property
+    def sync_scope(self) -> str:
+        guild_id = self.settings.guild_id
+        return "globally" if guild_id is None else f"to server {guild_id}"
+
+    def _sync_guild(self) -> discord.Object | None:
+        """The development server when one is set (given copies of the global commands, so
+        they show at once), else None: global, which can take an hour to show."""
+        if self.settings.guild_id is None:
+            return None
+        guild = discord.Object(id=self.settings.guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return guild
+
+    def _tree_hash(self, guild: discord.Object | None) -> str:
+        """What a sync would send for this scope, and to which application."""
+        commands = sorted(
+            json.dumps(command.to_dict(self.tree), sort_keys=True)
+            for command in self.tree.get_commands(guild=guild)
+        )
+        payload = json.dumps([self.application_id, commands])
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @staticmethod
+    def _hash_key(guild: discord.Object | None) -> str:
+        return f"commands_hash:{'global' if guild is None else guild.id}"
+
+    async def sync_if_changed(self) -> None:
+        """Sync only a command tree Discord has not seen: Discord rate-limits syncs."""
+        guild = self._sync_guild()
+        synced_hash = await asyncio.to_thread(self.service.meta_value, self._hash_key(guild))
+        if synced_hash == self._tree_hash(guild):
+            log.info("Commands unchanged since the last sync %s; not syncing", self.sync_scope)
+            return
+        await self.sync_commands()
 
     async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
-        """To the development server instantly when one is set, else globally (slow)."""
-        if self.settings.guild_id is not None:
-            guild = discord.Object(id=self.settings.guild_id)
-            self.tree.copy_global_to(guild=guild)
-            return await self.tree.sync(guild=guild)
-        return await self.tree.sync()
+        """Sync now, and remember the tree sent so that an unchanged one is not sent again."""
+        guild = self._sync_guild()
+        tree_hash = self._tree_hash(guild)
+        synced = await self.tree.sync(guild=guild)
+        await asyncio.to_thread(self.service.set_meta_value, self._hash_key(guild), tree_hash)
+        log.info("Synced %d command(s) %s", len(synced), self.sync_scope)
+        return synced
 
     async def on_ready(self) -> None:
         log.info("Connected as %s, in %d server(s)", self.user, len(self.guilds))

@@ -2,6 +2,7 @@
 
 SIGTERM (what `docker stop` sends) and SIGINT close the gateway connection and then the
 database, and the process exits 0. A rejected token is one line on stderr and exit 2.
+`python -m bot sync` logs in over HTTP only, syncs the commands and stops.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import logging
 import signal
 import sqlite3
 import sys
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TextIO
 
 import aiohttp
 import discord
 
 from bot.discordbot import endpoints
 from bot.discordbot.client import FactBot
+from bot.errors import DatabaseUnavailable
 from bot.knowledge import KnowledgeError
 from bot.service import FactService
 from bot.settings import BotSettings
@@ -54,28 +57,52 @@ class RedactSecret(logging.Filter):
         return True
 
 
-def configure_logging(settings: BotSettings) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(
+    settings: BotSettings, stream: TextIO | None = None, level: int | None = None
+) -> logging.StreamHandler[TextIO]:
+    """Log to `stream` (stderr by default) from the root logger; the handler, to remove."""
+    handler: logging.StreamHandler[TextIO] = logging.StreamHandler(stream)
     handler.addFilter(RedactSecret(settings.token))
-    discord.utils.setup_logging(handler=handler, level=settings.log_level_number, root=True)
+    level = settings.log_level_number if level is None else level
+    if handler.stream.isatty():
+        discord.utils.setup_logging(handler=handler, level=level, root=True)
+    else:
+        # discord.py also colours when /.dockerenv exists, so `docker logs` and files would
+        # get escape codes: outside a terminal, pass its plain format explicitly.
+        plain = logging.Formatter(
+            "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
+        )
+        discord.utils.setup_logging(handler=handler, formatter=plain, level=level, root=True)
+    return handler
 
 
 def fail(message: str) -> None:
     print(f"Error: {message}", file=sys.stderr)
 
 
-def run_bot(settings: BotSettings) -> int:
-    configure_logging(settings)
-    endpoints.point_at(settings.api_base, settings.gateway_url)
+def open_service(settings: BotSettings) -> FactService | None:
+    """The database, or None once the reason it cannot be opened is said in one line."""
     try:
         service = FactService.open(settings.db_path)
     except KnowledgeError as error:
         fail(f"the knowledge files have problems: {'; '.join(error.problems)}")
-        return EXIT_FAILED
+        return None
+    except DatabaseUnavailable as error:
+        fail(str(error))
+        return None
     except (OSError, sqlite3.Error) as error:
         fail(f"cannot open the database {settings.db_path}: {error}")
-        return EXIT_FAILED
+        return None
     log.info("Database %s opened", settings.db_path)
+    return service
+
+
+def run_bot(settings: BotSettings) -> int:
+    configure_logging(settings)
+    endpoints.point_at(settings.api_base, settings.gateway_url)
+    service = open_service(settings)
+    if service is None:
+        return EXIT_FAILED
     # The index is long-lived: keep the collector from rescanning it on every full pass,
     # which pauses answers for a large base.
     gc.freeze()
@@ -94,19 +121,38 @@ async def serve(settings: BotSettings, service: FactService, **options: Any) -> 
     for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with FactBot(settings=settings, service=service, **options) as bot:
-            running = asyncio.create_task(bot.start(settings.token), name="factbot")
-            stopping = asyncio.create_task(stop.wait(), name="factbot-stop")
-            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if running.done():
-                running.result()  # it stopped by itself: raise what stopped it
-            else:
-                log.info("Stop signal received; closing the gateway connection")
-                await bot.close()
-                await _finish_interrupted(running)
+        return await _saying_failures(_serve_until_stopped(settings, service, stop, options))
+    finally:
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)
+
+
+async def _serve_until_stopped(
+    settings: BotSettings, service: FactService, stop: asyncio.Event, options: dict[str, Any]
+) -> int:
+    async with FactBot(settings=settings, service=service, **options) as bot:
+        running = asyncio.create_task(bot.start(settings.token), name="factbot")
+        stopping = asyncio.create_task(stop.wait(), name="factbot-stop")
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if running.done():
+            running.result()  # it stopped by itself: raise what stopped it
+        else:
+            log.info("Stop signal received; closing the gateway connection")
+            await bot.close()
+            await _finish_interrupted(running)
+    return EXIT_OK
+
+
+async def _saying_failures(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work`; Discord's refusals and network failures become one line and an exit code."""
+    try:
+        return await work
     except discord.LoginFailure:
-        fail("Discord refused the token in DISCORD_TOKEN; check it in the developer portal.")
+        fail(
+            "the token was refused by Discord; check DISCORD_TOKEN, or reset it in the "
+            "developer portal (Bot > Reset Token)."
+        )
         return EXIT_BAD_TOKEN
     except discord.HTTPException as error:
         # Say, syncing commands to a DISCORD_GUILD_ID the bot is not in (403).
@@ -115,9 +161,29 @@ async def serve(settings: BotSettings, service: FactService, **options: Any) -> 
     except (discord.GatewayNotFound, aiohttp.ClientError, OSError) as error:
         fail(f"could not reach Discord: {error}")
         return EXIT_FAILED
+
+
+def sync_bot(settings: BotSettings) -> int:
+    """`python -m bot sync`: sync the commands now, whether or not they changed."""
+    # One line on stdout is the result; discord.py's INFO lines would only repeat it.
+    quiet = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    configure_logging(settings, level=max(settings.log_level_number, quiet))
+    endpoints.point_at(settings.api_base, settings.gateway_url)
+    service = open_service(settings)
+    if service is None:
+        return EXIT_FAILED
+    try:
+        return asyncio.run(_saying_failures(_sync_over_http(settings, service)))
     finally:
-        for signum in STOP_SIGNALS:
-            loop.remove_signal_handler(signum)
+        service.close()
+
+
+async def _sync_over_http(settings: BotSettings, service: FactService) -> int:
+    # login() loads the cogs (setup_hook) and needs no gateway; the sync is a REST call.
+    async with FactBot(settings=settings, service=service, sync_on_start=False) as bot:
+        await bot.login(settings.token)
+        synced = await bot.sync_commands()
+        print(f"synced {len(synced)} commands {bot.sync_scope}")
     return EXIT_OK
 
 

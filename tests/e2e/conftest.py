@@ -31,7 +31,8 @@ from tests.fakediscord import (
     running_bot,
 )
 
-TOKEN = "e2e-bot-token"
+# Shaped as a real bot token (three base64url parts) so BotSettings accepts it.
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.ZmFrZQ.ZTJlLWJvdC10b2tlbi1zaWduYXR1cmU"
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import os
 import re
 import signal
@@ -37,6 +38,7 @@ from tests.fakediscord import (
     CommandNotAvailable,
     ErrorCapture,
     FakeDiscord,
+    RecordedRequest,
     Upload,
     running_bot,
 )
@@ -49,6 +51,7 @@ OFF_TOPIC = "What is the boiling point of mercury on Mars?"
 # A guild fact with words no curated fact uses, so the matcher can only mean this one.
 ZEBRA_STATEMENT = "A zebra parade crossed the citadel square at noon."
 ZEBRA_QUESTION = "Did a zebra parade cross the citadel square?"
+COMMAND_NAMES = {"ask", "about", "sources", "help", "fact"}
 
 
 def answered(service: FactService, question: str, guild_id: int) -> AskResult:
@@ -118,7 +121,7 @@ async def test_startup_logs_in_syncs_commands_and_identifies_with_few_intents(
     assert question["name"] == "question" and question["required"]
     assert question["max_length"] == 300 and question["autocomplete"]
     fact = commands["fact"]
-    assert fact["default_member_permissions"] == str(MANAGE_GUILD)
+    assert fact["default_member_permissions"] is None  # a moderator role is set: see below
     assert fact["contexts"] == [0]  # guild only
     subcommands = {o["name"]: o for o in fact["options"]}
     assert set(subcommands) == {
@@ -156,8 +159,42 @@ async def test_commands_sync_instantly_to_the_development_guild(
     client = make_bot(world, service, db_path, guild_id=world.guild.id)
     async with running_bot(fake, client):
         names = {c["name"] for c in fake.commands(world.guild)}
-        assert names == {"ask", "about", "sources", "help", "fact"}
+        assert names == COMMAND_NAMES
         assert fake.commands() == []
+
+
+def command_syncs(fake: FakeDiscord) -> list[RecordedRequest]:
+    """The bulk overwrites of the command list, global or for a server."""
+    return fake.find_requests("PUT", r"/applications/\d+(/guilds/\d+)?/commands")
+
+
+async def test_commands_are_synced_only_when_the_tree_changed(
+    fake: FakeDiscord,
+    world: World,
+    service: FactService,
+    db_path: Path,
+    errors: ErrorCapture,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with running_bot(fake, make_bot(world, service, db_path)):
+        pass
+    assert len(command_syncs(fake)) == 1
+    with caplog.at_level(logging.INFO, logger="bot.discordbot.client"):
+        async with running_bot(fake, make_bot(world, service, db_path)):
+            pass
+    assert len(command_syncs(fake)) == 1  # same tree, same database: Discord has it
+    assert "Commands unchanged since the last sync globally; not syncing" in caplog.text
+    # Without a moderator role /fact gets Manage Server's default permission: a new tree.
+    async with running_bot(fake, make_bot(world, service, db_path, mod_role_id=None)):
+        pass
+    assert len(command_syncs(fake)) == 2
+    assert fake.command("fact")["default_member_permissions"] == str(MANAGE_GUILD)
+    # The development server is a scope of its own, synced once too.
+    for _ in range(2):
+        async with running_bot(fake, make_bot(world, service, db_path, guild_id=world.guild.id)):
+            pass
+    *_, last = command_syncs(fake)
+    assert len(command_syncs(fake)) == 3 and last.path.endswith(f"/{world.guild.id}/commands")
 
 
 # -- 2-4. asking ------------------------------------------------------------------------
@@ -376,18 +413,11 @@ async def test_fact_new_form_adds_a_fact_with_long_text(
 async def test_member_without_rights_is_refused_and_nothing_is_written(
     world: World, bot: FactBot, service: FactService
 ) -> None:
-    with pytest.raises(CommandNotAvailable):  # Discord hides the command from them...
-        await world.fact_handle("add", world.alice, statement="x", source="AFP", questions="y?")
+    # With a moderator role set, Discord shows /fact to everyone; the bot refuses them.
     audits = service.store.audit_count()
     facts = len(service.list_facts(world.guild.id, include_retired=True))
-    handle = await world.fake.slash(  # ...but the bot checks again when they send it anyway
-        world.alice,
-        world.general,
-        "fact add",
-        force=True,
-        statement=ZEBRA_STATEMENT,
-        source="AFP",
-        questions=ZEBRA_QUESTION,
+    handle = await world.fact_handle(
+        "add", world.alice, statement=ZEBRA_STATEMENT, source="AFP", questions=ZEBRA_QUESTION
     )
     reply = await handle.reply()
     assert reply.ephemeral and "Only moderators" in reply.content
@@ -395,15 +425,28 @@ async def test_member_without_rights_is_refused_and_nothing_is_written(
     assert len(service.list_facts(world.guild.id, include_retired=True)) == facts
 
 
+async def test_without_a_mod_role_fact_is_shown_to_manage_server_only(
+    fake: FakeDiscord, world: World, service: FactService, db_path: Path, errors: ErrorCapture
+) -> None:
+    async with running_bot(fake, make_bot(world, service, db_path, mod_role_id=None)):
+        assert fake.command("fact")["default_member_permissions"] == str(MANAGE_GUILD)
+        with pytest.raises(CommandNotAvailable):  # Discord hides the command from them...
+            await world.fact_handle("export", world.checker)
+        # ...and the bot checks again when they send it anyway.
+        reply = await (await world.fact_handle("export", world.checker, force=True)).reply()
+        assert reply.ephemeral and "Only moderators" in reply.content
+        reply = await world.fact("export")  # a member with Manage Server may
+        assert reply.ephemeral and "Only moderators" not in reply.content
+
+
 async def test_configured_mod_role_may_moderate_without_manage_server(
     world: World, bot: FactBot, service: FactService
 ) -> None:
     assert not world.checker.permissions & MANAGE_GUILD
-    handle = await world.fake.slash(  # forced: only a server admin's override would show it
+    handle = await world.fake.slash(  # not forced: with a role set, everyone sees /fact
         world.checker,
         world.general,
         "fact add",
-        force=True,
         statement=ZEBRA_STATEMENT,
         source="AFP",
         questions=ZEBRA_QUESTION,
@@ -768,12 +811,14 @@ def bot_env(tmp_path: Path, **values: str) -> dict[str, str]:
     return env
 
 
-async def start_process(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+async def start_process(
+    env: dict[str, str], cwd: Path, command: str = "run"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
-        "run",
+        command,
         env=env,
         cwd=cwd,
         stdout=asyncio.subprocess.PIPE,
@@ -814,6 +859,8 @@ async def test_whole_process_answers_and_stops_cleanly_on_a_signal(
     log = (stdout + stderr).decode()
     assert process.returncode == 0, log
     assert "Traceback" not in log and TOKEN not in log
+    assert "Synced 5 command(s) globally" in log
+    assert "\x1b[" not in log  # stderr is a pipe: no colour codes, even in a container
     assert not fake.connected
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -825,10 +872,19 @@ async def test_whole_process_answers_and_stops_cleanly_on_a_signal(
         reopened.close()
 
 
+async def run_process(env: dict[str, str], cwd: Path, command: str) -> tuple[int, str, str]:
+    """Run `python -m bot COMMAND` to its end (without blocking the fake's event loop)."""
+    process = await start_process(env, cwd, command)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+@pytest.mark.parametrize("command", ["run", "sync"])
 async def test_a_rejected_token_is_one_line_and_exit_2(
-    fake: FakeDiscord, world: World, tmp_path: Path
+    fake: FakeDiscord, world: World, tmp_path: Path, command: str
 ) -> None:
-    wrong = "not-the-right-token"
+    wrong = "MTExMTExMTExMTExMTExMTEx.V3Jvbmc.bm90LXRoZS1yaWdodC1zaWduYXR1cmU"  # well formed
     env = bot_env(
         tmp_path,
         DISCORD_TOKEN=wrong,
@@ -837,14 +893,63 @@ async def test_a_rejected_token_is_one_line_and_exit_2(
         DISCORD_GATEWAY_URL=fake.gateway_url,
         LOG_LEVEL="WARNING",
     )
-    process = await start_process(env, tmp_path)
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
-    output = (stdout + stderr).decode()
-    assert process.returncode == 2, output
-    assert output.strip().splitlines() == [
-        "Error: Discord refused the token in DISCORD_TOKEN; check it in the developer portal."
-    ]
+    code, stdout, stderr = await run_process(env, tmp_path, command)
+    output = stdout + stderr
+    assert code == 2, output
+    assert [r.status for r in fake.find_requests("GET", "/users/@me")] == [401]
+    (line,) = output.strip().splitlines()
+    assert line.startswith("Error: the token was refused") and "DISCORD_TOKEN" in line
     assert wrong not in output
+
+
+@pytest.mark.parametrize("wrong", ["abc", "not-a-token", "MTEx.V3Jvbmc"])
+async def test_a_token_of_the_wrong_shape_stops_before_calling_discord(
+    fake: FakeDiscord, tmp_path: Path, wrong: str
+) -> None:
+    env = bot_env(
+        tmp_path,
+        DISCORD_TOKEN=wrong,
+        FACTBOT_DB=str(tmp_path / "f.db"),
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+    )
+    code, stdout, stderr = await run_process(env, tmp_path, "run")
+    assert code == 2, stdout + stderr
+    (line,) = (stdout + stderr).strip().splitlines()
+    assert line.startswith("Error: DISCORD_TOKEN is malformed") and wrong not in line
+    assert fake.requests == []
+
+
+async def test_sync_command_syncs_over_http_and_later_starts_skip_the_sync(
+    fake: FakeDiscord, world: World, tmp_path: Path, errors: ErrorCapture
+) -> None:
+    database = tmp_path / "process.db"
+    env = bot_env(
+        tmp_path,
+        DISCORD_TOKEN=TOKEN,
+        FACTBOT_DB=str(database),
+        FACTBOT_MOD_ROLE=str(world.checkers.id),
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+    )
+    code, stdout, stderr = await run_process(env, tmp_path, "sync")
+    assert code == 0, stderr
+    assert stdout.splitlines() == ["synced 5 commands globally"] and stderr == ""
+    assert len(command_syncs(fake)) == 1
+    assert {c["name"] for c in fake.commands()} == COMMAND_NAMES
+    assert fake.identify_payload is None  # REST only: no gateway connection
+    # The same settings and database: the bot finds the tree already synced...
+    service = FactService.open(database)
+    try:
+        async with running_bot(fake, make_bot(world, service, database)):
+            pass
+    finally:
+        service.close()
+    assert len(command_syncs(fake)) == 1
+    # ...and `sync` syncs all the same.
+    code, stdout, stderr = await run_process(env, tmp_path, "sync")
+    assert code == 0, stderr
+    assert len(command_syncs(fake)) == 2
 
 
 def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from bot.discordbot.checks import NotModerator
 from bot.discordbot.client import INTERACTION_ERROR_EVENT, FactBot
 from bot.discordbot.failures import apology, log_unexpected
 from bot.discordbot.replies import cooldown_text, echo, notice, problems_text
-from bot.service import FactbotError, Forbidden, NotFound, ValidationError
+from bot.errors import FactbotError, Forbidden, NotFound, ValidationError
 
 log = logging.getLogger(__name__)
 

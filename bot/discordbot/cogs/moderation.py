@@ -1,8 +1,8 @@
 """The /fact group: moderators add, change, audit, export and import this server's facts.
 
 Every command goes through `interaction_check` (default_permissions only hides the group
-in Discord's UI), replies privately, and runs database writes in a thread behind a
-deferral so the event loop never waits on SQLite.
+in Discord's UI, and is left off when a moderator role is set), replies privately, and
+runs database writes in a thread behind a deferral so the event loop never waits on SQLite.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from bot.discordbot.replies import (
     respond,
 )
 from bot.discordbot.views import Pages
+from bot.errors import ValidationError
 from bot.knowledge import split_points
 from bot.models import Fact
-from bot.service import MAX_IMPORT_BYTES, FactDraft, ValidationError
+from bot.service import MAX_IMPORT_BYTES, FactDraft
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -135,7 +136,7 @@ class FactForm(discord.ui.Modal):
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+@app_commands.default_permissions(manage_guild=True)  # when no moderator role is set
 class Moderation(
     commands.GroupCog,
     group_name="fact",
@@ -144,6 +145,10 @@ class Moderation(
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
         self.service = bot.service
+        if bot.settings.mod_role_id is not None and self.app_command is not None:
+            # The role's members may lack Manage Server, and Discord would hide /fact from
+            # them: everyone sees it instead, and interaction_check refuses non-moderators.
+            self.app_command.default_permissions = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         guild_of(interaction)
