@@ -262,3 +262,11 @@ def test_a_place_elsewhere_counts_once_a_fact_mentions_it(knowledge: Knowledge) 
     )
     index = MatchIndex(knowledge.lexicon, knowledge.sources, [*knowledge.facts, hama])
     assert index.match("did the rebels advance towards hama").outcome == "answered"
+
+
+def test_when_asks_the_time_of_the_event_it_names(service: FactService) -> None:
+    """Moscow's strikes "until now" are no answer to when Assad left for Moscow."""
+    result = service.ask("did assad flee to moscow? when did he leave", log=False)
+    assert not result.answered
+    dated = service.ask("when did the rebels launch the offensive", log=False)
+    assert dated.answered

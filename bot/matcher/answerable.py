@@ -110,6 +110,8 @@ _SPAN_WORDS = frozenset(
     {"since", "until", "years", "months", "weeks", "day", "days", "decades", "long"}
 )
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# Words of a time itself: what "when" or "what year" asks for, never the event asked about.
+WHEN_WORDS = _TIME_WORDS | _MONTHS | {"date", "dates", "time", "times", "exact", "exactly"}
 # Where one claim in a sentence ends and the next begins: "100 troops…, while the rebels
 # had lost 183"; "16 civilians were killed and 20 others wounded".
 _CLAUSE = re.compile(r"[,;:.“”\"]|\s(?:while|whereas|but)\s|\s(?=and (?:\d+ )?others\b)")
@@ -344,6 +346,9 @@ def _supplies(
         # "where did the governor go after leaving the city centre": somewhere else.
         offered = (features.terms & premise.places) | (places & features.terms)
         return bool(offered - premise.weights.keys())
+    if kind in ("date", "time") and premise.deed is not None and premise.deed not in fact_terms:
+        # "when did Assad leave": a time for some other event is no answer.
+        return False
     if kind == "date":
         return features.day
     if kind == "time":

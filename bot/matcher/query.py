@@ -14,7 +14,7 @@ from itertools import chain
 
 from bot.knowledge import Chatter
 from bot.matcher.analysis import Analyzer, _closest_word
-from bot.matcher.answerable import Premise, is_number, question_numbers
+from bot.matcher.answerable import WHEN_WORDS, Premise, is_number, question_numbers
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.structures import _scopes, _Snapshot
@@ -223,7 +223,13 @@ class QueryBuilder:
             offers_choice="or" in words,
             places=self._place_terms,
             named_groups=self._named_groups if _FACTION.intersection(words) else frozenset(),
-            deed=self._deed(words, names) if ask.kind == "agent" else None,
+            deed=(
+                self._deed(words, names)
+                if ask.kind == "agent"
+                else self._event(weights, names)
+                if ask.kind in ("time", "date")
+                else None
+            ),
             unsupported=(
                 frozenset()
                 if claim_terms is None
@@ -405,6 +411,19 @@ class QueryBuilder:
                 return None
             return term
         return None
+
+    def _event(self, weights: Mapping[str, float], names: frozenset[str]) -> str | None:
+        """What "when" asks the time of: the weightiest term that names no one ("when did
+        he leave" -> withdraw). A fact that gives a time for something else does not say."""
+        events = [
+            (weight, term)
+            for term, weight in weights.items()
+            if term not in names
+            and term not in self.actor_terms
+            and term not in self.analyzer.light_terms
+            and term not in WHEN_WORDS
+        ]
+        return max(events)[1] if events else None
 
     def _set_aside(self, words: Sequence[str]) -> frozenset[str]:
         """Terms the question excludes from its answer: "besides Damascus", "apart from

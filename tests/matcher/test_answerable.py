@@ -150,6 +150,14 @@ def test_when_and_how_long_need_a_time(kind: AskKind, statement: str, expected: 
     assert check(premise(kind), features(statement)) is expected
 
 
+@pytest.mark.parametrize("kind", ["date", "time"])
+def test_when_needs_a_time_for_the_event_asked_about(kind: AskKind) -> None:
+    # "when did Assad leave": a time for something else does not say when he left.
+    asked = replace(premise(kind, ["assad", "withdraw"]), deed="withdraw")
+    assert not check(asked, features("Until now, Moscow carried out symbolic strikes [today]."))
+    assert check(asked, features("Government forces withdraw [today] from the airport."))
+
+
 def test_an_expansion_needs_words_whose_initials_spell_it() -> None:
     sohr = features("The Syrian Observatory for Human Rights said so.")
     assert check(premise("expansion", short=["sohr"]), sohr)
