@@ -47,6 +47,7 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 # Invisible characters that users paste by accident and that would otherwise split words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # "100km" and "100 km" should be the same two words.
+_DIGIT = re.compile(r"\d")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 
 
@@ -65,12 +66,16 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
         text = text.translate(_TYPOGRAPHIC).casefold()
-    text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+        text = _APOSTROPHE.sub("", text)
     # rapidfuzz's processor turns every non-alphanumeric character into a space and
     # lowercases; it is the same processor the scorers use, so both sides agree.
-    text = _DIGIT_LETTER.sub(" ", fuzz_utils.default_process(text))
-    return _WHITESPACE.sub(" ", text).strip()
+    text = fuzz_utils.default_process(text)
+    if _DIGIT.search(text):
+        text = _DIGIT_LETTER.sub(" ", text)
+    # str.split() splits at every whitespace run: _WHITESPACE's job, without a regex.
+    return " ".join(text.split())
 
 
 def words(text: str) -> list[str]:
