@@ -67,6 +67,7 @@ _NOT_SAID = {
     "date": "The article doesn't give that date.",
     "time": "The article doesn't say when.",
     "duration": "The article doesn't say how long.",
+    "reason": "The article doesn't say why.",
     "agent": "The article doesn't say who did that.",
     "name": "The article doesn't give that name.",
     "expansion": "The article doesn't say what that stands for.",

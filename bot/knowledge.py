@@ -504,6 +504,7 @@ _ASK_KINDS = (
     "duration",
     "age",
     "place",
+    "reason",
     "agent",
     "identity",
 )

@@ -270,3 +270,12 @@ def test_when_asks_the_time_of_the_event_it_names(service: FactService) -> None:
     assert not result.answered
     dated = service.ask("when did the rebels launch the offensive", log=False)
     assert dated.answered
+
+
+def test_why_needs_a_fact_on_the_event_it_asks_about(service: FactService) -> None:
+    """The rebels overrunning the airport does not say why soldiers abandoned it."""
+    abandoned = service.ask("why did the soldiers abandon the airport", log=False)
+    assert not abandoned.answered
+    assert abandoned.not_said == "The article doesn't say why."
+    attacking = service.ask("why are the rebels attacking aleppo", log=False)
+    assert [a.fact_id for a in attacking.answers] == ["hammadi-liberate"]

@@ -346,8 +346,13 @@ def _supplies(
         # "where did the governor go after leaving the city centre": somewhere else.
         offered = (features.terms & premise.places) | (places & features.terms)
         return bool(offered - premise.weights.keys())
-    if kind in ("date", "time") and premise.deed is not None and premise.deed not in fact_terms:
-        # "when did Assad leave": a time for some other event is no answer.
+    if (
+        kind in ("date", "time", "reason")
+        and premise.deed is not None
+        and premise.deed not in fact_terms
+    ):
+        # "when did Assad leave", "why did the soldiers abandon the airport": a time or a
+        # reason for some other event is no answer.
         return False
     if kind == "date":
         return features.day

@@ -227,7 +227,7 @@ class QueryBuilder:
                 self._deed(words, names)
                 if ask.kind == "agent"
                 else self._event(weights, names)
-                if ask.kind in ("time", "date")
+                if ask.kind in ("time", "date", "reason")
                 else None
             ),
             unsupported=(

@@ -40,6 +40,7 @@ AskKind = Literal[
     "duration",
     "age",
     "place",
+    "reason",
     "figure",
     "identity",
     "agent",

@@ -150,8 +150,8 @@ def test_when_and_how_long_need_a_time(kind: AskKind, statement: str, expected: 
     assert check(premise(kind), features(statement)) is expected
 
 
-@pytest.mark.parametrize("kind", ["date", "time"])
-def test_when_needs_a_time_for_the_event_asked_about(kind: AskKind) -> None:
+@pytest.mark.parametrize("kind", ["date", "time", "reason"])
+def test_when_and_why_need_the_event_asked_about(kind: AskKind) -> None:
     # "when did Assad leave": a time for something else does not say when he left.
     asked = replace(premise(kind, ["assad", "withdraw"]), deed="withdraw")
     assert not check(asked, features("Until now, Moscow carried out symbolic strikes [today]."))

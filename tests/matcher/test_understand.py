@@ -111,6 +111,8 @@ def test_a_question_about_a_claim_is_not_hearsay(reader: Reader) -> None:
         ("who said the battles stretch over 100km", "claimant"),
         ("what does hts stand for", "expansion"),
         ("whats the turkish fm called", "name"),
+        ("why did the soldiers abandon the airport", "reason"),
+        ("how come nobody stopped them", "reason"),
         ("who called for an end to the bombing", "agent"),
         ("were diplomats hurt when the consulate was attacked", "other"),
         ("did the rebels take the airport", "other"),
