@@ -279,3 +279,41 @@ def test_why_needs_a_fact_on_the_event_it_asks_about(service: FactService) -> No
     assert abandoned.not_said == "The article doesn't say why."
     attacking = service.ask("why are the rebels attacking aleppo", log=False)
     assert [a.fact_id for a in attacking.answers] == ["hammadi-liberate"]
+
+
+MISSPELT = [
+    "did the rebls take the airprot",
+    "how many distrcts did rebels take",
+    "wat did the obsevatory say about civillians",
+    "rebls took the airprot??",
+    "how many civillians were killed in the strikes",
+    "how many distrcts did the rebls capture",
+    "wat did lavrov and fidan agre on",
+]
+
+
+def test_another_servers_words_do_not_change_how_misspellings_are_read(
+    knowledge: Knowledge,
+) -> None:
+    """Spelling is corrected against the words of the facts a server sees: server 9's
+    fact that spells "rebls" and "airprot" must not make them words for server 5."""
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts)
+    before = {q: index.match(q, 5) for q in MISSPELT}
+    assert all(d.outcome == "answered" for d in before.values())
+    typo = fact(
+        "typo-fact",
+        "The rebls said the airprot and the distrcts near the obsevatory were full of civillians.",
+        "what did the rebls say about the airprot",
+        guild_id=9,
+    )
+    index.apply(upserts=[typo])
+    for question, decision in before.items():
+        after = index.match(question, 5)
+        assert (after.outcome, [m.fact.id for m in after.matches]) == (
+            decision.outcome,
+            [m.fact.id for m in decision.matches],
+        ), question
+    # Server 9 itself reads its own spelling as a word of its own fact.
+    assert index.match("what did the rebls say about the airprot", 9).matches[0].fact.id == (
+        "typo-fact"
+    )

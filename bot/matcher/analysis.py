@@ -88,7 +88,7 @@ def _capitalised_words(text: str) -> list[str]:
     return found
 
 
-def _closest_word(word: str, vocabulary: Mapping[tuple[str, int], Sequence[str]]) -> str:
+def _closest_word(word: str, *vocabularies: Mapping[tuple[str, int], Sequence[str]]) -> str:
     # One slip (a wrong, missing, extra or swapped letter) in a short word, two in a long
     # one. The first letter must agree: people rarely get it wrong, and allowing it turns
     # real words the base never uses ("live") into ones it does ("five").
@@ -97,10 +97,11 @@ def _closest_word(word: str, vocabulary: Mapping[tuple[str, int], Sequence[str]]
     # those buckets are read. Ties go to the first word in sorted order, as one sorted list
     # of all the words would give.
     best: tuple[int, str] | None = None
-    for length in range(len(word) - limit, len(word) + limit + 1):
-        bucket = vocabulary.get((word[0], length))
-        if bucket:
-            found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
-            if found is not None and (best is None or (found[1], found[0]) < best):
-                best = (found[1], found[0])
+    for vocabulary in vocabularies:
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            bucket = vocabulary.get((word[0], length))
+            if bucket:
+                found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
+                if found is not None and (best is None or (found[1], found[0]) < best):
+                    best = (found[1], found[0])
     return best[1] if best else word

@@ -266,7 +266,7 @@ class MatchIndex:
         to prove the index changes no answer.
         """
         snapshot = self._snapshot
-        asks = self._read(snapshot, question)
+        asks = self._read(snapshot, question, guild_id)
         queries = [self._query(snapshot, ask, guild_id) for ask in asks if ask.kind != "help"]
         decisions = [
             self._decide(self._rank(snapshot, query, guild_id, exact), query) for query in queries
@@ -282,14 +282,16 @@ class MatchIndex:
     def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
         """The candidate facts for a message's first question, scored, best first."""
         snapshot = self._snapshot
-        asks = self._read(snapshot, question)
+        asks = self._read(snapshot, question, guild_id)
         if not asks:
             return []
         return self._rank(snapshot, self._query(snapshot, asks[0], guild_id), guild_id, exact)
 
-    def _read(self, snapshot: _Snapshot, message: str) -> tuple[Ask, ...]:
-        """The questions a message asks, told from chatter by what the facts know."""
-        return self.reader.read(message, lambda words: self._queries.knows(snapshot, words))
+    def _read(self, snapshot: _Snapshot, message: str, guild_id: int) -> tuple[Ask, ...]:
+        """The questions a message asks, told from chatter by what the guild's facts know."""
+        return self.reader.read(
+            message, lambda words: self._queries.knows(snapshot, words, guild_id)
+        )
 
     def _query(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> _Query:
         """One question, weighed against the snapshot's facts (see query.py)."""

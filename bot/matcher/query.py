@@ -30,6 +30,8 @@ class _Query:
     claimants: frozenset[str]
     names: frozenset[str]
     premise: Premise
+    # The guild scopes whose facts the question sees (the curated base, and the guild's).
+    scopes: tuple[int, ...] = (0,)
     # Worked out once: every phrasing fit divides by it.
     total_weight: float = field(init=False)
 
@@ -165,16 +167,16 @@ class QueryBuilder:
 
     def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
         """The question's weighted terms, and the premise a fact must support to answer it."""
-        words = [self._correct(snapshot, word) for word in ask.text.split()]
-        if ask.lead and not self.knows(snapshot, words[: ask.lead]):
+        words = [self._correct(snapshot, word, guild_id) for word in ask.text.split()]
+        if ask.lead and not self.knows(snapshot, words[: ask.lead], guild_id):
             # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
             words = words[ask.lead :]
-        words = self._without_address(snapshot, words)
+        words = self._without_address(snapshot, words, guild_id)
         if "or" in words:
             # "…, or is it all rumours on telegram": an alternative the base knows nothing
             # of is chatter, not part of what is asked.
             last_or = len(words) - 1 - words[::-1].index("or")
-            if not self.knows(snapshot, words[last_or + 1 :]):
+            if not self.knows(snapshot, words[last_or + 1 :], guild_id):
                 words = words[:last_or]
         content, function = self.analyzer.analyse(words)
         # What a yes/no question claims, read before the alternative it offers: "is
@@ -196,8 +198,8 @@ class QueryBuilder:
         names = frozenset(
             term
             for term in terms
-            if self._is_name(snapshot, term)
-            or (term in self._world_places and term not in snapshot.postings)
+            if self._is_name(snapshot, term, guild_id)
+            or (term in self._world_places and not _uses(snapshot, term, guild_id))
         )
         named_actors = (names if claim_terms is None else names & claim_terms) - (
             self._common_actor_terms
@@ -236,7 +238,9 @@ class QueryBuilder:
                 else self._unsupported(words, claim_terms, known, policy)
             ),
         )
-        return _Query(" ".join(terms + function), weights, claimants, names, premise)
+        return _Query(
+            " ".join(terms + function), weights, claimants, names, premise, _scopes(guild_id)
+        )
 
     def _weights(
         self,
@@ -353,12 +357,13 @@ class QueryBuilder:
         share = (policy.common_zipf - zipf) / (policy.common_zipf - policy.rare_zipf)
         return max(policy.common_word_factor, min(1.0, share))
 
-    def _is_name(self, snapshot: _Snapshot, term: str) -> bool:
+    def _is_name(self, snapshot: _Snapshot, term: str, guild_id: int) -> bool:
         # A few facts are enough to tell; a term spelled with a capital there is a name.
         posting = snapshot.postings.get(term)
         if posting is None:
             return False
-        slots = chain.from_iterable(posting.scopes[scope] for scope in sorted(posting.scopes))
+        visible = [s for s in _scopes(guild_id) if s in posting.scopes]
+        slots = chain.from_iterable(posting.scopes[scope] for scope in visible)
         for count, slot in enumerate(slots):
             if term in snapshot.entries.at(slot).names:
                 return True
@@ -374,13 +379,13 @@ class QueryBuilder:
                 found.update(self._aliases.get(tuple(stems[start : start + length]), ()))
         return frozenset(found)
 
-    def _without_address(self, snapshot: _Snapshot, words: list[str]) -> list[str]:
+    def _without_address(self, snapshot: _Snapshot, words: list[str], guild_id: int) -> list[str]:
         """The question without words to the room after its last word the base knows:
         "are shops open in aleppo, enlighten me", "who is hammadi, W bot if you get it"."""
         light = self.analyzer.light_terms
         last = -1
         for position, word in enumerate(words):
-            if any(t in snapshot.postings and t not in light for t in self._word_terms(word)):
+            if any(t not in light and _uses(snapshot, t, guild_id) for t in self._word_terms(word)):
                 last = position
         tail = words[last + 1 :]
         if last < 0 or len(tail) < 2 or not _ADDRESSING.intersection(tail):
@@ -445,30 +450,42 @@ class QueryBuilder:
             self._single_words[word] = terms
         return terms
 
-    def knows(self, snapshot: _Snapshot, words: Sequence[str]) -> bool:
+    def knows(self, snapshot: _Snapshot, words: Sequence[str], guild_id: int) -> bool:
         """Whether any content word among these, framing words aside, is one the facts
-        use. The words are corrected as a question's are."""
-        content = self.analyzer.analyse([self._correct(snapshot, w) for w in words])[0]
+        the guild sees use. The words are corrected as a question's are."""
+        content = self.analyzer.analyse([self._correct(snapshot, w, guild_id) for w in words])[0]
         light = self.analyzer.light_terms
-        return any(term in snapshot.postings and term not in light for term in content)
+        return any(term not in light and _uses(snapshot, term, guild_id) for term in content)
 
-    def _correct(self, snapshot: _Snapshot, word: str) -> str:
-        """The fact base's own word that `word` misspells, or `word` itself."""
+    def _correct(self, snapshot: _Snapshot, word: str, guild_id: int) -> str:
+        """The word that `word` misspells among those of the facts the guild sees, or
+        `word` itself."""
+        counts = [snapshot.word_counts[s] for s in _scopes(guild_id) if s in snapshot.word_counts]
         if (
             len(word) < 5
             or word.isdigit()
-            or word in snapshot.word_counts
+            or any(word in seen for seen in counts)
             or word in self.analyzer.lexicon_words
             or stem(word) in self.analyzer.lexicon_words
         ):
             return word
         for plain in (STRETCHED.sub(r"\1\1", word), STRETCHED.sub(r"\1", word)):
             # "aleppppo": a stretched spelling of the base's own word.
-            if plain != word and plain in snapshot.word_counts:
+            if plain != word and any(plain in seen for seen in counts):
                 return plain
-        corrected = snapshot.corrections.get(word)
+        known = snapshot.corrections.setdefault(guild_id, {})
+        corrected = known.get(word)
         if corrected is None:
-            corrected = _closest_word(word, snapshot.vocabulary)
-            if len(snapshot.corrections) < 50_000:
-                snapshot.corrections[word] = corrected
+            vocabularies = [
+                snapshot.vocabulary[s] for s in _scopes(guild_id) if s in snapshot.vocabulary
+            ]
+            corrected = _closest_word(word, *vocabularies)
+            if len(known) < 50_000:
+                known[word] = corrected
         return corrected
+
+
+def _uses(snapshot: _Snapshot, term: str, guild_id: int) -> bool:
+    """Whether a fact the guild sees uses the term."""
+    posting = snapshot.postings.get(term)
+    return posting is not None and any(s in posting.scopes for s in _scopes(guild_id))

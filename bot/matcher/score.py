@@ -114,7 +114,7 @@ class Scorer:
         proper = frozenset(
             n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf
         )
-        rare_names = frozenset(n for n in proper if len(postings.get(n, ())) <= 3)
+        rare_names = frozenset(n for n in proper if _uses(postings.get(n), query.scopes) <= 3)
         features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell AFP").
         claimant = self.claimant_terms(entry.fact)
@@ -181,3 +181,10 @@ class Scorer:
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )
+
+
+def _uses(posting: _Posting | None, scopes: tuple[int, ...]) -> int:
+    """How many facts of these scopes use a term: another server's facts never count."""
+    if posting is None:
+        return 0
+    return sum(len(posting.scopes[s]) for s in scopes if s in posting.scopes)

@@ -252,11 +252,14 @@ class _Snapshot:
     scopes: dict[int, _SlotSet] = field(default_factory=dict)
     # Point -> the ids of the facts that answer it (every scope).
     points: dict[str, frozenset[str]] = field(default_factory=dict)
-    word_counts: dict[str, int] = field(default_factory=dict)
-    # (first letter, length) -> the base's words, sorted: what a misspelling is checked against.
-    vocabulary: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
-    # Spelling corrections already worked out against this snapshot's words.
-    corrections: dict[str, str] = field(default_factory=dict)
+    # Guild scope -> how many of its facts use each folded word. Spelling is per scope, so
+    # one server's words never change how another server's questions are read.
+    word_counts: dict[int, dict[str, int]] = field(default_factory=dict)
+    # Guild scope -> (first letter, length) -> its words, sorted: what a misspelling is
+    # checked against.
+    vocabulary: dict[int, dict[tuple[str, int], tuple[str, ...]]] = field(default_factory=dict)
+    # Guild -> spelling corrections already worked out against the words it sees.
+    corrections: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def _updated_scopes(

@@ -24,7 +24,8 @@ class _Change:
         self.terms: dict[str, dict[int, tuple[list[int], list[int]]]] = {}
         self.scopes: dict[int, tuple[list[int], list[int]]] = {}
         self.points: dict[str, tuple[list[str], list[str]]] = {}
-        self.word_delta: dict[str, int] = {}
+        # scope -> word -> change in how many of the scope's facts use it.
+        self.word_delta: dict[int, dict[str, int]] = {}
 
     def slot(self, previous: _Record | None) -> int:
         """Where a fact goes: an edited fact keeps its place; a new one goes at the end."""
@@ -42,11 +43,13 @@ class _Change:
     ) -> None:
         """`record` (None: out of the index), with the folded words it adds, in place of
         `previous` (None: a fact new to the index)."""
-        word_delta = self.word_delta
-        for word in words:
-            word_delta[word] = word_delta.get(word, 0) + 1
+        if record is not None:
+            word_delta = self.word_delta.setdefault(record.fact.guild_id, {})
+            for word in words:
+                word_delta[word] = word_delta.get(word, 0) + 1
         self.records[fact_id] = record
         if previous is not None:
+            word_delta = self.word_delta.setdefault(previous.fact.guild_id, {})
             for word in _words(previous):
                 word_delta[word] = word_delta.get(word, 0) - 1
         same_scope = (
@@ -99,8 +102,16 @@ class _Change:
                 points[point] = frozenset(ids)
             else:
                 points.pop(point, None)
-        word_counts, arrived, left = _counted(old.word_counts, self.word_delta)
-        vocabulary = _vocabulary(old.vocabulary, arrived, left)
+        word_counts = dict(old.word_counts)
+        vocabulary = dict(old.vocabulary)
+        for scope, delta in self.word_delta.items():
+            counts, arrived, left = _counted(old.word_counts.get(scope, {}), delta)
+            words = _vocabulary(old.vocabulary.get(scope, {}), arrived, left)
+            if counts:
+                word_counts[scope], vocabulary[scope] = counts, words
+            else:
+                word_counts.pop(scope, None)
+                vocabulary.pop(scope, None)
         return _Snapshot(entries, postings, scopes, points, word_counts, vocabulary, corrections={})
 
 
