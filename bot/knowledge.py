@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 import tomllib
@@ -359,7 +360,7 @@ def validate_fact_record(
     quote = record.get("quote")
     _check_text(quote, "quote", MAX_QUOTE, problems, required=False)
     if isinstance(quote, str) and quote.strip() and article_text is not None:
-        if loose_quote_form(quote) not in loose_quote_form(article_text):
+        if loose_quote_form(quote) not in _loose_article(article_text):
             problems.append("quote: does not appear verbatim in the article")
     if record.get("date") is not None and _date_text(record.get("date")) is None:
         problems.append("date: must be a date in the form YYYY-MM-DD")
@@ -387,6 +388,12 @@ def validate_fact_record(
         if len(set(folded)) != len(folded):
             problems.append("questions: the same phrasing is listed twice")
     return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _loose_article(text: str) -> str:
+    """The article evened out once, not once per quote checked against it."""
+    return loose_quote_form(text)
 
 
 def fact_from_record(
