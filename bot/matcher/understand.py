@@ -182,17 +182,26 @@ class Reader:
             if len(phrase) == 1
         }
         self._help = frozenset(_phrases(chatter.kinds.get("help", ())))
+        self._longest_help = max(map(len, self._help), default=0)
         self._greetings = frozenset(_phrases(chatter.greetings))
         self._interjections = _by_first_word(_phrases(chatter.interjections))
         kinds = {kind: _phrases(chatter.kinds.get(kind, ())) for kind in KIND_ORDER}
-        self._kinds = {
+        starting = {
             kind: _by_first_word([p for p in phrases if p[-1] != "$"])
             for kind, phrases in kinds.items()
         }
-        self._final_kinds = {
+        final = {
             kind: [p[:-1] for p in phrases if p[-1] == "$" and len(p) > 1]
             for kind, phrases in kinds.items()
         }
+        # The same phrases in one table, with each kind's rank in KIND_ORDER, so `kind`
+        # looks each word up once instead of once per kind.
+        self._kind_phrases: dict[str, list[tuple[tuple[str, ...], AskKind, int]]] = {}
+        self._final_kind_phrases: list[tuple[tuple[str, ...], AskKind, int]] = []
+        for rank, kind in enumerate(KIND_ORDER):
+            for first, phrases in starting[kind].items():
+                self._kind_phrases.setdefault(first, []).extend((p, kind, rank) for p in phrases)
+            self._final_kind_phrases.extend((p, kind, rank) for p in final[kind])
 
     def read(self, message: str, knows: Knows | None = None) -> tuple[Ask, ...]:
         """The questions a message asks, in order; empty when it asks nothing.
@@ -208,8 +217,9 @@ class Reader:
         raws = _sentences(message)
         # A sentence that is a question about the bot, word for word, before its chatter
         # goes: "what do you know" would otherwise lose "do you know" and read as "what".
-        asks_help = any(self._asks_help(text) for text, _ in raws)
-        raws = [(text, marked) for text, marked in raws if not self._asks_help(text)]
+        about_the_bot = [self._asks_help(text) for text, _ in raws]
+        asks_help = any(about_the_bot)
+        raws = [raw for raw, helps in zip(raws, about_the_bot, strict=True) if not helps]
         sentences: list[_Sentence] = []
         for raw in self._thoughts(raws):
             sentence = self._sentence(raw)
@@ -233,7 +243,10 @@ class Reader:
         return self._asks(sentences, knows)
 
     def _asks_help(self, text: str) -> bool:
-        return tuple(self._spell(fold(text).split())) in self._help
+        words = fold(text).split()
+        # Spelling at most halves a sentence (two-word slang such as "b 4" is one word):
+        # a longer one cannot be a question about the bot.
+        return len(words) <= 2 * self._longest_help and tuple(self._spell(words)) in self._help
 
     def _thoughts(self, raws: list[tuple[str, bool]]) -> list[_Thought]:
         """Each sentence's spelled words, split where an interjection ends a thought
@@ -335,25 +348,31 @@ class Reader:
         )
 
     def kind(self, words: Sequence[str]) -> AskKind:
-        """What a question asks for, from the longest kind phrase in its words."""
-        best: tuple[int, AskKind] = (0, "other")
-        for kind in KIND_ORDER:
-            # Only as the question's last words: "whats the turkish fm called".
-            for phrase in self._final_kinds[kind]:
-                size = len(phrase)
-                if size > best[0] and tuple(words[-size:]) == phrase:
-                    best = (size, kind)
+        """What a question asks for, from the longest kind phrase in its words; on a tie,
+        the kind listed first."""
+        best: AskKind = "other"
+        best_size, best_rank = 0, len(KIND_ORDER)
+        # Only as the question's last words: "whats the turkish fm called".
+        for phrase, kind, rank in self._final_kind_phrases:
+            size = len(phrase)
+            if (size, -rank) > (best_size, -best_rank) and tuple(words[-size:]) == phrase:
+                best_size, best_rank, best = size, rank, kind
+        for at, word in enumerate(words):
+            starting = self._kind_phrases.get(word)
+            if not starting:
+                continue
             # "when" and "who" also join clauses ("hurt when the consulate got attacked"):
             # they ask only where a question or a clause starts.
-            anywhere = kind in _DISTINCT_KINDS
-            for at, word in enumerate(words):
-                if not (anywhere or at <= 1 or words[at - 1] in _JOINERS):
-                    continue
-                for phrase in self._kinds[kind].get(word, ()):
-                    size = len(phrase)
-                    if size > best[0] and tuple(words[at : at + size]) == phrase:
-                        best = (size, kind)
-        return best[1]
+            opens = at <= 1 or words[at - 1] in _JOINERS
+            for phrase, kind, rank in starting:
+                size = len(phrase)
+                if (
+                    (opens or kind in _DISTINCT_KINDS)
+                    and (size, -rank) > (best_size, -best_rank)
+                    and tuple(words[at : at + size]) == phrase
+                ):
+                    best_size, best_rank, best = size, rank, kind
+        return best
 
     def _ask(self, words: Sequence[str], checking: bool, *, lead: int | None = None) -> Ask:
         """One question; `lead` says where it starts when the caller knows (a merged
@@ -405,7 +424,7 @@ class Reader:
             for size in (2, 1):
                 written = " ".join(words[index : index + size])
                 plain = spelling.get(written)
-                if plain is None and size == 1:
+                if plain is None and size == 1 and _REPEATS.search(written):
                     plain = spelling.get(_REPEATS.sub(r"\1", written))
                 if plain is not None and len(written.split()) == size:
                     spelled.extend(plain.split())
