@@ -199,7 +199,7 @@ class MatchIndex:
         told = sets.pop()
         folded = record.folded or (None,) * len(sets)
         phrasings = tuple(
-            _Phrasing(question, form or question.lower(), phrasing)
+            _Phrasing.of(question, form or question.lower(), phrasing)
             for question, form, phrasing in zip(record.fact.questions, folded, sets, strict=True)
         )
         entry = _Entry(

@@ -19,14 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz import utils as fuzz_utils
 
 from bot.matcher.analysis import Analyzer
 from bot.matcher.answerable import answers
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
-from bot.matcher.structures import _Entry, _Posting
+from bot.matcher.structures import _Entry, _Posting, sorted_form
 from bot.models import Fact, Source
 
 
@@ -58,15 +57,13 @@ class Scorer:
     def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
         """The candidates scored, best first (ties by fact id)."""
         policy = self.policy
-        all_phrasings = [p.folded for entry in candidates for p in entry.phrasings]
+        # token_sort_ratio, with each phrasing's words sorted once when it was indexed:
+        # plain ratio on the sorted forms is the same figure at a quarter of the cost.
+        all_phrasings = [p.sorted_words for entry in candidates for p in entry.phrasings]
         # One batch call rather than a call per phrasing (cdist would need numpy).
         literal = [0.0] * len(all_phrasings)
         for _, similarity, position in process.extract(
-            query.text,
-            all_phrasings,
-            scorer=fuzz.token_sort_ratio,
-            processor=fuzz_utils.default_process,
-            limit=None,
+            sorted_form(query.text), all_phrasings, scorer=fuzz.ratio, processor=None, limit=None
         ):
             literal[position] = similarity
         matches: list[Match] = []

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import ClassVar
 
+from rapidfuzz import utils as fuzz_utils
+
 from bot.matcher.answerable import FactFeatures
 from bot.models import GLOBAL, Fact
 
@@ -28,6 +30,17 @@ class _Phrasing:
     text: str
     folded: str
     terms: frozenset[str]
+    # The folded words in sorted order: token_sort_ratio's form, worked out once.
+    sorted_words: str = ""
+
+    @staticmethod
+    def of(text: str, folded: str, terms: frozenset[str]) -> _Phrasing:
+        return _Phrasing(text, folded, terms, sorted_form(folded))
+
+
+def sorted_form(text: str) -> str:
+    """`text` as rapidfuzz's token_sort_ratio compares it: processed, words sorted."""
+    return " ".join(sorted(fuzz_utils.default_process(text).split()))
 
 
 @dataclass(frozen=True, slots=True)
