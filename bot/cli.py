@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 
 import click
 
+from bot.compressed import gunzip_within
 from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
 from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
 from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
-from bot.service import FactDraft, FactService
+from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
 from bot.settings import BotSettings, SettingsError, db_path, environment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -465,8 +466,11 @@ def facts_export(ctx: Context, output: Any) -> None:
 @pass_context
 @friendly_errors
 def facts_import(ctx: Context, file: Any) -> None:
-    """Add or update facts from a JSON Lines FILE ('-' for stdin), all or nothing."""
-    report = ctx.service.import_jsonl(file.read(), guild_id=ctx.guild, actor=actor())
+    """Add or update facts from a JSON Lines FILE ('-' for stdin), all or nothing.
+
+    A gzip-compressed file (the .jsonl.gz /fact export sends) is read as it is."""
+    data = gunzip_within(file.read(), MAX_IMPORT_BYTES)
+    report = ctx.service.import_jsonl(data, guild_id=ctx.guild, actor=actor())
     click.echo(
         f"imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
     )

@@ -18,6 +18,7 @@ from bot.discordbot.replies import (
     clip,
     cooldown_text,
     echo,
+    in_time,
     notice,
     related_embed,
 )
@@ -86,11 +87,19 @@ class PickButton(
         if retry_after is not None:
             await notice(interaction, cooldown_text(retry_after))
             return
-        result = bot.service.answer_fact(self.fact_id, interaction.guild_id or GLOBAL)
-        # Replace the question with its answer, so the channel keeps one message.
-        await interaction.response.edit_message(
-            content=None,
-            embed=answer_embed(result, bot.service.knowledge.article),
-            view=None,
-            allowed_mentions=NO_PINGS,
+        result = await in_time(
+            interaction,
+            bot.service.answer_fact(self.fact_id, interaction.guild_id or GLOBAL),
+            ephemeral=False,
+            thinking=False,  # a slow answer still replaces the question, not a new message
         )
+        # Replace the question with its answer, so the channel keeps one message.
+        answer = answer_embed(result, bot.service.knowledge.article)
+        if interaction.response.is_done():
+            await interaction.edit_original_response(
+                content=None, embed=answer, view=None, allowed_mentions=NO_PINGS
+            )
+        else:
+            await interaction.response.edit_message(
+                content=None, embed=answer, view=None, allowed_mentions=NO_PINGS
+            )

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.discordbot.limits import AskLimiter
 from bot.discordbot.replies import NO_PINGS
-from bot.service import FactService
+from bot.discordbot.service_async import AsyncFactService
 from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class FactBot(commands.Bot):
         self,
         *,
         settings: BotSettings,
-        service: FactService,
+        service: AsyncFactService,
         ask_limiter: AskLimiter | None = None,
         sync_on_start: bool = True,
         **options: Any,
@@ -64,6 +64,8 @@ class FactBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        # Every call the cogs make that may touch SQLite runs in a thread (service.sync is
+        # the blocking service itself).
         self.service = service
         self.ask_limiter = ask_limiter or AskLimiter()
         self.sync_on_start = sync_on_start
@@ -104,7 +106,7 @@ class FactBot(commands.Bot):
     async def sync_if_changed(self) -> None:
         """Sync only a command tree Discord has not seen: Discord rate-limits syncs."""
         guild = self._sync_guild()
-        synced_hash = await asyncio.to_thread(self.service.meta_value, self._hash_key(guild))
+        synced_hash = await self.service.meta_value(self._hash_key(guild))
         if synced_hash == self._tree_hash(guild):
             log.info("Commands unchanged since the last sync %s; not syncing", self.sync_scope)
             return
@@ -115,9 +117,15 @@ class FactBot(commands.Bot):
         guild = self._sync_guild()
         tree_hash = self._tree_hash(guild)
         synced = await self.tree.sync(guild=guild)
-        await asyncio.to_thread(self.service.set_meta_value, self._hash_key(guild), tree_hash)
+        await self.service.set_meta_value(self._hash_key(guild), tree_hash)
         log.info("Synced %d command(s) %s", len(synced), self.sync_scope)
         return synced
+
+    async def close(self) -> None:
+        await super().close()
+        # Nothing new arrives now; let the writes already queued (unanswered questions)
+        # finish, in a thread as the wait may be long.
+        await asyncio.to_thread(self.service.close)
 
     async def on_ready(self) -> None:
         log.info("Connected as %s, in %d server(s)", self.user, len(self.guilds))

@@ -5,15 +5,18 @@ Only presentation lives here; what to answer is the service's business.
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
 from bot import compose
 from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Fact
+
+T = TypeVar("T")
 
 # Nobody is ever pinged, whatever a question or a fact contains.
 NO_PINGS = discord.AllowedMentions.none()
@@ -30,6 +33,9 @@ MESSAGE_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 80
 CHOICE_LIMIT = 100
 
+# Discord allows 3 s for the first response: work still running after this is deferred.
+DEFER_AFTER = 1.5
+
 ANSWER_COLOUR = discord.Colour.blue()
 # "The article doesn't say that": on the topic, but not what was asked.
 RELATED_COLOUR = discord.Colour.gold()
@@ -42,7 +48,9 @@ def clip(text: str, limit: int) -> str:
 
 
 def echo(user_text: str) -> str:
-    """User text made safe to show back: one line, no markdown tricks, no mention syntax."""
+    """Text a user or a moderator wrote (a question; a statement, quote, source or outlet),
+    made safe to show: one line, no markdown, no masked link, no mention syntax. It still
+    reads as written: Discord hides the escapes and the zero-width spaces."""
     # On one line nothing can start a line (escape_markdown misses "x\n- item"), and with
     # no "](" there is no masked link (escape_markdown escapes one whole, not inside it).
     one_line = " ".join(user_text.split()).replace("](", "]\u200b(")
@@ -86,6 +94,29 @@ async def respond(
         await interaction.response.send_message(ephemeral=ephemeral, **extras)
 
 
+async def in_time(
+    interaction: discord.Interaction[Any],
+    work: Awaitable[T],
+    *,
+    ephemeral: bool,
+    thinking: bool = True,
+) -> T:
+    """What `work` returns; should it be slow (say an index rebuilt after another process
+    changed the facts), the interaction is deferred first, so it does not expire."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER)
+    except TimeoutError:
+        pass
+    if not interaction.response.is_done():
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
+        except BaseException:
+            task.cancel()  # the thread runs on, but its result is no longer wanted
+            raise
+    return await task
+
+
 async def notice(interaction: discord.Interaction[Any], text: str) -> None:
     """A short message only the user sees."""
     await respond(interaction, Reply(content=clip(text, MESSAGE_LIMIT)), ephemeral=True)
@@ -95,12 +126,17 @@ async def notice(interaction: discord.Interaction[Any], text: str) -> None:
 
 
 def citation_line(answer: Answer) -> str:
+    """Who said it, who reported it, when; escaped, as moderators name sources and outlets."""
     citation = answer.citation
     parts = [citation.source]
     if citation.reported_by and citation.reported_by != citation.source:
         parts.append(f"reported by {citation.reported_by}")
     parts.append(compose.human_date(citation.date))
-    return ", ".join(parts)
+    return echo(", ".join(parts))
+
+
+def quote_line(quote: str) -> str:
+    return echo(compose.quoted(quote))
 
 
 def article_footer(article: ArticleInfo) -> str:
@@ -118,14 +154,14 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     answers = result.answers
     if len(answers) == 1:
         answer = answers[0]
-        embed.description = clip(answer.text, DESCRIPTION_LIMIT)
+        embed.description = clip(echo(answer.text), DESCRIPTION_LIMIT)
         embed.add_field(
             name="Source", value=clip(citation_line(answer), FIELD_VALUE_LIMIT), inline=False
         )
         if answer.quote:
             embed.add_field(
                 name="Quote",
-                value=clip(compose.quoted(answer.quote), FIELD_VALUE_LIMIT),
+                value=clip(quote_line(answer.quote), FIELD_VALUE_LIMIT),
                 inline=False,
             )
     else:
@@ -149,11 +185,11 @@ def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
 def _add_answer_fields(embed: discord.Embed, answers: Sequence[Answer]) -> None:
     shown = answers[: FIELD_COUNT_LIMIT - 1] if len(answers) > FIELD_COUNT_LIMIT else answers
     for answer in shown:
-        lines = [answer.text, f"— {citation_line(answer)}"]
+        lines = [echo(answer.text), f"— {citation_line(answer)}"]
         if answer.quote:
-            lines.append(compose.quoted(answer.quote))
+            lines.append(quote_line(answer.quote))
         embed.add_field(
-            name=clip(answer.citation.source, FIELD_NAME_LIMIT),
+            name=clip(echo(answer.citation.source), FIELD_NAME_LIMIT),
             value=clip("\n".join(lines), FIELD_VALUE_LIMIT),
             inline=False,
         )
@@ -186,22 +222,24 @@ def actor_display(actor: str) -> str:
     prefix, _, rest = actor.partition(":")
     if prefix == "discord" and rest.isdigit():
         return f"<@{rest}>"
-    return f"`{actor}`"
+    plain = actor.replace("`", "'")  # a backtick would end the code span
+    return f"`{plain}`"
 
 
 def fact_embed(fact: Fact, citation: str) -> discord.Embed:
+    """One fact in full; `citation` is its citation's line, escaped here."""
     state = "" if fact.active else " (removed)"
     embed = discord.Embed(
         title=clip(f"{fact.id}{state}", TITLE_LIMIT),
-        description=clip(fact.statement, DESCRIPTION_LIMIT),
+        description=clip(echo(fact.statement), DESCRIPTION_LIMIT),
         colour=ANSWER_COLOUR if fact.active else NOTICE_COLOUR,
     )
-    embed.add_field(name="Source", value=clip(citation, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name="Source", value=clip(echo(citation), FIELD_VALUE_LIMIT), inline=False)
     if fact.quote:
         embed.add_field(
-            name="Quote", value=clip(compose.quoted(fact.quote), FIELD_VALUE_LIMIT), inline=False
+            name="Quote", value=clip(quote_line(fact.quote), FIELD_VALUE_LIMIT), inline=False
         )
-    questions = "\n".join(f"• {q}" for q in fact.questions) or "-"
+    questions = "\n".join(f"• {echo(q)}" for q in fact.questions) or "-"
     embed.add_field(name="Questions", value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
     scope = "curated, every server" if fact.origin == "curated" else "this server"
     embed.add_field(name="Scope", value=scope, inline=True)
@@ -225,7 +263,7 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
 
 def fact_line(fact: Fact) -> str:
     state = " *(removed)*" if not fact.active else ""
-    return f"`{fact.id}`{state} — {clip(fact.statement, 120)}"
+    return f"`{fact.id}`{state} — {clip(echo(fact.statement), 120)}"
 
 
 def clip_lines(lines: Sequence[str], limit: int) -> str:

@@ -1,7 +1,8 @@
 """`python -m bot run`: logging, endpoints, the database, the bot, and a clean stop.
 
 SIGTERM (what `docker stop` sends) and SIGINT close the gateway connection and then the
-database, and the process exits 0. A rejected token is one line on stderr and exit 2.
+database, and the process exits 0. A rejected token, and a gateway close Discord allows no
+reconnecting after (4004, 4010 to 4014), are one line on stderr and exit 2.
 `python -m bot sync` logs in over HTTP only, syncs the commands and stops.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 import signal
 import sqlite3
 import sys
@@ -21,6 +23,7 @@ import discord
 
 from bot.discordbot import endpoints
 from bot.discordbot.client import FactBot
+from bot.discordbot.service_async import AsyncFactService
 from bot.errors import DatabaseUnavailable
 from bot.knowledge import KnowledgeError
 from bot.service import FactService
@@ -31,11 +34,50 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_TOKEN = 2
+# Like a refused token: a setting to fix, not a crash for a supervisor to retry.
+EXIT_FATAL_CLOSE = 2
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+# The gateway closes Discord does not let a bot reconnect after, and what to do about each.
+FATAL_CLOSES = {
+    4004: (
+        "authentication failed: the token was reset or is wrong; check DISCORD_TOKEN, or "
+        "reset it in the developer portal (Bot > Reset Token)"
+    ),
+    4010: "invalid shard: the shard id or count the bot sent is wrong",
+    4011: (
+        "sharding required: the bot is in too many servers for one connection and must run sharded"
+    ),
+    4012: "invalid API version: this discord.py is too old for Discord's gateway; upgrade it",
+    4013: "invalid intents: the gateway intents the bot asked for are not valid",
+    4014: (
+        "privileged intents not enabled: enable the intents the bot asks for in the "
+        "developer portal (Bot > Privileged Gateway Intents)"
+    ),
+}
+
+
+# Interaction tokens (each lets anyone answer or edit as the bot for 15 minutes), in the
+# URLs discord.py logs at DEBUG and in the payloads it logs: REST bodies as JSON, gateway
+# events as Python dicts.
+INTERACTION_SECRETS = (
+    (re.compile(r"(/webhooks/\d+/)[^/\s?#'\"]+"), r"\1[token]"),
+    (re.compile(r"(/interactions/\d+/)[^/\s?#'\"]+"), r"\1[token]"),
+    (re.compile(r"""(["']token["']\s*:\s*)(["'])(?:(?!\2).)*\2"""), r"\1\2[token]\2"),
+)
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` without the bot token, interaction tokens and webhook tokens."""
+    text = text.replace(secret, "[token]")
+    for pattern, replacement in INTERACTION_SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class RedactSecret(logging.Filter):
-    """Belt and braces: should any log line ever contain the token, it never shows."""
+    """No log line, at any level, shows the bot token, an interaction's token or a webhook's:
+    discord.py logs URLs and payloads that hold them at DEBUG."""
 
     def __init__(self, secret: str) -> None:
         super().__init__()
@@ -43,14 +85,16 @@ class RedactSecret(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.secret in message:
-            record.msg = message.replace(self.secret, "[token]")
+        redacted = redact(message, self.secret)
+        if redacted != message:
+            record.msg = redacted
             record.args = None
         if record.exc_info:
             trace = logging.Formatter().formatException(record.exc_info)
-            if self.secret in trace:
+            clean = redact(trace, self.secret)
+            if clean != trace:
                 # A formatter prints exc_info as it finds it: carry the redacted trace instead.
-                record.msg = f"{record.getMessage()}\n{trace.replace(self.secret, '[token]')}"
+                record.msg = f"{record.getMessage()}\n{clean}"
                 record.args = None
                 record.exc_info = None
                 record.exc_text = None
@@ -109,7 +153,7 @@ def run_bot(settings: BotSettings) -> int:
     try:
         return asyncio.run(serve(settings, service))
     finally:
-        # After asyncio.run, which waits for writes still running in worker threads.
+        # After asyncio.run: the bot closed its async service, finishing the queued writes.
         service.close()
         log.info("Database closed")
 
@@ -130,7 +174,8 @@ async def serve(settings: BotSettings, service: FactService, **options: Any) -> 
 async def _serve_until_stopped(
     settings: BotSettings, service: FactService, stop: asyncio.Event, options: dict[str, Any]
 ) -> int:
-    async with FactBot(settings=settings, service=service, **options) as bot:
+    # The bot closes the async service with itself, finishing its queued writes.
+    async with FactBot(settings=settings, service=AsyncFactService(service), **options) as bot:
         running = asyncio.create_task(bot.start(settings.token), name="factbot")
         stopping = asyncio.create_task(stop.wait(), name="factbot-stop")
         await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -154,6 +199,15 @@ async def _saying_failures(work: Coroutine[Any, Any, int]) -> int:
             "developer portal (Bot > Reset Token)."
         )
         return EXIT_BAD_TOKEN
+    except discord.PrivilegedIntentsRequired:
+        # discord.py's own exception for a 4014 close.
+        fail(f"Discord closed the gateway connection: {FATAL_CLOSES[4014]}.")
+        return EXIT_FATAL_CLOSE
+    except discord.ConnectionClosed as error:
+        if error.code not in FATAL_CLOSES:
+            raise
+        fail(f"Discord closed the gateway connection: {FATAL_CLOSES[error.code]}.")
+        return EXIT_FATAL_CLOSE
     except discord.HTTPException as error:
         # Say, syncing commands to a DISCORD_GUILD_ID the bot is not in (403).
         fail(f"Discord refused a start-up request: {error}")
@@ -180,7 +234,9 @@ def sync_bot(settings: BotSettings) -> int:
 
 async def _sync_over_http(settings: BotSettings, service: FactService) -> int:
     # login() loads the cogs (setup_hook) and needs no gateway; the sync is a REST call.
-    async with FactBot(settings=settings, service=service, sync_on_start=False) as bot:
+    async with FactBot(
+        settings=settings, service=AsyncFactService(service), sync_on_start=False
+    ) as bot:
         await bot.login(settings.token)
         synced = await bot.sync_commands()
         print(f"synced {len(synced)} commands {bot.sync_scope}")

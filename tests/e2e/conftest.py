@@ -16,6 +16,7 @@ import discord
 import pytest
 
 from bot.discordbot.client import FactBot
+from bot.discordbot.service_async import AsyncFactService
 from bot.service import FactDraft, FactService
 from bot.settings import BotSettings
 from tests.fakediscord import (
@@ -102,10 +103,19 @@ def settings_for(world: World, db_path: Path, **changes: Any) -> BotSettings:
     return BotSettings(**values)
 
 
-def make_bot(world: World, service: FactService, db_path: Path, **changes: Any) -> FactBot:
+def make_bot(
+    world: World,
+    service: FactService,
+    db_path: Path,
+    *,
+    write_wait: float | None = None,
+    **changes: Any,
+) -> FactBot:
+    """The bot over `service` (through the async service it closes with itself)."""
+    waits = {} if write_wait is None else {"write_wait": write_wait}
     return FactBot(
         settings=settings_for(world, db_path, **changes),
-        service=service,
+        service=AsyncFactService(service, **waits),
         guild_ready_timeout=0.05,
     )
 

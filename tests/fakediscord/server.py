@@ -121,6 +121,8 @@ class FakeDiscord:
             non-ephemeral messages, as Discord does.
         command_wait: seconds ``slash``/``autocomplete`` wait for a command the bot
             has not registered yet (bots that sync in on_ready).
+        attachment_size_limit: bytes a message's files may total (``attachment_size_limit``
+            in interactions); more is refused with 413, as on Discord.
     """
 
     def __init__(
@@ -136,6 +138,7 @@ class FakeDiscord:
         shard_count: int = 1,
         echo_bot_messages: bool = True,
         command_wait: float = 2.0,
+        attachment_size_limit: int = ATTACHMENT_SIZE_LIMIT,
     ) -> None:
         self.token = token
         self.host = host
@@ -145,6 +148,7 @@ class FakeDiscord:
         self.shard_count = shard_count
         self.echo_bot_messages = echo_bot_messages
         self.command_wait = command_wait
+        self.attachment_size_limit = attachment_size_limit
         self.snowflake = Snowflakes()
 
         self.bot_user = User(self.snowflake(), bot_name, bot=True)
@@ -409,6 +413,12 @@ class FakeDiscord:
             timeout,
             "the bot to resume its gateway session",
         )
+
+    async def close_gateway(self, code: int, reason: str = "") -> None:
+        """Close the bot's gateway sockets with ``code``, as Discord does mid-run on a
+        fatal error (4004 when the token is reset, 4014 for disallowed intents…)."""
+        for connection in list(self.connections):
+            await connection.close(code, reason)
 
     def _attach_session(self, session: GatewaySession, connection: GatewayConnection) -> None:
         session.connection = connection
@@ -730,19 +740,24 @@ class FakeDiscord:
         *,
         force: bool = False,
         timeout: float = 5.0,
+        custom_id: str | None = None,
     ) -> InteractionHandle:
         """Fill in and submit the modal the bot opened in answer to ``handle``.
 
         ``values`` maps the fields' custom_ids to text (lists for selects, bools
-        for checkboxes); fields left out keep their pre-filled value.
+        for checkboxes); fields left out keep their pre-filled value. With
+        ``force``, ``custom_id`` submits it under another id, as a tampered
+        client could (a form the bot never opened).
         """
         modal = await handle.modal_opened(timeout)
         actor = self._actor(member, handle.channel)
         if actor_user(actor) is not handle.user and not force:
             raise InvalidInput("only the user who opened a modal can submit it")
+        if custom_id is not None and not force:
+            raise InvalidInput("a modal is submitted under its own custom_id (use force)")
         resolver = self._resolver(actor)
         data: JSON = {
-            "custom_id": modal["custom_id"],
+            "custom_id": modal["custom_id"] if custom_id is None else custom_id,
             "components": modal_components(modal, values, resolver, force=force),
         }
         if resolver.resolved:
@@ -752,7 +767,7 @@ class FakeDiscord:
             actor,
             handle.channel,
             data,
-            name=modal["custom_id"],
+            name=data["custom_id"],
             source_message=handle.source_message,
         )
 
@@ -851,7 +866,7 @@ class FakeDiscord:
             "channel": channel_data,
             "channel_id": str(channel.id),
             "entitlements": [],
-            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "attachment_size_limit": self.attachment_size_limit,
         }
         if guild is not None:
             assert isinstance(actor, Member)
@@ -1309,7 +1324,7 @@ class FakeDiscord:
         *,
         ephemeral: bool,
     ) -> list[StoredAttachment]:
-        if sum(len(f.data) for f in files) > ATTACHMENT_SIZE_LIMIT:
+        if sum(len(f.data) for f in files) > self.attachment_size_limit:
             raise DiscordAPIError(413, 40005, "Request entity too large")
         uploads = {f.index: f for f in files if f.index is not None}
         described = payload.get("attachments")

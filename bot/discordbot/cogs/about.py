@@ -17,6 +17,8 @@ from bot.discordbot.replies import (
     Reply,
     clip,
     clip_lines,
+    echo,
+    in_time,
     respond,
 )
 from bot.models import GLOBAL
@@ -41,7 +43,9 @@ class About(commands.Cog):
 
     @app_commands.command(description="What I know: the article, its date and the sources")
     async def about(self, interaction: FactInteraction) -> None:
-        about = self.service.about(interaction.guild_id or GLOBAL)
+        about = await in_time(
+            interaction, self.service.about(interaction.guild_id or GLOBAL), ephemeral=True
+        )
         date = compose.human_date(about.date)
         embed = discord.Embed(
             title=clip(about.title, TITLE_LIMIT),
@@ -51,7 +55,7 @@ class About(commands.Cog):
         embed.add_field(name="Outlet", value=about.outlet, inline=True)
         embed.add_field(name="Date", value=date, inline=True)
         embed.add_field(name="Facts", value=str(about.fact_count), inline=True)
-        sources = [f"{source.name} ({count})" for source, count in about.sources]
+        sources = [f"{echo(source.name)} ({count})" for source, count in about.sources]
         embed.add_field(
             name="Sources",
             value=clip_lines(sources, FIELD_VALUE_LIMIT) or "None yet.",
@@ -72,16 +76,17 @@ class About(commands.Cog):
     async def sources(self, interaction: FactInteraction, name: str | None = None) -> None:
         guild_id = interaction.guild_id or GLOBAL
         if name is None:
-            lines = [
-                f"**{source.name}** — {count} fact(s)"
-                for source, count in self.service.source_counts(guild_id)
-            ]
+            counts = await in_time(
+                interaction, self.service.source_counts(guild_id), ephemeral=True
+            )
+            lines = [f"**{echo(source.name)}** — {count} fact(s)" for source, count in counts]
             title = "Sources"
         else:
-            source = self.service.resolve_source(name, guild_id)
-            facts = self.service.list_facts(guild_id, source=source.id)
-            lines = [f"• {fact.statement}" for fact in facts]
-            title = f"What {source.name} said"
+            source, facts = await in_time(
+                interaction, self.service.source_facts(name, guild_id), ephemeral=True
+            )
+            lines = [f"• {echo(fact.statement)}" for fact in facts]
+            title = f"What {echo(source.name)} said"
         embed = discord.Embed(
             title=clip(title, TITLE_LIMIT),
             description=clip_lines(lines, DESCRIPTION_LIMIT) or "Nothing yet.",
@@ -94,11 +99,8 @@ class About(commands.Cog):
         self, interaction: FactInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
         wanted = current.casefold()
-        names = [
-            source.name
-            for source, _ in self.service.source_counts(interaction.guild_id or GLOBAL)
-            if wanted in source.name.casefold()
-        ]
+        counts = await self.service.source_counts(interaction.guild_id or GLOBAL)
+        names = [source.name for source, _ in counts if wanted in source.name.casefold()]
         return [app_commands.Choice(name=n[:CHOICE_LIMIT], value=n[:CHOICE_LIMIT]) for n in names][
             :25
         ]

@@ -18,6 +18,7 @@ from bot.discordbot.replies import (
     NO_PINGS,
     Reply,
     cooldown_text,
+    in_time,
     mention_help,
     respond,
 )
@@ -56,7 +57,9 @@ class Ask(commands.Cog):
         interaction: FactInteraction,
         question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
     ) -> None:
-        result = self.service.ask(question, interaction.guild_id or GLOBAL)
+        result = await in_time(
+            interaction, self.service.ask(question, interaction.guild_id or GLOBAL), ephemeral=False
+        )
         await respond(
             interaction, ask_reply(result, self.service.knowledge.article), ephemeral=False
         )
@@ -65,7 +68,9 @@ class Ask(commands.Cog):
     async def question_choices(
         self, interaction: FactInteraction, current: str
     ) -> list[app_commands.Choice[str]]:
-        questions = self.service.suggest_questions(current, interaction.guild_id or GLOBAL, 25)
+        questions = await self.service.suggest_questions(
+            current, interaction.guild_id or GLOBAL, 25
+        )
         return [
             app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT])
             for q in questions
@@ -78,7 +83,8 @@ class Ask(commands.Cog):
         if me is None or message.author.bot or me not in message.mentions:
             return
         try:
-            await message.reply(mention_author=False, **self._mention_reply(message, me).kwargs())
+            reply = await self._mention_reply(message, me)
+            await message.reply(mention_author=False, **reply.kwargs())
         except discord.HTTPException as error:
             # Typically no permission to send in that channel: nothing more to do.
             log.warning("Could not answer a mention in channel %s: %s", message.channel.id, error)
@@ -89,7 +95,7 @@ class Ask(commands.Cog):
                     apology(error_id), mention_author=False, allowed_mentions=NO_PINGS
                 )
 
-    def _mention_reply(self, message: discord.Message, me: discord.ClientUser) -> Reply:
+    async def _mention_reply(self, message: discord.Message, me: discord.ClientUser) -> Reply:
         article = self.service.knowledge.article
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         if not question:
@@ -98,7 +104,8 @@ class Ask(commands.Cog):
         if retry_after is not None:
             return Reply(content=cooldown_text(retry_after))
         guild_id = message.guild.id if message.guild else GLOBAL
-        return ask_reply(self.service.ask(question[:MAX_QUESTION_LENGTH], guild_id), article)
+        result = await self.service.ask(question[:MAX_QUESTION_LENGTH], guild_id)
+        return ask_reply(result, article)
 
 
 async def setup(bot: FactBot) -> None:

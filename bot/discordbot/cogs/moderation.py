@@ -2,22 +2,25 @@
 
 Every command goes through `interaction_check` (default_permissions only hides the group
 in Discord's UI, and is left off when a moderator role is set), replies privately, and
-runs database writes in a thread behind a deferral so the event loop never waits on SQLite.
+runs database writes on the async service's write worker behind a deferral: the event
+loop never waits on SQLite.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
-from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.compressed import gunzip_within
 from bot.discordbot.checks import NotModerator, is_moderator
-from bot.discordbot.client import FactBot, FactInteraction, factbot
+from bot.discordbot.client import FactBot, FactInteraction
+from bot.discordbot.forms import FactForm, OpenForms, is_form_submit, submitted_draft
 from bot.discordbot.replies import (
     CHOICE_LIMIT,
     DESCRIPTION_LIMIT,
@@ -30,6 +33,8 @@ from bot.discordbot.replies import (
     fact_embed,
     fact_line,
     history_embed,
+    in_time,
+    notice,
     respond,
 )
 from bot.discordbot.views import Pages
@@ -38,12 +43,8 @@ from bot.knowledge import split_points
 from bot.models import Fact
 from bot.service import MAX_IMPORT_BYTES, FactDraft
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
 QUESTIONS_HELP = "Question phrasings that lead to the fact, separated by |"
 POINT_HELP = "Points shared with facts from other sources, separated by , (- for none)"
-FORM_TIMEOUT = 900.0
 
 
 def draft(
@@ -67,6 +68,20 @@ def draft(
     )
 
 
+def export_upload(data: str, limit: int) -> tuple[str, bytes] | None:
+    """The export as one file of at most `limit` bytes: as it is, else gzip-compressed;
+    None when even that is too large."""
+    raw = data.encode("utf-8")
+    if len(raw) <= limit:
+        return "facts.jsonl", raw
+    packed = gzip.compress(raw)
+    return ("facts.jsonl.gz", packed) if len(packed) <= limit else None
+
+
+def human_size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.1f} KiB"
+
+
 def actor(interaction: discord.Interaction[Any]) -> str:
     return f"discord:{interaction.user.id}"
 
@@ -75,64 +90,6 @@ def guild_of(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
-
-
-class FactForm(discord.ui.Modal):
-    """/fact new: the same fields as /fact add, with room for long text."""
-
-    def __init__(
-        self, submit: Callable[[discord.Interaction[Any], FactDraft], Awaitable[None]]
-    ) -> None:
-        # Interaction tokens last 15 minutes; a form left open longer cannot answer.
-        super().__init__(title="New fact", custom_id="factbot:new", timeout=FORM_TIMEOUT)
-        self.submit = submit
-        self.statement = self._field(
-            "Statement", "The claim, one self-contained sentence", paragraph=True
-        )
-        self.source = self._field("Source", "Who made the claim (a known source's name)")
-        self.questions = self._field(
-            "Questions", "Phrasings that lead to the fact, one per line", paragraph=True
-        )
-        self.quote = self._field(
-            "Quote", "The verbatim words the fact rests on", paragraph=True, required=False
-        )
-        self.date = self._field("Date", "YYYY-MM-DD (default: today)", required=False)
-
-    def _field(
-        self, name: str, hint: str, *, paragraph: bool = False, required: bool = True
-    ) -> discord.ui.TextInput[FactForm]:
-        text_input: discord.ui.TextInput[FactForm] = discord.ui.TextInput(
-            custom_id=f"factbot:new:{name.lower()}",
-            style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
-            required=required,
-        )
-        self.add_item(discord.ui.Label(text=name, description=hint, component=text_input))
-        return text_input
-
-    def draft(self) -> FactDraft:
-        lines = [line for line in self.questions.value.splitlines() if line.strip()]
-        return FactDraft(
-            statement=self.statement.value,
-            source=self.source.value,
-            questions=tuple(lines),
-            quote=self.quote.value or None,
-            date=self.date.value or None,
-        )
-
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        # Checked again on submit: the form may have stayed open while roles changed.
-        if not is_moderator(interaction, factbot(interaction).settings.mod_role_id):
-            raise NotModerator()
-        return True
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        await self.submit(interaction, self.draft())
-
-    # Modal.on_error has no `item` argument; discord.py itself ignores the override check.
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        factbot(interaction).report_interaction_error(interaction, error)
 
 
 @app_commands.guild_only()
@@ -145,6 +102,7 @@ class Moderation(
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
         self.service = bot.service
+        self.forms = OpenForms()
         if bot.settings.mod_role_id is not None and self.app_command is not None:
             # The role's members may lack Manage Server, and Discord would hide /fact from
             # them: everyone sees it instead, and interaction_check refuses non-moderators.
@@ -156,18 +114,11 @@ class Moderation(
             raise NotModerator()
         return True
 
-    async def _in_thread(
-        self,
-        interaction: discord.Interaction[Any],
-        work: Callable[P, T],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """Run blocking service work off the event loop, deferring first: it may be slow
-        (SQLite waits up to 5 s for another writer) and Discord allows 3 s to answer."""
+    async def _thinking(self, interaction: discord.Interaction[Any]) -> None:
+        """Defer before a write: it queues behind other writes and may wait for another
+        process to let go of the database, longer than the 3 s Discord allows."""
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
-        return await asyncio.to_thread(work, *args, **kwargs)
 
     async def _done(self, interaction: discord.Interaction[Any], text: str, fact: Fact) -> None:
         citation = self.service.citation(fact, guild_of(interaction)).line()
@@ -211,12 +162,11 @@ class Moderation(
         aliases: str | None = None,
         description: app_commands.Range[str, 0, 200] | None = None,
     ) -> None:
-        created = await self._in_thread(
-            interaction,
-            self.service.add_source,
+        await self._thinking(interaction)
+        created = await self.service.add_source(
             name,
             guild_id=guild_of(interaction),
-            aliases=aliases.split("|") if aliases else (),
+            aliases=aliases.split("|") if aliases else [],
             description=description or "",
         )
         also = f" (also: {', '.join(created.aliases)})" if created.aliases else ""
@@ -228,15 +178,35 @@ class Moderation(
 
     @app_commands.command(description="Add a fact with a form, for long text")
     async def new(self, interaction: FactInteraction) -> None:
-        await interaction.response.send_modal(FactForm(self._add))
+        custom_id = self.forms.open(interaction.user.id, guild_of(interaction))
+        await interaction.response.send_modal(FactForm(custom_id))
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if not is_form_submit(interaction):
+            return
+        # discord.py only logs errors from listeners; route them to the error cog.
+        try:
+            await self._submit_form(interaction)
+        except Exception as error:
+            self.bot.report_interaction_error(interaction, error)
+
+    async def _submit_form(self, interaction: discord.Interaction[Any]) -> None:
+        # Checked again on submit: the form may have stayed open while roles changed.
+        await self.interaction_check(interaction)
+        data = dict(interaction.data or {})
+        refusal = self.forms.take(
+            str(data.get("custom_id")), interaction.user.id, guild_of(interaction)
+        )
+        if refusal is not None:
+            await notice(interaction, refusal)
+            return
+        await self._add(interaction, submitted_draft(data))
 
     async def _add(self, interaction: discord.Interaction[Any], fact_draft: FactDraft) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.add_fact,
-            fact_draft,
-            guild_id=guild_of(interaction),
-            actor=actor(interaction),
+        await self._thinking(interaction)
+        fact = await self.service.add_fact(
+            fact_draft, guild_id=guild_of(interaction), actor=actor(interaction)
         )
         await self._done(interaction, f"Added `{fact.id}`.", fact)
 
@@ -263,9 +233,8 @@ class Moderation(
         date: str | None = None,
         point: str | None = None,
     ) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.edit_fact,
+        await self._thinking(interaction)
+        fact = await self.service.edit_fact(
             fact_id,
             draft(statement, source, questions, reported_by, quote, date, point),
             guild_id=guild_of(interaction),
@@ -276,45 +245,35 @@ class Moderation(
     @app_commands.command(description="Stop using a fact (restore brings it back)")
     @app_commands.describe(fact_id="The fact to remove")
     async def remove(self, interaction: FactInteraction, fact_id: str) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.remove_fact,
-            fact_id,
-            guild_id=guild_of(interaction),
-            actor=actor(interaction),
+        await self._thinking(interaction)
+        fact = await self.service.remove_fact(
+            fact_id, guild_id=guild_of(interaction), actor=actor(interaction)
         )
         await self._done(interaction, f"Removed `{fact.id}`.", fact)
 
     @app_commands.command(description="Bring a removed fact back")
     @app_commands.describe(fact_id="The fact to restore")
     async def restore(self, interaction: FactInteraction, fact_id: str) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.restore_fact,
-            fact_id,
-            guild_id=guild_of(interaction),
-            actor=actor(interaction),
+        await self._thinking(interaction)
+        fact = await self.service.restore_fact(
+            fact_id, guild_id=guild_of(interaction), actor=actor(interaction)
         )
         await self._done(interaction, f"Restored `{fact.id}`.", fact)
 
     @app_commands.command(description="Put a fact back as it was before one change")
     @app_commands.describe(change="The change number, from /fact history")
     async def undo(self, interaction: FactInteraction, change: app_commands.Range[int, 1]) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.undo,
-            change,
-            guild_id=guild_of(interaction),
-            actor=actor(interaction),
+        await self._thinking(interaction)
+        fact = await self.service.undo(
+            change, guild_id=guild_of(interaction), actor=actor(interaction)
         )
         await self._done(interaction, f"Undid change #{change} on `{fact.id}`.", fact)
 
     @app_commands.command(description="Add a question (say, an unanswered one) to a fact")
     @app_commands.describe(fact_id="The fact that answers it", question="The question to add")
     async def attach(self, interaction: FactInteraction, fact_id: str, question: str) -> None:
-        fact = await self._in_thread(
-            interaction,
-            self.service.attach_question,
+        await self._thinking(interaction)
+        fact = await self.service.attach_question(
             fact_id,
             question,
             guild_id=guild_of(interaction),
@@ -327,14 +286,18 @@ class Moderation(
     @app_commands.command(description="Show one fact in full")
     @app_commands.describe(fact_id="The fact to show")
     async def show(self, interaction: FactInteraction, fact_id: str) -> None:
-        fact = self.service.get_fact(fact_id, guild_of(interaction))
+        fact = await in_time(
+            interaction, self.service.get_fact(fact_id, guild_of(interaction)), ephemeral=True
+        )
         citation = self.service.citation(fact, guild_of(interaction)).line()
         await respond(interaction, Reply(embed=fact_embed(fact, citation)), ephemeral=True)
 
     @app_commands.command(description="Every change to a fact, with the numbers undo takes")
     @app_commands.describe(fact_id="The fact")
     async def history(self, interaction: FactInteraction, fact_id: str) -> None:
-        entries = self.service.history(fact_id, guild_of(interaction))
+        entries = await in_time(
+            interaction, self.service.history(fact_id, guild_of(interaction)), ephemeral=True
+        )
         await respond(
             interaction, Reply(embed=history_embed(fact_id.strip(), entries)), ephemeral=True
         )
@@ -349,12 +312,10 @@ class Moderation(
         source: str | None = None,
         include_removed: bool = False,
     ) -> None:
-        facts = await self._in_thread(
-            interaction,
-            self.service.list_facts,
-            guild_of(interaction),
-            include_retired=include_removed,
-            source=source,
+        # Always deferred: the pages need a message to edit, which a followup gives.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        facts = await self.service.list_facts(
+            guild_of(interaction), include_retired=include_removed, source=source
         )
         pages = Pages(interaction.user.id, f"Facts ({len(facts)})", [fact_line(f) for f in facts])
         pages.message = await interaction.followup.send(
@@ -366,7 +327,9 @@ class Moderation(
     async def unanswered(
         self, interaction: FactInteraction, limit: app_commands.Range[int, 1, 50] = 20
     ) -> None:
-        rows = self.service.unanswered(guild_of(interaction), limit)
+        rows = await in_time(
+            interaction, self.service.unanswered(guild_of(interaction), limit), ephemeral=True
+        )
         lines = [f"**{row.count}×** {echo(row.question)}" for row in rows]
         embed = discord.Embed(
             title="Unanswered questions",
@@ -380,23 +343,42 @@ class Moderation(
 
     @app_commands.command(description="Download this server's own facts as JSON Lines")
     async def export(self, interaction: FactInteraction) -> None:
-        data = await self._in_thread(interaction, self.service.export_jsonl, guild_of(interaction))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = guild_of(interaction)
+        data = await self.service.export_jsonl(guild_id)
         count = data.count("\n")
-        file = discord.File(io.BytesIO(data.encode("utf-8")), filename="facts.jsonl")
         text = f"{count} fact(s) of this server's own (the shared, curated facts are not included)."
+        # Discord refuses a larger upload (413); compressing a large file is slow work.
+        limit = interaction.filesize_limit
+        upload = await asyncio.to_thread(export_upload, data, limit)
+        if upload is None:
+            text = (
+                f"This server's {count} facts are too large for one upload here, even "
+                f"compressed (at most {human_size(limit)}). Export them on the machine the "
+                f"bot runs on: `python -m bot --guild {guild_id} facts export -o facts.jsonl`"
+            )
+            await respond(interaction, Reply(content=text), ephemeral=True)
+            return
+        filename, content = upload
+        if filename.endswith(".gz"):
+            text += (
+                " Compressed with gzip to fit Discord's upload limit: /fact import takes the "
+                ".jsonl.gz as it is."
+            )
+        file = discord.File(io.BytesIO(content), filename=filename)
         await respond(interaction, Reply(content=text), ephemeral=True, file=file)
 
     @app_commands.command(name="import", description="Add or update facts from a JSON Lines file")
-    @app_commands.describe(file="A .jsonl file, one fact per line (as /fact export writes)")
+    @app_commands.describe(
+        file="A .jsonl (or .jsonl.gz) file, one fact per line (as /fact export writes)"
+    )
     async def import_facts(self, interaction: FactInteraction, file: discord.Attachment) -> None:
         # Refuse before downloading; the service applies the same limit to what it reads.
         if file.size > MAX_IMPORT_BYTES:
             raise ValidationError([f"file: larger than {MAX_IMPORT_BYTES // 1000} kB"])
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await file.read()
-        report = await self._in_thread(
-            interaction,
-            self.service.import_jsonl,
+        data = await asyncio.to_thread(gunzip_within, await file.read(), MAX_IMPORT_BYTES)
+        report = await self.service.import_jsonl(
             data,
             guild_id=guild_of(interaction),
             actor=actor(interaction),
@@ -421,7 +403,7 @@ class Moderation(
         if not is_moderator(interaction, self.bot.settings.mod_role_id):
             return []
         wanted = current.strip().casefold()
-        facts = self.service.list_facts(guild_of(interaction), include_retired=True)
+        facts = await self.service.list_facts(guild_of(interaction), include_retired=True)
         found = [f for f in facts if wanted in f.id or wanted in f.statement.casefold()]
         return [
             app_commands.Choice(name=clip(f"{f.id} — {f.statement}", CHOICE_LIMIT), value=f.id)
@@ -437,7 +419,7 @@ class Moderation(
         if not is_moderator(interaction, self.bot.settings.mod_role_id):
             return []
         wanted = current.strip().casefold()
-        counts = self.service.source_counts(guild_of(interaction))
+        counts = await self.service.source_counts(guild_of(interaction))
         names = [source.name for source, _ in counts if wanted in source.name.casefold()]
         return [app_commands.Choice(name=n[:CHOICE_LIMIT], value=n[:CHOICE_LIMIT]) for n in names][
             :25
@@ -450,7 +432,7 @@ class Moderation(
         if not is_moderator(interaction, self.bot.settings.mod_role_id):
             return []
         wanted = current.strip().casefold()
-        rows = self.service.unanswered(guild_of(interaction), 100)
+        rows = await self.service.unanswered(guild_of(interaction), 100)
         questions = [r.question for r in rows if wanted in r.question.casefold()]
         return [
             app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT])
