@@ -25,3 +25,12 @@ class Forbidden(FactbotError):
 
 class DatabaseUnavailable(FactbotError):
     """The database file cannot be opened, created or written where it was asked for."""
+
+
+class StorageUnavailable(DatabaseUnavailable):
+    """A write the disk or another process refused (full, read-only, locked, failing),
+    raised once it was rolled back: nothing of it was written."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Nothing was changed: {reason}.")
+        self.reason = reason

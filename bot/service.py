@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from bot import compose
-from bot.errors import FactbotError, Forbidden, NotFound, ValidationError
+from bot.errors import (
+    DatabaseUnavailable,
+    FactbotError,
+    Forbidden,
+    NotFound,
+    StorageUnavailable,
+    ValidationError,
+)
 from bot.knowledge import (
     ID_PATTERN,
     MIN_MODERATOR_QUESTIONS,
@@ -46,6 +54,8 @@ from bot.text import fold, slug, unenclosed
 MAX_QUESTION_CHARS = 500
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_FACTS = 2_000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +126,13 @@ class FactService:
         """Open (creating and seeding on first use) the database, and index its facts."""
         knowledge = load_knowledge(knowledge_dir)
         store = Store(db_path)
-        store.seed(knowledge)
+        try:
+            store.seed(knowledge)
+        except StorageUnavailable as error:
+            store.close()
+            raise DatabaseUnavailable(
+                f"cannot open the database {db_path}: {error.reason}"
+            ) from None
         return cls(store, knowledge, policy, phrasing_limit=phrasing_limit)
 
     def close(self) -> None:
@@ -169,7 +185,7 @@ class FactService:
         if decision.outcome == "help":
             return self._help(text, guild_id)
         if log and _worth_reviewing(text):
-            self.store.log_unanswered(guild_id, text)
+            self._log_unanswered(guild_id, [text])
         if decision.related:
             related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
             heading = compose.not_said_heading(decision.kind)
@@ -193,11 +209,21 @@ class FactService:
                 if result.outcome == "unknown" and _worth_reviewing(result.question):
                     pending.append(result.question)
                 if len(pending) >= batch:
-                    self.store.log_unanswered(guild_id, *pending)
+                    self._log_unanswered(guild_id, pending)
                     pending.clear()
                 yield result
         finally:
-            self.store.log_unanswered(guild_id, *pending)
+            self._log_unanswered(guild_id, pending)
+
+    def _log_unanswered(self, guild_id: int, questions: list[str]) -> None:
+        # The count is for moderators; a full disk or a locked database must not cost
+        # the asker the answer.
+        try:
+            self.store.log_unanswered(guild_id, *questions)
+        except StorageUnavailable as error:
+            logger.warning(
+                "%d unanswered question(s) not recorded: %s", len(questions), error.reason
+            )
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""
@@ -563,6 +589,10 @@ class FactService:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 problems.append(f"line {number}: not valid JSON ({error.msg})")
+                continue
+            except RecursionError:
+                # Thousands of nested brackets exhaust the parser's stack.
+                problems.append(f"line {number}: not valid JSON (nested too deeply)")
                 continue
             if not isinstance(record, dict):
                 problems.append(f"line {number}: expected a JSON object")

@@ -14,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.errors import DatabaseUnavailable
+from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.knowledge import Knowledge, record_points
 from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
 from bot.text import fold
@@ -154,7 +155,7 @@ def fact_from_snapshot(snapshot: dict[str, Any]) -> Fact:
     )
 
 
-def _open(path: str) -> Database:
+def _open(path: str, busy_timeout_ms: int) -> Database:
     """A connection set up for this store, or a one-line reason why there is none."""
     if path != ":memory:":
         file = Path(path)
@@ -167,42 +168,101 @@ def _open(path: str) -> Database:
                 f"cannot create the folder {file.parent} for the database: {error.strerror}"
             ) from None
     try:
-        connection = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
+        # The timeout is the busy timeout, set before the first statement: every step of
+        # opening waits for another process opening the same file rather than failing.
+        connection = sqlite3.connect(path, check_same_thread=False, timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
-        raise _unavailable(path, error) from None
+        raise _unavailable(path, error, busy_timeout_ms) from None
     db = Database(connection)
     try:
-        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         db.execute("PRAGMA foreign_keys=ON")
         # In WAL mode NORMAL loses no committed transaction when the process dies, only
         # possibly the last ones on power loss, and it saves a sync on every commit.
         db.execute("PRAGMA synchronous=NORMAL")
         if path != ":memory:":
-            db.enable_wal()
+            _enable_wal(db, busy_timeout_ms)
     except sqlite3.Error as error:
         db.close()
-        raise _unavailable(path, error) from None
+        raise _unavailable(path, error, busy_timeout_ms) from None
     return db
 
 
-def _unavailable(path: str, error: sqlite3.Error) -> DatabaseUnavailable:
+def _enable_wal(db: Database, busy_timeout_ms: int) -> None:
+    # Switching a new file to WAL needs it alone for a moment, and when other processes
+    # are opening it too SQLite says "database is locked" at once instead of waiting: so
+    # retry, for as long as the busy timeout, until one of them has switched it.
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.001
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as error:
+            if _primary_code(error) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def _storage_problem(error: sqlite3.Error, busy_timeout_ms: int) -> str | None:
+    """In plain words, a fault of the disk or of another process; None for anything else,
+    which is a bug and should surface as one."""
+    code = _primary_code(error)
+    if code == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    if code == sqlite3.SQLITE_READONLY:
+        return "the database is read-only (check the permissions of the file and its folder)"
+    if code == sqlite3.SQLITE_BUSY:
+        return (
+            "another process holds the database's write lock and did not let go within "
+            f"{busy_timeout_ms / 1000:g} seconds; try again in a moment"
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return "the disk could not be read or written"
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return "the database's files could not be opened (check the permissions of its folder)"
+    return None
+
+
+def _unavailable(path: str, error: sqlite3.Error, busy_timeout_ms: int) -> DatabaseUnavailable:
     if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
         return DatabaseUnavailable(f"cannot open the database {path}: it is not a SQLite database")
-    return DatabaseUnavailable(f"cannot open the database {path}: {error}")
+    reason = _storage_problem(error, busy_timeout_ms) or str(error)
+    return DatabaseUnavailable(f"cannot open the database {path}: {reason}")
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
-        self.db = _open(self.path)
+        self.db = _open(self.path, busy_timeout_ms)
         try:
-            with self._lock:
-                migrations.apply(self.db)
+            self._migrate()
             self._data_version = self._read_data_version()
+        except StorageUnavailable as error:
+            self.db.close()
+            raise DatabaseUnavailable(
+                f"cannot open the database {self.path}: {error.reason}"
+            ) from None
         except sqlite3.Error as error:
             self.db.close()
-            raise _unavailable(self.path, error) from None
+            raise _unavailable(self.path, error, busy_timeout_ms) from None
+
+    def _migrate(self) -> None:
+        with self._lock:
+            if not migrations.pending(self.db):
+                return  # the usual case, and no write: a read-only database opens too
+            # Under the write lock, so processes opening a new file at once take turns;
+            # `apply` reads what is pending again, and the later ones find nothing to do.
+            with self.transaction():
+                migrations.apply(self.db)
 
     def close(self) -> None:
         with self._lock:
@@ -210,20 +270,29 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One atomic write; nothing of it lands unless all of it does."""
+        """One atomic write; nothing of it lands unless all of it does. A write the disk or
+        another process refuses raises StorageUnavailable, once it is rolled back."""
         # data_version is not re-read here: it never moves for this connection's own
         # commits, and a re-read would swallow a commit another connection made meanwhile.
         with self._lock:
-            # IMMEDIATE takes the write lock first, waiting (busy timeout) for another
-            # process's write to finish. A plain BEGIN reads first and then fails at once
-            # with "database is locked" if another connection wrote in the meantime.
-            self.db.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.conn.rollback()
-                raise
+                # IMMEDIATE takes the write lock first, waiting (busy timeout) for another
+                # process's write to finish. A plain BEGIN reads first and then fails at
+                # once with "database is locked" if another connection wrote meanwhile.
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self.db.conn.rollback()
+                    raise
+            except sqlite3.Error as error:
+                # Rolled back by now. A full disk, a read-only file, a lock held too long
+                # or a failing disk is the user's to fix: say which, in one line.
+                reason = _storage_problem(error, self.busy_timeout_ms)
+                if reason is None:
+                    raise
+                raise StorageUnavailable(reason) from error
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -480,6 +549,11 @@ class Store:
             return SeedReport(skipped=True)
         added = updated = retired = unchanged = 0
         with self.transaction() as db:
+            # Again under the write lock: another process opening the same new database
+            # may have seeded it while this one waited.
+            stored = db.execute("select value from meta where key = 'knowledge'").fetchone()
+            if stored and stored[0] == fingerprint and not force:
+                return SeedReport(skipped=True)
             for source in knowledge.sources:
                 self.put_source(db, source, "curated")
             current = {
