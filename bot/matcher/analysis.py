@@ -35,6 +35,12 @@ class Analyzer:
                     phrases[key] = group.canonical
         self.phrases = phrases
         self.longest_phrase = max((len(key) for key in phrases), default=1)
+        # The phrases by their first stem, longest first: one lookup a word finds the few
+        # phrases that could start there.
+        starting: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key, canonical in sorted(phrases.items(), key=lambda item: -len(item[0])):
+            starting.setdefault(key[0], []).append((key, canonical))
+        self._starting = starting
         self.lexicon_words = frozenset(word for key in phrases for word in key) | frozenset(
             lexicon.stopwords
         )
@@ -49,10 +55,11 @@ class Analyzer:
         content: list[str] = []
         function: list[str] = []
         index = 0
+        starting = self._starting
         while index < len(stems):
-            for length in range(min(self.longest_phrase, len(stems) - index), 0, -1):
-                canonical = self.phrases.get(tuple(stems[index : index + length]))
-                if canonical is not None:
+            for key, canonical in starting.get(stems[index], ()):
+                length = len(key)
+                if tuple(stems[index : index + length]) == key:
                     content.append(canonical)
                     index += length
                     break

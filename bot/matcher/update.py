@@ -144,10 +144,15 @@ def _vocabulary(
     """The spelling vocabulary with the words that arrived in and those that left out."""
     # Only the (initial, length) buckets whose words came or went are rebuilt.
     vocabulary = dict(old)
-    for key in {(w[0], len(w)) for w in arrived | left}:
+    came: dict[tuple[str, int], list[str]] = {}
+    went: dict[tuple[str, int], list[str]] = {}
+    for words, by_key in ((arrived, came), (left, went)):
+        for word in words:
+            by_key.setdefault((word[0], len(word)), []).append(word)
+    for key in came.keys() | went.keys():
         bucket = set(vocabulary.get(key, ()))
-        bucket.difference_update(w for w in left if (w[0], len(w)) == key)
-        bucket.update(w for w in arrived if (w[0], len(w)) == key)
+        bucket.difference_update(went.get(key, ()))
+        bucket.update(came.get(key, ()))
         if bucket:
             vocabulary[key] = tuple(sorted(bucket))
         else:
