@@ -16,6 +16,8 @@ from dotenv.parser import parse_stream
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # A bot token is three base64url parts joined by dots (user id, timestamp, signature).
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+# ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+NUMBER = re.compile(r"[0-9]+")
 
 
 class SettingsError(Exception):
@@ -73,6 +75,10 @@ class BotSettings:
     api_base: str | None = None
     gateway_url: str | None = None
     log_level: str = "INFO"
+    # None: as many shards as Discord recommends, all in this process.
+    shard_count: int | None = None
+    # None: every shard of shard_count; else this process's share of them.
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
@@ -93,6 +99,7 @@ class BotSettings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        shard_count, shard_ids = _shards(env)
         return cls(
             token=token,
             db_path=db_path(env),
@@ -101,6 +108,8 @@ class BotSettings:
             api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             log_level=level,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
     @property
@@ -117,6 +126,45 @@ def _snowflake(env: Mapping[str, str], name: str) -> int | None:
             f"{name} must be a Discord id (a number of 15 to 21 digits), not {raw!r}"
         )
     return int(raw)
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS, checked against each other: Discord closes
+    the gateway (4010) on a shard id outside the count, and two processes running one shard
+    would answer its servers twice."""
+    raw_count = env.get("DISCORD_SHARD_COUNT", "").strip()
+    raw_ids = env.get("DISCORD_SHARD_IDS", "").strip()
+    count: int | None = None
+    if raw_count:
+        if not NUMBER.fullmatch(raw_count) or int(raw_count) < 1:
+            raise SettingsError(
+                f"DISCORD_SHARD_COUNT must be a whole number of 1 or more, not {raw_count!r}"
+            )
+        count = int(raw_count)
+    if not raw_ids:
+        return count, None
+    if count is None:
+        raise SettingsError(
+            "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT: the number of shards of all the "
+            "bot's processes together"
+        )
+    parts = [part.strip() for part in raw_ids.split(",")]
+    if not all(NUMBER.fullmatch(part) for part in parts):
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS must be shard numbers separated by commas (say 0,1), "
+            f"not {raw_ids!r}"
+        )
+    ids = tuple(int(part) for part in parts)
+    for shard_id in ids:
+        if shard_id >= count:
+            shards = "the only shard is 0" if count == 1 else f"the shards are 0 to {count - 1}"
+            raise SettingsError(
+                f"DISCORD_SHARD_IDS names shard {shard_id}, but with "
+                f"DISCORD_SHARD_COUNT={count} {shards}"
+            )
+        if ids.count(shard_id) > 1:
+            raise SettingsError(f"DISCORD_SHARD_IDS names shard {shard_id} twice")
+    return count, ids
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

@@ -115,6 +115,12 @@ class GatewayConnection:
         self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
         self._queue: asyncio.Queue[JSON | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write_loop(), name="fakediscord-gateway-writer")
+        # A close asked for while `serve` reads is carried out by `serve` itself (see close).
+        self._close_request: asyncio.Future[tuple[int, str]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._serving: asyncio.Task[Any] | None = None
+        self._served = asyncio.Event()
 
     # --- sending -----------------------------------------------------------------
 
@@ -147,6 +153,22 @@ class GatewayConnection:
                 self._queue.task_done()
 
     async def close(self, code: int = 1000, message: str = "") -> None:
+        """Close as Discord does: the Close frame, then the TCP connection once the client
+        has answered it (or after the socket's timeout).
+
+        aiohttp drops the connection at once when another task is in receive(); a client
+        whose answer then fails reads the close as 1006, a network error it reconnects
+        after, instead of the code sent. So the task reading (`serve`) does the closing.
+        """
+        serving = self._serving
+        if serving is None or serving is asyncio.current_task() or self._served.is_set():
+            await self._close_now(code, message)
+            return
+        if not self._close_request.done():
+            self._close_request.set_result((code, message))
+        await self._served.wait()
+
+    async def _close_now(self, code: int, message: str) -> None:
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.ws.close(code=code, message=message.encode())
 
@@ -164,22 +186,39 @@ class GatewayConnection:
     # --- receiving ---------------------------------------------------------------
 
     async def serve(self) -> None:
-        self.send(
-            {
-                "op": HELLO,
-                "d": {
-                    "heartbeat_interval": int(self.fake.heartbeat_interval * 1000),
-                    "_trace": ["fakediscord"],
-                },
-            }
-        )
-        async for msg in self.ws:
-            if msg.type is aiohttp.WSMsgType.TEXT:
-                await self._handle(json.loads(msg.data))
-            elif msg.type is aiohttp.WSMsgType.BINARY:
-                await self.close(4002, "Decode error")
-            elif msg.type is aiohttp.WSMsgType.ERROR:
-                break
+        self._serving = asyncio.current_task()
+        try:
+            self.send(
+                {
+                    "op": HELLO,
+                    "d": {
+                        "heartbeat_interval": int(self.fake.heartbeat_interval * 1000),
+                        "_trace": ["fakediscord"],
+                    },
+                }
+            )
+            while (msg := await self._receive()) is not None:
+                if msg.type is aiohttp.WSMsgType.TEXT:
+                    await self._handle(json.loads(msg.data))
+                elif msg.type is aiohttp.WSMsgType.BINARY:
+                    await self.close(4002, "Decode error")
+                else:  # closed, closing, or an error
+                    break
+        finally:
+            self._served.set()
+
+    async def _receive(self) -> aiohttp.WSMessage | None:
+        """The next message, or None once a close asked for meanwhile is done."""
+        receiving = asyncio.ensure_future(self.ws.receive())
+        await asyncio.wait({receiving, self._close_request}, return_when=asyncio.FIRST_COMPLETED)
+        if receiving.done():
+            return receiving.result()
+        receiving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await receiving
+        # No receive() waits now, so aiohttp's close waits for the client's Close frame.
+        await self._close_now(*self._close_request.result())
+        return None
 
     async def _handle(self, payload: JSON) -> None:
         self.received.append(payload)
@@ -220,6 +259,9 @@ class GatewayConnection:
         shard = (int(raw_shard[0]), int(raw_shard[1]))
         if not 0 <= shard[0] < shard[1]:
             await self.close(4010, "Invalid shard")
+            return
+        if len(fake._guilds_for_shard(shard)) > fake.guilds_per_shard_limit:
+            await self.close(4011, "Sharding required")
             return
         session = GatewaySession(id=secrets.token_hex(16), identify=data, shard=shard)
         fake._attach_session(session, self)

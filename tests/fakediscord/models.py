@@ -87,6 +87,20 @@ class Snowflakes:
         self._last = max(self._last + 1, stamp)
         return self._last
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id of a guild that shard ``shard_id`` of ``shard_count`` owns: Discord
+        sends a guild's events to shard ``(guild_id >> 22) % shard_count``."""
+        if not 0 <= shard_id < shard_count:
+            raise ValueError(f"there is no shard {shard_id} of {shard_count}")
+        candidate = self()
+        millis = candidate >> 22
+        if millis % shard_count != shard_id:
+            # A few milliseconds ahead: the ids after it stay increasing all the same.
+            millis += (shard_id - millis) % shard_count
+            candidate = millis << 22
+            self._last = candidate
+        return candidate
+
 
 @dataclass(eq=False)
 class User:

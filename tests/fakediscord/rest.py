@@ -205,11 +205,11 @@ class RestAPI:
         return self.fake.dm_channel(user).payload()
 
     async def get_gateway(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        return {"url": self.fake.gateway_url}
+        return {"url": self.fake.advertised_gateway_url or self.fake.gateway_url}
 
     async def get_gateway_bot(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         return {
-            "url": self.fake.gateway_url,
+            "url": self.fake.advertised_gateway_url or self.fake.gateway_url,
             "shards": self.fake.shard_count,
             "session_start_limit": {
                 "total": 1000,

@@ -117,6 +117,11 @@ class FakeDiscord:
         privileged_intents: the privileged intents "enabled in the developer portal";
             an IDENTIFY asking for others is closed with 4014 as on Discord.
         shard_count: what GET /gateway/bot recommends (for AutoShardedClient).
+        advertised_gateway_url: the URL GET /gateway and /gateway/bot name; by default
+            the fake's own gateway (another one shows whether a client keeps a gateway
+            URL it was configured with).
+        guilds_per_shard_limit: the most guilds one shard may hold (Discord: 2,500); an
+            IDENTIFY for a shard that would hold more is closed with 4011, as on Discord.
         echo_bot_messages: send the bot MESSAGE_CREATE/UPDATE/DELETE for its own
             non-ephemeral messages, as Discord does.
         command_wait: seconds ``slash``/``autocomplete`` wait for a command the bot
@@ -136,6 +141,8 @@ class FakeDiscord:
         interaction_deadline: float = 3.0,
         privileged_intents: int = PRIVILEGED_INTENTS,
         shard_count: int = 1,
+        advertised_gateway_url: str | None = None,
+        guilds_per_shard_limit: int = 2500,
         echo_bot_messages: bool = True,
         command_wait: float = 2.0,
         attachment_size_limit: int = ATTACHMENT_SIZE_LIMIT,
@@ -146,6 +153,8 @@ class FakeDiscord:
         self.interaction_deadline = interaction_deadline
         self.privileged_intents = privileged_intents
         self.shard_count = shard_count
+        self.advertised_gateway_url = advertised_gateway_url
+        self.guilds_per_shard_limit = guilds_per_shard_limit
         self.echo_bot_messages = echo_bot_messages
         self.command_wait = command_wait
         self.attachment_size_limit = attachment_size_limit
@@ -250,12 +259,15 @@ class FakeDiscord:
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         channels: Sequence[str] = ("general",),
         locale: str = "en-US",
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
         """A guild with @everyone, an owner, the bot (with its managed role) and channels.
 
         Added after the bot connected, it is sent as GUILD_CREATE (the bot joined it).
+        ``shard=(id, count)`` gives it an id that shard ``id`` of ``count`` owns.
         """
-        guild = Guild(self.snowflake(), name, locale=locale)
+        guild_id = self.snowflake() if shard is None else self.snowflake.on_shard(*shard)
+        guild = Guild(guild_id, name, locale=locale)
         guild.roles[guild.id] = Role(guild.id, guild, "@everyone", everyone_permissions)
         owner_member = self._join(guild, self.add_user(owner), [])
         guild.owner_id = owner_member.id
@@ -384,9 +396,26 @@ class FakeDiscord:
         expected = sessions[0].shard[1]
         return len(sessions) == expected and all(s.live and s.ready for s in sessions)
 
-    async def wait_until_connected(self, timeout: float = 10.0) -> None:
-        """Until every shard has identified and got READY and its GUILD_CREATEs."""
-        await self.wait_until(lambda: self.connected, timeout, "the bot to connect to the gateway")
+    def shard_connected(self, shard_id: int) -> bool:
+        """Whether shard ``shard_id`` has a live session that got READY and its guilds."""
+        session = self._session_for_shard(shard_id)
+        return session is not None and session.live and session.ready
+
+    async def wait_until_connected(
+        self, timeout: float = 10.0, *, shards: Sequence[int] | None = None
+    ) -> None:
+        """Until every shard (or each of ``shards``: a process running only some) has
+        identified and got READY and its GUILD_CREATEs."""
+        if shards is None:
+            await self.wait_until(
+                lambda: self.connected, timeout, "the bot to connect to the gateway"
+            )
+            return
+        await self.wait_until(
+            lambda: all(self.shard_connected(shard_id) for shard_id in shards),
+            timeout,
+            f"shard(s) {list(shards)} to connect to the gateway",
+        )
 
     def dispatch(self, event: str, data: JSON, *, guild: Guild | None = None) -> None:
         """Send any gateway event to the bot (to the shard of ``guild``, else shard 0)."""

@@ -633,6 +633,65 @@ async def test_autosharded_bot() -> None:
         assert sharded.find_requests("GET", "/gateway/bot")
 
 
+async def test_each_guild_goes_only_to_the_shard_that_owns_it() -> None:
+    async with FakeDiscord(token=TOKEN, shard_count=2) as sharded:
+        first = sharded.add_guild("First", shard=(0, 2))
+        second = sharded.add_guild("Second", shard=(1, 2))
+        assert [(g.id >> 22) % 2 for g in (first, second)] == [0, 1]
+        intents = discord.Intents.none()
+        intents.guilds = True
+        client = FastShardedBot(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+        with capture_errors():
+            async with running_bot(sharded, client):
+                later = sharded.add_guild("Later", shard=(1, 2))
+                await sharded.wait_until(lambda: client.get_guild(later.id), what="GUILD_CREATE")
+                created = {
+                    s.shard[0]: [e["d"]["id"] for e in s.log if e["t"] == "GUILD_CREATE"]
+                    for s in sharded.sessions
+                }
+                assert created == {0: [str(first.id)], 1: [str(second.id), str(later.id)]}
+                for guild, shard_id in ((first, 0), (second, 1), (later, 1)):
+                    found = client.get_guild(guild.id)
+                    assert found is not None and found.shard_id == shard_id
+
+
+async def test_a_client_running_some_of_the_shards() -> None:
+    async with FakeDiscord(token=TOKEN, shard_count=2) as sharded:
+        sharded.add_guild("First", shard=(0, 2))
+        second = sharded.add_guild("Second", shard=(1, 2))
+        intents = discord.Intents.none()
+        intents.guilds = True
+        client = FastShardedBot(
+            command_prefix="!",
+            intents=intents,
+            guild_ready_timeout=0.05,
+            shard_count=2,
+            shard_ids=[1],
+        )
+        with capture_errors():
+            async with running_bot(sharded, client):
+                await sharded.wait_until_connected(shards=[1])
+                assert sharded.shard_connected(1) and not sharded.shard_connected(0)
+                assert not sharded.connected  # shard 0 has no session
+                assert [g.id for g in client.guilds] == [second.id]
+                assert sharded.identify_payload is not None
+                assert sharded.identify_payload["shard"] == [1, 2]
+        # A configured count needs no GET /gateway/bot.
+        assert not sharded.find_requests("GET", "/gateway/bot")
+
+
+async def test_a_gateway_close_waits_for_the_clients_close_frame(
+    fake: FakeDiscord, world: World, bot: HarnessBot
+) -> None:
+    (connection,) = fake.connections
+    # 4000 is one discord.py resumes after. Dropping the connection before the client's
+    # own Close frame is in could make it read a fatal close (4004…) as a 1006.
+    await fake.close_gateway(4000, "Unknown error")
+    assert connection.ws.closed
+    assert connection.ws.close_code == 4000  # the client's answer, not a dropped connection
+    await fake.wait_until(lambda: fake.sessions[0].resumed == 1, what="the RESUME")
+
+
 async def test_clean_shutdown_leaves_no_tasks(fake: FakeDiscord, world: World) -> None:
     with capture_errors():
         async with running_bot(fake, HarnessBot(world.guild.id)):
