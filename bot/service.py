@@ -46,7 +46,14 @@ from bot.models import (
     Suggestion,
     UnansweredQuestion,
 )
-from bot.store import SEED_ACTION_PREFIX, SeedReport, Store, fact_from_snapshot
+from bot.store import (
+    SEED_ACTION_PREFIX,
+    FeedMark,
+    IndexState,
+    SeedReport,
+    Store,
+    fact_from_snapshot,
+)
 from bot.text import fold, slug, unenclosed
 
 # Questions are matched on their first words; an essay pasted into /ask should cost no
@@ -54,6 +61,11 @@ from bot.text import fold, slug, unenclosed
 MAX_QUESTION_CHARS = 500
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_FACTS = 2_000
+# Audit entries a refresh applies per hold of the write lock: a write of this process waits
+# for one such batch at most, not for a whole import made elsewhere.
+FEED_BATCH = 100
+# Builds off to the side before one is made holding writes off (see FactService._rebuild).
+REBUILD_ATTEMPTS = 3
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +106,25 @@ class About:
     sources: tuple[tuple[Source, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """How far an index has followed the change feed."""
+
+    mark: FeedMark  # the last audit entry applied
+    sources_digest: str  # of the sources table the index's sources match
+
+    @classmethod
+    def of(cls, state: IndexState) -> _Position:
+        return cls(state.mark, state.sources_digest)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    position: _Position
+    complete: bool  # nothing after it in the log yet
+    changed: bool  # some fact was applied
+
+
 class FactService:
     def __init__(
         self,
@@ -112,7 +143,15 @@ class FactService:
         self._policy = policy
         self._phrasing_limit = phrasing_limit
         self._write_lock = threading.Lock()
-        self.index = self._build_index()
+        # One refresh at a time; a reader that finds one running answers from the index as is.
+        self._refresh_lock = threading.Lock()
+        # `ask` catches up with other processes first (the CLI: one process, one question);
+        # the bot turns this off and refreshes in the background (discordbot/refresh.py).
+        self.refresh_on_read = True
+        # Rebuilds because the audit log could not say what changed (restored database).
+        self.full_rebuilds = 0
+        self._stale = False  # a refresh failed part way: look again, new commits or not
+        self._install(self.store.index_state())
 
     @classmethod
     def open(
@@ -138,30 +177,124 @@ class FactService:
     def close(self) -> None:
         self.store.close()
 
-    def _build_index(self) -> MatchIndex:
-        self._sources = {(s.guild_id, s.id): s for s in self.store.sources()}
-        facts = self.store.facts(include_retired=False)
+    def _new_index(self, sources: Iterable[Source], facts: list[Fact]) -> MatchIndex:
         if self._phrasing_limit is None:
-            return MatchIndex(self.knowledge.lexicon, self._sources.values(), facts, self._policy)
+            return MatchIndex(self.knowledge.lexicon, sources, facts, self._policy)
         return _PhrasingLimitedIndex(
             self._phrasing_limit,
             self.knowledge.lexicon,
-            self._sources.values(),
+            sources,
             [_first_phrasings(fact, self._phrasing_limit) for fact in facts],
             self._policy,
         )
 
+    def _install(self, state: IndexState) -> None:
+        self._sources = _source_map(state.sources)
+        self.index = self._new_index(state.sources, state.facts)
+        self._feed = _Position.of(state)
+
     def _refresh(self) -> None:
-        # Another process (the CLI while the bot runs) may have changed the facts. The
-        # rebuild holds the write lock, so no write of ours lands in an index being replaced.
-        if self.store.changed_elsewhere():
+        if self.refresh_on_read:
+            self.refresh()
+
+    def refresh(self) -> str:
+        """Catch the index up with what other processes (the CLI, other shards) wrote:
+        "unchanged", "applied" (the changed facts, from the audit log), "rebuilt" (the log
+        could not say, or the sources changed), or "busy" (another thread is refreshing).
+
+        Answers keep using the current index meanwhile: they take no lock the refresh holds.
+        """
+        if not self._refresh_lock.acquire(blocking=False):
+            return "busy"
+        try:
+            if not self.store.changed_elsewhere() and not self._stale:
+                return "unchanged"
+            self._stale = True
+            outcome = self._follow_feed()
+            self._stale = False
+            return outcome
+        finally:
+            self._refresh_lock.release()
+
+    def _follow_feed(self) -> str:
+        applied = False
+        while True:
+            # Under the write lock a batch at a time: a write of ours cannot land between
+            # reading a fact's state and applying it (and be undone by the older state),
+            # and waits for one batch at most. Our own writes come back in the feed: applying
+            # a fact's current state again changes nothing.
             with self._write_lock:
-                self.index = self._build_index()
+                step = self._feed_step(self.index, self._sources, self._feed)
+                if step is None:
+                    break
+                self._feed = step.position
+                applied = applied or step.changed
+            if step.complete:
+                return "applied" if applied else "unchanged"
+        self._rebuild()
+        return "rebuilt"
+
+    def _feed_step(
+        self, index: MatchIndex, sources: Mapping[tuple[int, str], Source], position: _Position
+    ) -> _Step | None:
+        """Apply the next batch of the feed to `index` (whose sources are `sources`); None
+        if only a rebuild can catch up."""
+        batch = self.store.changes_since(position.mark, FEED_BATCH)
+        if batch is None:
+            return None
+        digest = position.sources_digest
+        if batch.sources_digest != digest:
+            # Our own new sources change the table too; a source we lack (new elsewhere)
+            # needs a rebuild: `set_sources` would re-index every fact holding our writes
+            # off, where a rebuild off to the side holds nothing.
+            digest, current = self.store.sources_state()
+            if _source_map(current) != sources:
+                return None
+        if batch.facts:
+            index.apply(
+                upserts=[fact for fact in batch.facts.values() if fact is not None],
+                removals=[fact_id for fact_id, fact in batch.facts.items() if fact is None],
+            )
+        return _Step(_Position(batch.mark, digest), batch.complete, bool(batch.facts))
+
+    def _rebuild(self) -> None:
+        """A new index built off to the side, brought up to the feed, and swapped in with one
+        assignment: answers use the old one meanwhile, and writes wait for the last step."""
+        for _ in range(REBUILD_ATTEMPTS):
+            state = self.store.index_state()
+            sources = _source_map(state.sources)
+            index = self._new_index(state.sources, state.facts)
+            # No lock for most of the catching up: only this thread knows the new index,
+            # and our own writes meanwhile went to the old one, and are in the feed.
+            position = self._caught_up(index, sources, _Position.of(state))
+            if position is None:
+                continue  # the sources or the log changed again during the build
+            with self._write_lock:
+                position = self._caught_up(index, sources, position)
+                if position is not None:
+                    self.index, self._sources, self._feed = index, sources, position
+                    self.full_rebuilds += 1
+                    return
+        # Changes kept outrunning the builds: build once more holding our writes off.
+        with self._write_lock:
+            self._install(self.store.index_state())
+            self.full_rebuilds += 1
+
+    def _caught_up(
+        self, index: MatchIndex, sources: Mapping[tuple[int, str], Source], position: _Position
+    ) -> _Position | None:
+        while True:
+            step = self._feed_step(index, sources, position)
+            if step is None:
+                return None
+            position = step.position
+            if step.complete:
+                return position
 
     def reseed(self, *, force: bool = False) -> SeedReport:
         with self._write_lock:
             report = self.store.seed(self.knowledge, force=force)
-            self.index = self._build_index()
+            self._install(self.store.index_state())
         return report
 
     # -- asking -----------------------------------------------------------------------
@@ -668,6 +801,10 @@ def _worth_reviewing(question: str) -> bool:
 
 def _visible(fact: Fact, guild_id: int) -> bool:
     return fact.guild_id in (GLOBAL, guild_id)
+
+
+def _source_map(sources: Iterable[Source]) -> dict[tuple[int, str], Source]:
+    return {(source.guild_id, source.id): source for source in sources}
 
 
 def _unique_id(base: str, taken: set[str]) -> str:

@@ -334,12 +334,15 @@ def test_a_fact_read_while_another_process_edits_it_is_whole(
 def test_a_write_during_an_index_rebuild_is_not_lost(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The bot rebuilds its index after the CLI wrote; a moderator's write through the bot
-    at that moment must end up in the index, not in the index being replaced."""
+    """The bot rebuilds its index after the CLI added a source; a moderator's write through
+    the bot at that moment must end up in the index, not in the index being replaced."""
     bot_side = FactService.open(db_path)
     cli_side = FactService.open(db_path)
     try:
         cli_side.add_fact(probe_draft("foxtrot", 0), guild_id=GUILD, actor="cli:mod")
+        # A source added elsewhere is what still rebuilds the whole index (a fact is
+        # applied from the audit log in place).
+        cli_side.add_source("Foxtrot Desk", guild_id=GUILD)
         facts = bot_side.store.facts
         rebuild_read = threading.Event()
         write_done = threading.Event()
