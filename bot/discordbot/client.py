@@ -41,7 +41,10 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class FactBot(commands.Bot):
+class FactBot(commands.AutoShardedBot):
+    """Sharded as Discord recommends (GET /gateway/bot), or as DISCORD_SHARD_COUNT and
+    DISCORD_SHARD_IDS say: Discord refuses one connection for more than 2,500 servers."""
+
     def __init__(
         self,
         *,
@@ -54,6 +57,8 @@ class FactBot(commands.Bot):
         # A text-only bot: no voice, so no warnings about missing voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             # Never used for text commands (on_message below skips them); a mention
             # prefix keeps discord.py from warning about the message content intent.
@@ -61,6 +66,7 @@ class FactBot(commands.Bot):
             help_command=None,
             intents=bot_intents(),
             allowed_mentions=NO_PINGS,
+            shard_count=settings.shard_count,
             **options,
         )
         self.settings = settings
@@ -71,10 +77,21 @@ class FactBot(commands.Bot):
         self.sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
+        # Changes the CLI or other shard processes make reach the index off the answer path.
+        self.service.start_refreshing()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        if self.sync_on_start:
+        # Only the process holding shard 0 syncs: shard processes started together would
+        # each find no hash yet, and each overwrite the commands.
+        if self.sync_on_start and (self.shard_ids is None or 0 in self.shard_ids):
             await self.sync_if_changed()
+
+    async def launch_shards(self) -> None:
+        if self.shard_count is None and self.settings.gateway_url is not None:
+            # discord.py would connect to the URL GET /gateway/bot names, Discord's own:
+            # take only the recommended count from it, and keep the configured gateway.
+            self.shard_count, _, _ = await self.http.get_bot_gateway()
+        await super().launch_shards()
 
     @property
     def sync_scope(self) -> str:
@@ -128,7 +145,14 @@ class FactBot(commands.Bot):
         await asyncio.to_thread(self.service.close)
 
     async def on_ready(self) -> None:
-        log.info("Connected as %s, in %d server(s)", self.user, len(self.guilds))
+        shards = ",".join(str(shard_id) for shard_id in sorted(self.shards))
+        log.info(
+            "Connected as %s, in %d server(s), on shard(s) %s of %s",
+            self.user,
+            len(self.guilds),
+            shards,
+            self.shard_count,
+        )
 
     async def on_message(self, message: discord.Message, /) -> None:
         # Slash commands only: no text commands to process. Mentions are answered by

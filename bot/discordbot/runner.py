@@ -44,9 +44,13 @@ FATAL_CLOSES = {
         "authentication failed: the token was reset or is wrong; check DISCORD_TOKEN, or "
         "reset it in the developer portal (Bot > Reset Token)"
     ),
-    4010: "invalid shard: the shard id or count the bot sent is wrong",
+    4010: (
+        "invalid shard: the shard id or count the bot sent is wrong; check "
+        "DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS"
+    ),
     4011: (
-        "sharding required: the bot is in too many servers for one connection and must run sharded"
+        "sharding required: the bot is in too many servers for its shards; raise "
+        "DISCORD_SHARD_COUNT, or unset it to run as many shards as Discord recommends"
     ),
     4012: "invalid API version: this discord.py is too old for Discord's gateway; upgrade it",
     4013: "invalid intents: the gateway intents the bot asked for are not valid",

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from bot.discordbot.refresh import Refresher
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
@@ -64,6 +65,7 @@ class AsyncFactService:
         self._gate: sqlite3.Connection | None = None  # used on the write thread only
         self._closed = False
         self._close_lock = threading.Lock()
+        self._refresher = Refresher(service)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -105,6 +107,11 @@ class AsyncFactService:
                 raise DatabaseBusy() from error
             raise
 
+    def start_refreshing(self) -> None:
+        """From now on catch up with other processes' changes in the background, so that
+        no answer waits for it (see refresh.py)."""
+        self._refresher.start()
+
     def close(self) -> None:
         """Finish the writes already queued (unanswered questions included), then stop.
 
@@ -113,6 +120,7 @@ class AsyncFactService:
             if self._closed:
                 return
             self._closed = True
+        self._refresher.stop()
         self._reads.shutdown(wait=True)
         self._writes.shutdown(wait=True)
         if self._gate is not None:
