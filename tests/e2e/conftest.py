@@ -72,7 +72,15 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 @pytest.fixture
 def world(fake: FakeDiscord) -> World:
-    guild = fake.add_guild("Aleppo readers")
+    return peopled_world(fake)
+
+
+def peopled_world(
+    fake: FakeDiscord, name: str = "Aleppo readers", shard: tuple[int, int] | None = None
+) -> World:
+    """A server with a member, a moderator, and a member of the configured mod role; on
+    the shard `shard` (id, count) owns, when given."""
+    guild = fake.add_guild(name, shard=shard)
     moderators = fake.add_role(guild, "Moderators", MANAGE_GUILD)
     checkers = fake.add_role(guild, "Fact checkers")  # the configured mod role: no permissions
     return World(

@@ -26,7 +26,7 @@ from tests.e2e.test_scenarios import (
     OFF_TOPIC,
     ZEBRA_QUESTION,
     ZEBRA_STATEMENT,
-    bot_env,
+    fake_env,
     start_process,
 )
 from tests.fakediscord import ErrorCapture, FakeDiscord, InteractionHandle, Upload, running_bot
@@ -311,14 +311,7 @@ FATAL_CLOSE_WORDS = {
 async def test_a_fatal_gateway_close_mid_run_is_one_line_and_exit_2(
     fake: FakeDiscord, world: World, tmp_path: Path, code: int
 ) -> None:
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=TOKEN,
-        FACTBOT_DB=str(tmp_path / "process.db"),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        LOG_LEVEL="WARNING",
-    )
+    env = fake_env(fake, tmp_path, LOG_LEVEL="WARNING")
     process = await start_process(env, tmp_path)
     try:
         await fake.wait_until_connected(timeout=PATIENCE)
@@ -342,14 +335,7 @@ async def test_a_fatal_gateway_close_mid_run_is_one_line_and_exit_2(
 async def test_debug_logs_show_no_interaction_or_webhook_token(
     fake: FakeDiscord, world: World, tmp_path: Path
 ) -> None:
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=TOKEN,
-        FACTBOT_DB=str(tmp_path / "process.db"),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        LOG_LEVEL="DEBUG",
-    )
+    env = fake_env(fake, tmp_path, LOG_LEVEL="DEBUG")
     process = await start_process(env, tmp_path)
     try:
         await fake.wait_until_connected(timeout=PATIENCE)

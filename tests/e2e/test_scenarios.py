@@ -823,6 +823,25 @@ def bot_env(tmp_path: Path, **values: str) -> dict[str, str]:
     return env
 
 
+def fake_env(
+    fake: FakeDiscord,
+    tmp_path: Path,
+    *,
+    token: str = TOKEN,
+    db: str = "process.db",
+    **settings: str,
+) -> dict[str, str]:
+    """The settings of a bot process that talks to `fake`, with its own database."""
+    return bot_env(
+        tmp_path,
+        DISCORD_TOKEN=token,
+        FACTBOT_DB=str(tmp_path / db),
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        **settings,
+    )
+
+
 async def start_process(
     env: dict[str, str], cwd: Path, command: str = "run"
 ) -> asyncio.subprocess.Process:
@@ -848,14 +867,7 @@ async def test_whole_process_answers_and_stops_cleanly_on_a_signal(
 ) -> None:
     expected = answered(service, ANSWERABLE, world.guild.id).answers[0]
     database = tmp_path / "process.db"
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=TOKEN,
-        FACTBOT_DB=str(database),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        LOG_LEVEL="INFO",
-    )
+    env = fake_env(fake, tmp_path, LOG_LEVEL="INFO")
     process = await start_process(env, tmp_path)
     try:
         await fake.wait_until_connected(timeout=20)
@@ -897,14 +909,7 @@ async def test_a_rejected_token_is_one_line_and_exit_2(
     fake: FakeDiscord, world: World, tmp_path: Path, command: str
 ) -> None:
     wrong = "MTExMTExMTExMTExMTExMTEx.V3Jvbmc.bm90LXRoZS1yaWdodC1zaWduYXR1cmU"  # well formed
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=wrong,
-        FACTBOT_DB=str(tmp_path / "f.db"),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-        LOG_LEVEL="WARNING",
-    )
+    env = fake_env(fake, tmp_path, token=wrong, db="f.db", LOG_LEVEL="WARNING")
     code, stdout, stderr = await run_process(env, tmp_path, command)
     output = stdout + stderr
     assert code == 2, output
@@ -918,13 +923,7 @@ async def test_a_rejected_token_is_one_line_and_exit_2(
 async def test_a_token_of_the_wrong_shape_stops_before_calling_discord(
     fake: FakeDiscord, tmp_path: Path, wrong: str
 ) -> None:
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=wrong,
-        FACTBOT_DB=str(tmp_path / "f.db"),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-    )
+    env = fake_env(fake, tmp_path, token=wrong, db="f.db")
     code, stdout, stderr = await run_process(env, tmp_path, "run")
     assert code == 2, stdout + stderr
     (line,) = (stdout + stderr).strip().splitlines()
@@ -936,14 +935,7 @@ async def test_sync_command_syncs_over_http_and_later_starts_skip_the_sync(
     fake: FakeDiscord, world: World, tmp_path: Path, errors: ErrorCapture
 ) -> None:
     database = tmp_path / "process.db"
-    env = bot_env(
-        tmp_path,
-        DISCORD_TOKEN=TOKEN,
-        FACTBOT_DB=str(database),
-        FACTBOT_MOD_ROLE=str(world.checkers.id),
-        DISCORD_API_BASE=fake.api_base,
-        DISCORD_GATEWAY_URL=fake.gateway_url,
-    )
+    env = fake_env(fake, tmp_path, FACTBOT_MOD_ROLE=str(world.checkers.id))
     code, stdout, stderr = await run_process(env, tmp_path, "sync")
     assert code == 0, stderr
     assert stdout.splitlines() == ["synced 5 commands globally"] and stderr == ""

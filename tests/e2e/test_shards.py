@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import FactService
-from tests.e2e.conftest import MANAGE_GUILD, TOKEN, World, make_bot
+from tests.e2e.conftest import TOKEN, World, make_bot, peopled_world
 from tests.e2e.test_scenarios import (
     ANSWERABLE,
     ZEBRA_QUESTION,
@@ -28,6 +28,7 @@ from tests.e2e.test_scenarios import (
     answered,
     bot_env,
     command_syncs,
+    fake_env,
     start_process,
 )
 from tests.fakediscord import ErrorCapture, FakeDiscord, capture_errors, running_bot
@@ -41,18 +42,7 @@ GIRAFFE_QUESTION = "Did giraffes parade through the old souk?"
 
 def shard_world(fake: FakeDiscord, name: str, shard: tuple[int, int]) -> World:
     """A server that shard `shard` (id, count) owns, peopled as the e2e `world` fixture."""
-    guild = fake.add_guild(name, shard=shard)
-    moderators = fake.add_role(guild, "Moderators", MANAGE_GUILD)
-    checkers = fake.add_role(guild, "Fact checkers")
-    return World(
-        fake=fake,
-        guild=guild,
-        general=guild.channel("general"),
-        alice=fake.add_member(guild, "alice"),
-        mod=fake.add_member(guild, "mod", roles=[moderators]),
-        checker=fake.add_member(guild, "checker", roles=[checkers]),
-        checkers=checkers,
-    )
+    return peopled_world(fake, name, shard)
 
 
 def interactions_seen(fake: FakeDiscord, shard_id: int) -> set[str]:
@@ -116,15 +106,7 @@ async def test_too_few_configured_shards_is_one_line_naming_the_setting(tmp_path
     async with FakeDiscord(token=TOKEN, shard_count=2, guilds_per_shard_limit=1) as fake:
         for n in (0, 1):
             fake.add_guild(f"Server {n}", shard=(n, 2))
-        env = bot_env(
-            tmp_path,
-            DISCORD_TOKEN=TOKEN,
-            FACTBOT_DB=str(tmp_path / "f.db"),
-            DISCORD_API_BASE=fake.api_base,
-            DISCORD_GATEWAY_URL=fake.gateway_url,
-            DISCORD_SHARD_COUNT="1",
-            LOG_LEVEL="WARNING",
-        )
+        env = fake_env(fake, tmp_path, db="f.db", DISCORD_SHARD_COUNT="1", LOG_LEVEL="WARNING")
         process = await start_process(env, tmp_path)
         stdout, stderr = await asyncio.wait_for(process.communicate(), PATIENCE)
     output = (stdout + stderr).decode()
