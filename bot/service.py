@@ -317,7 +317,7 @@ class FactService:
             )
         if decision.outcome == "help":
             return self._help(text, guild_id)
-        if log and _worth_reviewing(text):
+        if log and worth_reviewing(text):
             self._log_unanswered(guild_id, [text])
         if decision.related:
             related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
@@ -339,7 +339,7 @@ class FactService:
         try:
             for question in questions:
                 result = self.ask(question, guild_id, log=False)
-                if result.outcome == "unknown" and _worth_reviewing(result.question):
+                if result.outcome == "unknown" and worth_reviewing(result.question):
                     pending.append(result.question)
                 if len(pending) >= batch:
                     self._log_unanswered(guild_id, pending)
@@ -793,7 +793,7 @@ class FactService:
         self.store.set_meta_value(key, value)
 
 
-def _worth_reviewing(question: str) -> bool:
+def worth_reviewing(question: str) -> bool:
     """Whether a moderator could learn from the question: an empty line or a bare number
     (a choice typed at the wrong moment) says nothing about what people want to know."""
     return any(ch.isalpha() for ch in question)

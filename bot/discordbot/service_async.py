@@ -26,7 +26,7 @@ from bot.discordbot.refresh import Refresher
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
-from bot.service import About, FactDraft, FactService, ImportReport, _worth_reviewing
+from bot.service import About, FactDraft, FactService, ImportReport, worth_reviewing
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class AsyncFactService:
     async def ask(self, question: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer; an unanswered question is counted later, on the write worker."""
         result = await self._read(self.sync.ask, question, guild_id, log=False)
-        if result.outcome == "unknown" and _worth_reviewing(result.question):
+        if result.outcome == "unknown" and worth_reviewing(result.question):
             logged = self._submit_write(self.sync.store.log_unanswered, guild_id, result.question)
             logged.add_done_callback(_report_unlogged)
         return result
