@@ -27,7 +27,7 @@ from tests.e2e.test_scenarios import (
     ZEBRA_QUESTION,
     ZEBRA_STATEMENT,
     fake_env,
-    start_process,
+    running_process,
 )
 from tests.fakediscord import ErrorCapture, FakeDiscord, InteractionHandle, Upload, running_bot
 
@@ -312,15 +312,10 @@ async def test_a_fatal_gateway_close_mid_run_is_one_line_and_exit_2(
     fake: FakeDiscord, world: World, tmp_path: Path, code: int
 ) -> None:
     env = fake_env(fake, tmp_path, LOG_LEVEL="WARNING")
-    process = await start_process(env, tmp_path)
-    try:
+    async with running_process(env, tmp_path) as process:
         await fake.wait_until_connected(timeout=PATIENCE)
         await fake.close_gateway(code, "Closed by the test")
         stdout, stderr = await asyncio.wait_for(process.communicate(), PATIENCE)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     output = (stdout + stderr).decode()
     assert process.returncode == 2, output
     assert "Traceback" not in output
@@ -336,8 +331,7 @@ async def test_debug_logs_show_no_interaction_or_webhook_token(
     fake: FakeDiscord, world: World, tmp_path: Path
 ) -> None:
     env = fake_env(fake, tmp_path, LOG_LEVEL="DEBUG")
-    process = await start_process(env, tmp_path)
-    try:
+    async with running_process(env, tmp_path) as process:
         await fake.wait_until_connected(timeout=PATIENCE)
         asked = await world.fake.slash(world.alice, world.general, "ask", question=ANSWERABLE)
         await asked.reply(PATIENCE)
@@ -346,10 +340,6 @@ async def test_debug_logs_show_no_interaction_or_webhook_token(
         await listed.reply(PATIENCE)
         process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), PATIENCE)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     log = (stdout + stderr).decode()
     assert process.returncode == 0, log[-2000:]
     # The lines are there, with what they said, only the tokens are not.

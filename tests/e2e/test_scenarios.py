@@ -16,6 +16,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -857,6 +859,20 @@ async def start_process(
     )
 
 
+@asynccontextmanager
+async def running_process(
+    env: dict[str, str], cwd: Path, command: str = "run"
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot COMMAND`, killed on the way out if the test left it running."""
+    process = await start_process(env, cwd, command)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 async def test_whole_process_answers_and_stops_cleanly_on_a_signal(
     fake: FakeDiscord,
@@ -868,18 +884,13 @@ async def test_whole_process_answers_and_stops_cleanly_on_a_signal(
     expected = answered(service, ANSWERABLE, world.guild.id).answers[0]
     database = tmp_path / "process.db"
     env = fake_env(fake, tmp_path, LOG_LEVEL="INFO")
-    process = await start_process(env, tmp_path)
-    try:
+    async with running_process(env, tmp_path) as process:
         await fake.wait_until_connected(timeout=20)
         reply = await world.ask(ANSWERABLE)
         assert reply.embed is not None and reply.embed["description"] == expected.text
         await world.ask(OFF_TOPIC)
         process.send_signal(stop_signal)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 15)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     log = (stdout + stderr).decode()
     assert process.returncode == 0, log
     assert "Traceback" not in log and TOKEN not in log

@@ -29,6 +29,7 @@ from tests.e2e.test_scenarios import (
     bot_env,
     command_syncs,
     fake_env,
+    running_process,
     start_process,
 )
 from tests.fakediscord import ErrorCapture, FakeDiscord, capture_errors, running_bot
@@ -134,13 +135,8 @@ async def shard_process(
         DISCORD_SHARD_IDS=str(shard_id),
         LOG_LEVEL="INFO",
     )
-    process = await start_process(env, tmp_path)
-    try:
+    async with running_process(env, tmp_path) as process:
         yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 async def stop(process: asyncio.subprocess.Process) -> str:
