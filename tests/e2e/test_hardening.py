@@ -260,8 +260,8 @@ async def test_a_large_export_is_compressed_and_imports_as_it_is(
     add_many_facts(service, world.guild.id, 40)
     exported = service.export_jsonl(world.guild.id).encode()
     packed_size = len(gzip.compress(exported))
-    world.fake.attachment_size_limit = (len(exported) + packed_size) // 2
-    assert packed_size < world.fake.attachment_size_limit < len(exported)
+    world.fake.settings.attachment_size_limit = (len(exported) + packed_size) // 2
+    assert packed_size < world.fake.settings.attachment_size_limit < len(exported)
 
     reply = await world.fact("export")
     assert reply.ephemeral and "gzip" in reply.content and "Sorry" not in reply.content
@@ -278,7 +278,7 @@ async def test_an_export_too_large_even_compressed_points_to_the_shell(
     world: World, bot: FactBot, service: FactService
 ) -> None:
     add_many_facts(service, world.guild.id, 5)
-    world.fake.attachment_size_limit = 100
+    world.fake.settings.attachment_size_limit = 100
     reply = await world.fact("export")
     assert reply.ephemeral and reply.attachments == []
     assert f"python -m bot --guild {world.guild.id} facts export" in reply.content

@@ -94,7 +94,7 @@ async def test_a_configured_gateway_is_kept_with_the_recommended_count(
     fake: FakeDiscord, world: World, service: FactService, db_path: Path, errors: ErrorCapture
 ) -> None:
     # GET /gateway/bot names another gateway (Discord's own, behind a gateway proxy).
-    fake.advertised_gateway_url = f"{fake.gateway_url}not-the-gateway"
+    fake.settings.advertised_gateway_url = f"{fake.gateway_url}not-the-gateway"
     client = make_bot(world, service, db_path, gateway_url=fake.gateway_url)
     async with running_bot(fake, client):
         await fake.wait_until_connected()

@@ -16,9 +16,36 @@ drives it as users would and asserts on what it sent::
 
 See ``FakeDiscord`` for the driving and observing API, ``InteractionHandle`` for
 what one interaction produced, ``Message`` for a stored message.
+
+Where each concern lives:
+
+- ``fake``: ``FakeDiscord``, the test's handle; it owns the parts below and
+  holds the public API (world building, driving, observing).
+- ``state``: ``Settings``, and ``DiscordState``: the world, stored messages,
+  interactions, recorded requests, and ``wait_until`` on any change.
+- ``models``: users, guilds, roles, channels, members, messages, requests, and
+  the JSON payload each renders.
+- ``server``: the aiohttp server; records every request and routes it to the
+  gateway, the REST API or the attachment files.
+- ``gateway``: one websocket (HELLO, IDENTIFY, RESUME, heartbeats, compression).
+- ``shards``: the gateway sessions by shard, and which one gets an event
+  (intents, message content).
+- ``rest``: the REST routes under /api/v10 and their handlers.
+- ``commands``: registered application commands, the registration rules, and
+  whether a user may send a command.
+- ``interactions``: interaction and callback types, ``InteractionHandle``.
+- ``actions``: what test users do (slash commands, components, modals, messages).
+- ``messages``: creating, editing and deleting the bot's messages as Discord does.
+- ``attachments``: files the fake stores and serves.
+- ``options``: typing a user's option values, select values and modal fields.
+- ``validation``: Discord's limits on what a bot sends, and its error answers.
+- ``errors``: failing a test on errors discord.py only logs.
+- ``runner``: ``running_bot``, a discord.py client started against the fake.
 """
 
+from .commands import CommandNotAvailable
 from .errors import CapturedError, ErrorCapture, capture_errors
+from .fake import FakeDiscord
 from .gateway import GatewaySession
 from .interactions import Callback, InteractionHandle
 from .models import (
@@ -38,7 +65,6 @@ from .models import (
 )
 from .options import InvalidInput
 from .runner import running_bot
-from .server import CommandNotAvailable, FakeDiscord
 from .validation import DiscordAPIError
 
 __all__ = [

@@ -24,7 +24,7 @@ from aiohttp import web
 from .models import JSON
 
 if TYPE_CHECKING:
-    from .server import FakeDiscord
+    from .shards import Shards
 
 _log = logging.getLogger(__name__)
 
@@ -105,8 +105,9 @@ class GatewaySession:
 class GatewayConnection:
     """One websocket; writes go through a queue so they keep their order."""
 
-    def __init__(self, fake: FakeDiscord, ws: web.WebSocketResponse, compress: str | None) -> None:
-        self.fake = fake
+    def __init__(self, shards: Shards, ws: web.WebSocketResponse, compress: str | None) -> None:
+        self.shards = shards
+        self.settings = shards.settings
         self.ws = ws
         self.compress = compress
         self.session: GatewaySession | None = None
@@ -192,7 +193,7 @@ class GatewayConnection:
                 {
                     "op": HELLO,
                     "d": {
-                        "heartbeat_interval": int(self.fake.heartbeat_interval * 1000),
+                        "heartbeat_interval": int(self.settings.heartbeat_interval * 1000),
                         "_trace": ["fakediscord"],
                     },
                 }
@@ -210,7 +211,8 @@ class GatewayConnection:
     async def _receive(self) -> aiohttp.WSMessage | None:
         """The next message, or None once a close asked for meanwhile is done."""
         receiving = asyncio.ensure_future(self.ws.receive())
-        await asyncio.wait({receiving, self._close_request}, return_when=asyncio.FIRST_COMPLETED)
+        either: set[asyncio.Future[Any]] = {receiving, self._close_request}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         if receiving.done():
             return receiving.result()
         receiving.cancel()
@@ -222,7 +224,7 @@ class GatewayConnection:
 
     async def _handle(self, payload: JSON) -> None:
         self.received.append(payload)
-        self.fake._notify()
+        self.shards.state.notify()
         op = payload.get("op")
         raw = payload.get("d")
         data: JSON = raw if isinstance(raw, dict) else {}
@@ -241,41 +243,60 @@ class GatewayConnection:
             await self.close(4001, "Unknown opcode")
 
     async def _identify(self, data: JSON) -> None:
-        fake = self.fake
+        shard = await self._check_identify(data)
+        if shard is None:
+            return
+        session = GatewaySession(id=secrets.token_hex(16), identify=data, shard=shard)
+        self.shards.attach(session, self)
+        self.session = session
+        ready = self._ready_payload(session)
+        if "shard" in data:
+            ready["shard"] = list(shard)
+        session.dispatch("READY", ready)
+        if session.has(GUILDS):
+            for guild in self.shards.state.guilds_for_shard(shard):
+                session.dispatch("GUILD_CREATE", self.shards.guild_create_payload(guild, session))
+        await self.drain()
+        self.shards.mark_ready(session)
+
+    async def _check_identify(self, data: JSON) -> tuple[int, int] | None:
+        """The shard an IDENTIFY asks for, or None after closing as Discord would."""
+        settings = self.settings
         if self.session is not None:
             await self.close(4005, "Already authenticated")
-            return
-        if data.get("token") != fake.token:
+            return None
+        if data.get("token") != settings.token:
             await self.close(4004, "Authentication failed")
-            return
+            return None
         intents = data.get("intents")
         if not isinstance(intents, int):
             await self.close(4013, "Invalid intent(s)")
-            return
-        if intents & PRIVILEGED_INTENTS & ~fake.privileged_intents:
+            return None
+        if intents & PRIVILEGED_INTENTS & ~settings.privileged_intents:
             await self.close(4014, "Disallowed intent(s)")
-            return
+            return None
         raw_shard = data.get("shard") or [0, 1]
         shard = (int(raw_shard[0]), int(raw_shard[1]))
         if not 0 <= shard[0] < shard[1]:
             await self.close(4010, "Invalid shard")
-            return
-        if len(fake._guilds_for_shard(shard)) > fake.guilds_per_shard_limit:
+            return None
+        if len(self.shards.state.guilds_for_shard(shard)) > settings.guilds_per_shard_limit:
             await self.close(4011, "Sharding required")
-            return
-        session = GatewaySession(id=secrets.token_hex(16), identify=data, shard=shard)
-        fake._attach_session(session, self)
-        self.session = session
-        guilds = fake._guilds_for_shard(shard)
-        ready: JSON = {
+            return None
+        return shard
+
+    def _ready_payload(self, session: GatewaySession) -> JSON:
+        state = self.shards.state
+        guilds = state.guilds_for_shard(session.shard)
+        return {
             "v": 10,
-            "user": fake._bot_user_payload(),
+            "user": state.bot_user_payload(),
             "user_settings": {},
             "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "session_id": session.id,
             "session_type": "normal",
-            "resume_gateway_url": fake.gateway_url,
-            "application": {"id": str(fake.application_id), "flags": fake.application_flags},
+            "resume_gateway_url": self.settings.gateway_url,
+            "application": {"id": str(state.application_id), "flags": state.application_flags},
             "private_channels": [],
             "relationships": [],
             "presences": [],
@@ -283,19 +304,10 @@ class GatewayConnection:
             "geo_ordered_rtc_regions": ["fake"],
             "_trace": ["fakediscord"],
         }
-        if "shard" in data:
-            ready["shard"] = list(shard)
-        session.dispatch("READY", ready)
-        if session.has(GUILDS):
-            for guild in guilds:
-                session.dispatch("GUILD_CREATE", fake._guild_create_payload(guild, session))
-        await self.drain()
-        fake._session_ready(session)
 
     async def _resume(self, data: JSON) -> None:
-        fake = self.fake
-        session = fake._sessions.get(str(data.get("session_id")))
-        if session is None or data.get("token") != fake.token:
+        session = self.shards.sessions_by_id.get(str(data.get("session_id")))
+        if session is None or data.get("token") != self.settings.token:
             self.send({"op": INVALID_SESSION, "d": False})
             return
         old = session.connection
@@ -310,10 +322,10 @@ class GatewayConnection:
         session.resumed += 1
         session.dispatch("RESUMED", {"_trace": ["fakediscord"]})
         await self.drain()
-        fake._session_ready(session)
+        self.shards.mark_ready(session)
 
     def _request_members(self, data: JSON) -> None:
-        guild = self.fake.guilds.get(int(data.get("guild_id") or 0))
+        guild = self.shards.state.guilds.get(int(data.get("guild_id") or 0))
         if guild is None or self.session is None:
             return
         query = data.get("query")

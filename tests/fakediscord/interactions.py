@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .models import JSON, Channel, Member, Message, User
 
 if TYPE_CHECKING:
-    from .server import FakeDiscord
+    from .state import DiscordState
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ class InteractionHandle:
     deferred message itself, as on Discord.
     """
 
-    fake: FakeDiscord
+    state: DiscordState
     id: int
     token: str
     type: int
@@ -140,7 +140,9 @@ class InteractionHandle:
 
     async def response(self, timeout: float = 5.0) -> Callback:
         """The bot's callback (its first and only response)."""
-        return await self.fake.wait_until(lambda: self.callback, timeout, f"a response to {self!r}")
+        return await self.state.wait_until(
+            lambda: self.callback, timeout, f"a response to {self!r}"
+        )
 
     async def reply(self, timeout: float = 5.0) -> Message:
         """Wait until the interaction shows a message (not "thinking…"), then the latest one."""
@@ -151,11 +153,11 @@ class InteractionHandle:
             except AssertionError:
                 return None
 
-        return await self.fake.wait_until(ready, timeout, f"a visible reply to {self!r}")
+        return await self.state.wait_until(ready, timeout, f"a visible reply to {self!r}")
 
     async def followups(self, n: int = 1, timeout: float = 5.0) -> list[Message]:
         """Wait for at least ``n`` followup messages; all of them."""
-        await self.fake.wait_until(
+        await self.state.wait_until(
             lambda: len(self.followup_messages) >= n, timeout, f"{n} followups to {self!r}"
         )
         return list(self.followup_messages)
@@ -164,7 +166,7 @@ class InteractionHandle:
         self, predicate: Callable[[InteractionHandle], T | None], timeout: float = 5.0
     ) -> T:
         """Wait until ``predicate(handle)`` is truthy; return its value."""
-        return await self.fake.wait_until(lambda: predicate(self), timeout, f"{self!r} state")
+        return await self.state.wait_until(lambda: predicate(self), timeout, f"{self!r} state")
 
     async def modal_opened(self, timeout: float = 5.0) -> JSON:
         """Wait for the bot to answer with a modal; the modal payload."""

@@ -267,6 +267,11 @@ class Member:
         return data
 
 
+def actor_user(actor: Member | User) -> User:
+    """The user behind a member (or the user itself)."""
+    return actor.user if isinstance(actor, Member) else actor
+
+
 @dataclass(eq=False)
 class Guild:
     id: int

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .commands import CommandRegistry, check_registration
 from .interactions import (
     ALLOWED_CALLBACKS,
     AUTOCOMPLETE_RESULT,
@@ -22,6 +23,7 @@ from .interactions import (
     Callback,
     InteractionHandle,
 )
+from .messages import CHANNEL_MESSAGE_FLAGS, MessageWriter
 from .models import (
     ATTACH_FILES,
     DM_CHANNEL,
@@ -35,6 +37,7 @@ from .models import (
     Message,
     RecordedRequest,
 )
+from .state import DiscordState
 from .validation import (
     ALREADY_ACKNOWLEDGED,
     INVALID_FORM_BODY,
@@ -50,12 +53,19 @@ from .validation import (
     not_found,
 )
 
-if TYPE_CHECKING:
-    from .server import FakeDiscord
-
 Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[Any]]
 
-COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+# Path patterns; the named groups reach the handlers as ``args``.
+APPLICATION = r"/applications/(?P<app_id>\d+)"
+GUILD_APPLICATION = APPLICATION + r"/guilds/(?P<guild_id>\d+)"
+WEBHOOK = r"/webhooks/(?P<app_id>\d+)/(?P<token>[^/]+)"
+WEBHOOK_MESSAGE = WEBHOOK + r"/messages/(?P<message_id>@original|\d+)"
+CHANNEL = r"/channels/(?P<channel_id>\d+)"
+CHANNEL_MESSAGE_PATH = CHANNEL + r"/messages/(?P<message_id>\d+)"
+GUILD = r"/guilds/(?P<guild_id>\d+)"
+
+# Whether a route needs ``Authorization: Bot <token>`` (webhooks and callbacks use theirs).
+BOT, PUBLIC = True, False
 
 
 @dataclass(frozen=True)
@@ -67,114 +77,48 @@ class Route:
 
 
 class RestAPI:
-    def __init__(self, fake: FakeDiscord) -> None:
-        self.fake = fake
-        snowflake = r"(?P<{}>\d+)"
-        token = r"(?P<token>[^/]+)"
+    def __init__(
+        self, state: DiscordState, commands: CommandRegistry, writer: MessageWriter
+    ) -> None:
+        self.state = state
+        self.commands = commands
+        self.writer = writer
         table: list[tuple[str, str, Handler, bool]] = [
-            ("GET", "/users/@me", self.get_me, True),
-            ("GET", f"/users/{snowflake.format('user_id')}", self.get_user, True),
-            ("POST", "/users/@me/channels", self.create_dm, True),
-            ("GET", "/gateway", self.get_gateway, False),
-            ("GET", "/gateway/bot", self.get_gateway_bot, True),
-            ("GET", "/oauth2/applications/@me", self.get_application, True),
-            ("GET", "/applications/@me", self.get_application, True),
-            (
-                "GET",
-                f"/applications/{snowflake.format('app_id')}/commands",
-                self.get_commands,
-                True,
-            ),
-            (
-                "PUT",
-                f"/applications/{snowflake.format('app_id')}/commands",
-                self.put_commands,
-                True,
-            ),
-            (
-                "GET",
-                f"/applications/{snowflake.format('app_id')}/guilds/"
-                f"{snowflake.format('guild_id')}/commands",
-                self.get_commands,
-                True,
-            ),
-            (
-                "PUT",
-                f"/applications/{snowflake.format('app_id')}/guilds/"
-                f"{snowflake.format('guild_id')}/commands",
-                self.put_commands,
-                True,
-            ),
+            ("GET", "/users/@me", self.get_me, BOT),
+            ("GET", r"/users/(?P<user_id>\d+)", self.get_user, BOT),
+            ("POST", "/users/@me/channels", self.create_dm, BOT),
+            ("GET", "/gateway", self.get_gateway, PUBLIC),
+            ("GET", "/gateway/bot", self.get_gateway_bot, BOT),
+            ("GET", "/oauth2/applications/@me", self.get_application, BOT),
+            ("GET", "/applications/@me", self.get_application, BOT),
+            ("GET", APPLICATION + "/commands", self.get_commands, BOT),
+            ("PUT", APPLICATION + "/commands", self.put_commands, BOT),
+            ("GET", GUILD_APPLICATION + "/commands", self.get_commands, BOT),
+            ("PUT", GUILD_APPLICATION + "/commands", self.put_commands, BOT),
             (
                 "POST",
-                f"/interactions/{snowflake.format('interaction_id')}/{token}/callback",
+                r"/interactions/(?P<interaction_id>\d+)/(?P<token>[^/]+)/callback",
                 self.interaction_callback,
-                False,
+                PUBLIC,
             ),
-            (
-                "GET",
-                f"/webhooks/{snowflake.format('app_id')}/{token}/messages/(?P<message_id>@original|\\d+)",
-                self.get_webhook_message,
-                False,
-            ),
-            (
-                "PATCH",
-                f"/webhooks/{snowflake.format('app_id')}/{token}/messages/(?P<message_id>@original|\\d+)",
-                self.edit_webhook_message,
-                False,
-            ),
-            (
-                "DELETE",
-                f"/webhooks/{snowflake.format('app_id')}/{token}/messages/(?P<message_id>@original|\\d+)",
-                self.delete_webhook_message,
-                False,
-            ),
-            (
-                "POST",
-                f"/webhooks/{snowflake.format('app_id')}/{token}",
-                self.create_followup,
-                False,
-            ),
-            ("GET", f"/channels/{snowflake.format('channel_id')}", self.get_channel, True),
-            (
-                "POST",
-                f"/channels/{snowflake.format('channel_id')}/messages",
-                self.create_message,
-                True,
-            ),
-            (
-                "GET",
-                f"/channels/{snowflake.format('channel_id')}/messages/{snowflake.format('message_id')}",
-                self.get_message,
-                True,
-            ),
-            (
-                "PATCH",
-                f"/channels/{snowflake.format('channel_id')}/messages/{snowflake.format('message_id')}",
-                self.edit_message,
-                True,
-            ),
-            (
-                "DELETE",
-                f"/channels/{snowflake.format('channel_id')}/messages/{snowflake.format('message_id')}",
-                self.delete_message,
-                True,
-            ),
+            ("GET", WEBHOOK_MESSAGE, self.get_webhook_message, PUBLIC),
+            ("PATCH", WEBHOOK_MESSAGE, self.edit_webhook_message, PUBLIC),
+            ("DELETE", WEBHOOK_MESSAGE, self.delete_webhook_message, PUBLIC),
+            ("POST", WEBHOOK, self.create_followup, PUBLIC),
+            ("GET", CHANNEL, self.get_channel, BOT),
+            ("POST", CHANNEL + "/messages", self.create_message, BOT),
+            ("GET", CHANNEL_MESSAGE_PATH, self.get_message, BOT),
+            ("PATCH", CHANNEL_MESSAGE_PATH, self.edit_message, BOT),
+            ("DELETE", CHANNEL_MESSAGE_PATH, self.delete_message, BOT),
             (
                 "PUT",
-                f"/channels/{snowflake.format('channel_id')}/messages/"
-                f"{snowflake.format('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
+                CHANNEL_MESSAGE_PATH + r"/reactions/(?P<emoji>[^/]+)/@me",
                 self.add_reaction,
-                True,
+                BOT,
             ),
-            ("POST", f"/channels/{snowflake.format('channel_id')}/typing", self.typing, True),
-            ("GET", f"/guilds/{snowflake.format('guild_id')}", self.get_guild, True),
-            (
-                "GET",
-                f"/guilds/{snowflake.format('guild_id')}/members/{snowflake.format('user_id')}",
-                self.get_member,
-                True,
-            ),
+            ("POST", CHANNEL + "/typing", self.typing, BOT),
+            ("GET", GUILD, self.get_guild, BOT),
+            ("GET", GUILD + r"/members/(?P<user_id>\d+)", self.get_member, BOT),
         ]
         self.routes = [
             Route(method, re.compile(pattern), handler, auth)
@@ -190,27 +134,29 @@ class RestAPI:
     # --- login, gateway, application ------------------------------------------
 
     async def get_me(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        return self.fake._bot_user_payload()
+        return self.state.bot_user_payload()
 
     async def get_user(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        user = self.fake.users.get(int(args["user_id"]))
+        user = self.state.users.get(int(args["user_id"]))
         if user is None:
             raise not_found("User", 10013)
         return user.payload()
 
     async def create_dm(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        user = self.fake.users.get(int((req.json or {}).get("recipient_id") or 0))
+        user = self.state.users.get(int((req.json or {}).get("recipient_id") or 0))
         if user is None:
             raise not_found("User", 10013)
-        return self.fake.dm_channel(user).payload()
+        return self.state.dm_channel(user).payload()
 
     async def get_gateway(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        return {"url": self.fake.advertised_gateway_url or self.fake.gateway_url}
+        settings = self.state.settings
+        return {"url": settings.advertised_gateway_url or settings.gateway_url}
 
     async def get_gateway_bot(self, req: RecordedRequest, args: dict[str, str]) -> Any:
+        settings = self.state.settings
         return {
-            "url": self.fake.advertised_gateway_url or self.fake.gateway_url,
-            "shards": self.fake.shard_count,
+            "url": settings.advertised_gateway_url or settings.gateway_url,
+            "shards": settings.shard_count,
             "session_start_limit": {
                 "total": 1000,
                 "remaining": 999,
@@ -220,42 +166,42 @@ class RestAPI:
         }
 
     async def get_application(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        return self.fake._application_payload()
+        return self.state.application_payload()
 
     # --- application commands -------------------------------------------------------
 
     def _check_app(self, args: dict[str, str]) -> int | None:
-        if int(args["app_id"]) != self.fake.application_id:
+        if int(args["app_id"]) != self.state.application_id:
             raise not_found("Application", 10002)
         guild_id = args.get("guild_id")
         if guild_id is None:
             return None
-        if int(guild_id) not in self.fake.guilds:
+        if int(guild_id) not in self.state.guilds:
             raise DiscordAPIError(403, 50001, "Missing Access")
         return int(guild_id)
 
     async def get_commands(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         guild_id = self._check_app(args)
-        return self.fake._command_list(guild_id)
+        return self.commands.registered(guild_id)
 
     async def put_commands(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         guild_id = self._check_app(args)
         payload = req.json
         if not isinstance(payload, list):
             raise DiscordAPIError(400, INVALID_FORM_BODY, "Invalid Form Body")
-        _check_commands(payload)
-        return self.fake._store_commands(payload, guild_id)
+        check_registration(payload)
+        return self.commands.store(payload, guild_id)
 
     # --- interactions ---------------------------------------------------------------
 
     def _handle(self, token: str) -> InteractionHandle:
-        handle = self.fake._interactions_by_token.get(token)
+        handle = self.state.interactions_by_token.get(token)
         if handle is None:
             raise not_found("Webhook", UNKNOWN_WEBHOOK)
         return handle
 
     async def interaction_callback(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        handle = self.fake.interactions.get(int(args["interaction_id"]))
+        handle = self.state.interactions.get(int(args["interaction_id"]))
         if handle is None or handle.token != args["token"]:
             raise not_found("interaction", UNKNOWN_INTERACTION)
         try:
@@ -265,12 +211,12 @@ class RestAPI:
             raise
 
     def _callback(self, handle: InteractionHandle, req: RecordedRequest) -> Any:
-        fake = self.fake
+        state = self.state
         if handle.callback is not None:
             raise DiscordAPIError(
                 400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged."
             )
-        if fake._loop_time() - handle.created_at > fake.interaction_deadline:
+        if state.loop_time() - handle.created_at > state.settings.interaction_deadline:
             raise not_found("interaction", UNKNOWN_INTERACTION)
         body = req.json if isinstance(req.json, dict) else {}
         callback_type = int(body.get("type") or 0)
@@ -284,16 +230,16 @@ class RestAPI:
             errors.raise_if_any()
         message: Message | None = None
         if callback_type == CHANNEL_MESSAGE:
-            message = fake._interaction_message(handle, data, req.files, loading=False)
+            message = self.writer.for_interaction(handle, data, req.files, loading=False)
             handle.original = message
         elif callback_type == DEFERRED_CHANNEL_MESSAGE:
-            message = fake._interaction_message(handle, data, [], loading=True)
+            message = self.writer.for_interaction(handle, data, [], loading=True)
             handle.original = message
         elif callback_type == DEFERRED_UPDATE_MESSAGE:
             handle.original = handle.source_message
         elif callback_type == UPDATE_MESSAGE:
             assert handle.source_message is not None
-            message = fake._edit_message(handle.source_message, data, req.files)
+            message = self.writer.edit(handle.source_message, data, req.files)
             handle.original = message
         elif callback_type == AUTOCOMPLETE_RESULT:
             check_choices(data)
@@ -326,7 +272,7 @@ class RestAPI:
             if handle.original is None or handle.original.deleted:
                 raise not_found("Message", UNKNOWN_MESSAGE)
             return handle.original
-        message = self.fake.messages_by_id.get(int(message_id))
+        message = self.state.messages_by_id.get(int(message_id))
         if message is None or message.deleted:
             raise not_found("Message", UNKNOWN_MESSAGE)
         if message.interaction_id != handle.id and message is not handle.source_message:
@@ -341,15 +287,15 @@ class RestAPI:
         handle = self._handle(args["token"])
         message = self._webhook_target(handle, args["message_id"])
         body = req.json if isinstance(req.json, dict) else {}
-        return self.fake._edit_message(message, body, req.files).payload()
+        return self.writer.edit(message, body, req.files).payload()
 
     async def delete_webhook_message(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         handle = self._handle(args["token"])
-        self.fake._delete_message(self._webhook_target(handle, args["message_id"]))
+        self.writer.delete(self._webhook_target(handle, args["message_id"]))
         return None
 
     async def create_followup(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        if int(args["app_id"]) != self.fake.application_id:
+        if int(args["app_id"]) != self.state.application_id:
             raise not_found("Webhook", UNKNOWN_WEBHOOK)
         handle = self._handle(args["token"])
         if handle.callback is None:
@@ -363,9 +309,9 @@ class RestAPI:
             and not original.deleted
         ):
             # The first followup after a "thinking" deferral fills in the deferred message.
-            message = self.fake._edit_message(original, body, req.files)
+            message = self.writer.edit(original, body, req.files)
         else:
-            message = self.fake._interaction_message(handle, body, req.files, loading=False)
+            message = self.writer.for_interaction(handle, body, req.files, loading=False)
         handle.followup_messages.append(message)
         if req.query.get("wait") in ("1", "true", "True"):
             return message.payload()
@@ -374,13 +320,13 @@ class RestAPI:
     # --- channels and messages ------------------------------------------------------
 
     def _channel(self, args: dict[str, str]) -> Channel:
-        channel = self.fake.channels.get(int(args["channel_id"]))
+        channel = self.state.channels.get(int(args["channel_id"]))
         if channel is None:
             raise not_found("Channel", UNKNOWN_CHANNEL)
         return channel
 
     def _message(self, channel: Channel, args: dict[str, str]) -> Message:
-        message = self.fake.messages_by_id.get(int(args["message_id"]))
+        message = self.state.messages_by_id.get(int(args["message_id"]))
         if message is None or message.deleted or message.channel is not channel:
             raise not_found("Message", UNKNOWN_MESSAGE)
         if message.ephemeral:
@@ -390,7 +336,7 @@ class RestAPI:
     def _require(self, channel: Channel, permissions: int, code: int = MISSING_PERMISSIONS) -> None:
         if channel.guild is None:
             return
-        me = channel.guild.member(self.fake.bot_user.id)
+        me = channel.guild.member(self.state.bot_user.id)
         if me is None or not me.has(permissions):
             raise DiscordAPIError(403, code, "Missing Permissions")
 
@@ -408,8 +354,8 @@ class RestAPI:
             self._require(channel, READ_MESSAGE_HISTORY, 160002)
         if channel.type == DM_CHANNEL and not channel.recipients:
             raise DiscordAPIError(403, 50007, "Cannot send messages to this user")
-        message = self.fake._create_message(
-            channel, body, req.files, flags_mask=(1 << 2) | (1 << 12), origin="channel"
+        message = self.writer.create(
+            channel, body, req.files, flags_mask=CHANNEL_MESSAGE_FLAGS, origin="channel"
         )
         return message.payload()
 
@@ -421,17 +367,17 @@ class RestAPI:
     async def edit_message(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         channel = self._channel(args)
         message = self._message(channel, args)
-        if message.author is not self.fake.bot_user:
+        if message.author is not self.state.bot_user:
             raise DiscordAPIError(403, 50005, "Cannot edit a message authored by another user")
         body = req.json if isinstance(req.json, dict) else {}
-        return self.fake._edit_message(message, body, req.files).payload()
+        return self.writer.edit(message, body, req.files).payload()
 
     async def delete_message(self, req: RecordedRequest, args: dict[str, str]) -> Any:
         channel = self._channel(args)
         message = self._message(channel, args)
-        if message.author is not self.fake.bot_user:
+        if message.author is not self.state.bot_user:
             self._require(channel, MANAGE_MESSAGES)
-        self.fake._delete_message(message)
+        self.writer.delete(message)
         return None
 
     async def add_reaction(self, req: RecordedRequest, args: dict[str, str]) -> Any:
@@ -447,7 +393,7 @@ class RestAPI:
     # --- guilds ---------------------------------------------------------------------
 
     async def get_guild(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        guild = self.fake.guilds.get(int(args["guild_id"]))
+        guild = self.state.guilds.get(int(args["guild_id"]))
         if guild is None:
             raise not_found("Guild", 10004)
         data = guild.create_payload([])
@@ -456,62 +402,10 @@ class RestAPI:
         return data
 
     async def get_member(self, req: RecordedRequest, args: dict[str, str]) -> Any:
-        guild = self.fake.guilds.get(int(args["guild_id"]))
+        guild = self.state.guilds.get(int(args["guild_id"]))
         if guild is None:
             raise not_found("Guild", 10004)
         member = guild.member(int(args["user_id"]))
         if member is None:
             raise not_found("Member", 10007)
         return member.payload()
-
-
-def _check_commands(commands: list[Any]) -> None:
-    """The registration rules Discord enforces and discord.py does not check itself."""
-    errors = FormErrors()
-    seen: set[tuple[str, int]] = set()
-    for i, command in enumerate(commands):
-        if not isinstance(command, dict):
-            errors.add(str(i), "DICT_TYPE_CONVERT", "Only dictionaries may be used")
-            continue
-        command_type = command.get("type", 1)
-        name = command.get("name") or ""
-        key = (name, command_type)
-        if key in seen:
-            errors.add(f"{i}.name", "APPLICATION_COMMANDS_DUPLICATE_NAME", "Duplicate name")
-        seen.add(key)
-        if command_type == 1:
-            if not COMMAND_NAME.match(name) or name != name.lower():
-                errors.add(f"{i}.name", "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
-            description = command.get("description") or ""
-            if not 1 <= len(description) <= 100:
-                errors.add(f"{i}.description", "BASE_TYPE_BAD_LENGTH", "Must be 1 to 100")
-            _check_options(errors, f"{i}.options", command.get("options") or [])
-    errors.raise_if_any()
-
-
-def _check_options(errors: FormErrors, path: str, options: list[JSON]) -> None:
-    if len(options) > 25:
-        errors.add(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-    optional_seen = False
-    for j, option in enumerate(options):
-        name = option.get("name") or ""
-        if not COMMAND_NAME.match(name) or name != name.lower():
-            errors.add(f"{path}.{j}.name", "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
-        if not 1 <= len(option.get("description") or "") <= 100:
-            errors.add(f"{path}.{j}.description", "BASE_TYPE_BAD_LENGTH", "Must be 1 to 100")
-        if option.get("type") in (1, 2):
-            _check_options(errors, f"{path}.{j}.options", option.get("options") or [])
-            continue
-        if option.get("required"):
-            if optional_seen:
-                errors.add(
-                    f"{path}.{j}.required",
-                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                    "Required options must be placed before non-required options",
-                )
-        else:
-            optional_seen = True
-        if len(option.get("choices") or []) > 25:
-            errors.add(f"{path}.{j}.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer.")
-        if option.get("choices") and option.get("autocomplete"):
-            errors.add(f"{path}.{j}.autocomplete", "AUTOCOMPLETE_CHOICES", "Not with choices")

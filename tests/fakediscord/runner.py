@@ -13,7 +13,7 @@ import discord.http
 
 from bot.discordbot.endpoints import point_at
 
-from .server import FakeDiscord
+from .fake import FakeDiscord
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 
@@ -35,7 +35,7 @@ async def running_bot(
     """
     saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     point_at(fake.api_base, fake.gateway_url)
-    task = asyncio.create_task(client.start(token or fake.token), name="fakediscord-bot")
+    task = asyncio.create_task(client.start(token or fake.settings.token), name="fakediscord-bot")
     try:
         await _wait_ready(client, task, ready_timeout)
         yield client
