@@ -23,8 +23,9 @@ Where each concern lives:
   holds the public API (world building, driving, observing).
 - ``state``: ``Settings``, and ``DiscordState``: the world, stored messages,
   interactions, recorded requests, and ``wait_until`` on any change.
-- ``models``: users, guilds, roles, channels, members, messages, requests, and
-  the JSON payload each renders.
+- ``models``: users, guilds, roles, channels, members, and the JSON payload each
+  renders.
+- ``records``: stored messages, attachments, users' uploads, recorded requests.
 - ``server``: the aiohttp server; records every request and routes it to the
   gateway, the REST API or the attachment files.
 - ``gateway``: one websocket (HELLO, IDENTIFY, RESUME, heartbeats, compression).
@@ -55,15 +56,11 @@ from .models import (
     Channel,
     Guild,
     Member,
-    Message,
-    RecordedRequest,
     Role,
-    StoredAttachment,
-    Upload,
-    UploadedFile,
     User,
 )
 from .options import InvalidInput
+from .records import Message, RecordedRequest, StoredAttachment, Upload, UploadedFile
 from .runner import running_bot
 from .validation import DiscordAPIError
 

@@ -22,16 +22,7 @@ from .interactions import (
     InteractionHandle,
 )
 from .messages import REPLY, MessageWriter, reference_to
-from .models import (
-    DEFAULT_EVERYONE_PERMISSIONS,
-    JSON,
-    Channel,
-    Member,
-    Message,
-    Upload,
-    User,
-    actor_user,
-)
+from .models import DEFAULT_EVERYONE_PERMISSIONS, JSON, Channel, Member, User, actor_user
 from .options import (
     InvalidInput,
     Resolver,
@@ -41,6 +32,7 @@ from .options import (
     walk_to_subcommand,
     wrap_in_subcommands,
 )
+from .records import Message, Upload
 from .shards import Shards
 from .state import DiscordState
 

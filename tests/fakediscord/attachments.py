@@ -5,14 +5,8 @@ Each is stored once and served at its ``url`` (GET /attachments/...), as Discord
 
 from __future__ import annotations
 
-from .models import (
-    JSON,
-    Channel,
-    StoredAttachment,
-    Upload,
-    UploadedFile,
-    guess_content_type,
-)
+from .models import JSON, Channel
+from .records import StoredAttachment, Upload, UploadedFile, guess_content_type
 from .state import DiscordState
 from .validation import INVALID_FORM_BODY, DiscordAPIError, FormErrors
 

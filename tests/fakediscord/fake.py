@@ -29,13 +29,11 @@ from .models import (
     Channel,
     Guild,
     Member,
-    Message,
-    RecordedRequest,
     Role,
-    Upload,
     User,
     actor_user,
 )
+from .records import Message, RecordedRequest, Upload
 from .rest import RestAPI
 from .server import HttpServer
 from .shards import Shards

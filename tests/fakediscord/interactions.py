@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .models import JSON, Channel, Member, Message, User
+from .models import JSON, Channel, Member, User
+from .records import Message
 
 if TYPE_CHECKING:
     from .state import DiscordState

@@ -13,18 +13,15 @@ import re
 
 from .attachments import Attachments
 from .interactions import APPLICATION_COMMAND, InteractionHandle
-from .models import (
+from .models import JSON, Channel, User, now_iso
+from .records import (
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     FLAG_SUPPRESS_EMBEDS,
     FLAG_SUPPRESS_NOTIFICATIONS,
-    JSON,
-    Channel,
     Message,
     UploadedFile,
-    User,
-    now_iso,
     walk_components,
 )
 from .shards import Shards

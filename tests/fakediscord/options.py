@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import JSON, Channel, Member, Role, StoredAttachment, Upload, User
+from .models import JSON, Channel, Member, Role, User
+from .records import StoredAttachment, Upload
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2

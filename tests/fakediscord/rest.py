@@ -27,16 +27,14 @@ from .messages import CHANNEL_MESSAGE_FLAGS, MessageWriter
 from .models import (
     ATTACH_FILES,
     DM_CHANNEL,
-    FLAG_LOADING,
     JSON,
     MANAGE_MESSAGES,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
     Channel,
-    Message,
-    RecordedRequest,
 )
+from .records import FLAG_LOADING, Message, RecordedRequest
 from .state import DiscordState
 from .validation import (
     ALREADY_ACKNOWLEDGED,

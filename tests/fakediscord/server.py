@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict
 
-from .models import RecordedRequest, UploadedFile
+from .records import RecordedRequest, UploadedFile
 from .rest import RestAPI
 from .shards import Shards
 from .state import API_PREFIX, DiscordState

@@ -22,7 +22,8 @@ from .gateway import (
     GatewayConnection,
     GatewaySession,
 )
-from .models import JSON, Channel, Guild, Message
+from .models import JSON, Channel, Guild
+from .records import Message
 from .state import DiscordState
 
 _log = logging.getLogger(__name__)

@@ -16,19 +16,8 @@ from typing import TypeVar
 from . import errors as _errors
 from .gateway import GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT, PRIVILEGED_INTENTS
 from .interactions import InteractionHandle
-from .models import (
-    DM_CHANNEL,
-    JSON,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    RecordedRequest,
-    Role,
-    Snowflakes,
-    StoredAttachment,
-    User,
-)
+from .models import DM_CHANNEL, JSON, Channel, Guild, Member, Role, Snowflakes, User
+from .records import Message, RecordedRequest, StoredAttachment
 
 T = TypeVar("T")
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import JSON, walk_components
+from .models import JSON
+from .records import walk_components
 
 
 class DiscordAPIError(Exception):
