@@ -165,15 +165,31 @@ def _guess_type(value: Any) -> int:
     return STRING
 
 
+# Builds the error for the value being converted, from why it is refused.
+Complaint = Callable[[str], InvalidInput]
+
+
 def convert_option(definition: JSON, value: Any, resolver: Resolver, *, force: bool) -> Any:
     option_type = definition["type"]
-    name = definition["name"]
     kind = OPTION_TYPE_NAMES.get(option_type, str(option_type))
 
     def bad(why: str) -> InvalidInput:
-        return InvalidInput(f"option {name!r} ({kind}): {why}, got {value!r}")
+        return InvalidInput(f"option {definition['name']!r} ({kind}): {why}, got {value!r}")
 
     result: Any
+    if option_type in (STRING, INTEGER, NUMBER, BOOLEAN):
+        result = _plain_value(definition, value, bad, force=force)
+    else:
+        result = _entity_value(definition, value, resolver, bad, force=force)
+    choices = definition.get("choices")
+    if choices and not force and result not in [choice["value"] for choice in choices]:
+        raise bad(f"not one of the choices {[c['value'] for c in choices]}")
+    return result
+
+
+def _plain_value(definition: JSON, value: Any, bad: Complaint, *, force: bool) -> Any:
+    """A string, number or boolean option, within the definition's limits."""
+    option_type = definition["type"]
     if option_type == STRING:
         if not isinstance(value, str):
             if not force:
@@ -184,55 +200,55 @@ def convert_option(definition: JSON, value: Any, resolver: Resolver, *, force: b
                 raise bad(f"shorter than min_length {definition['min_length']}")
             if len(value) > definition.get("max_length", 6000):
                 raise bad(f"longer than max_length {definition.get('max_length', 6000)}")
-        result = value
-    elif option_type in (INTEGER, NUMBER):
-        ok = isinstance(value, int) if option_type == INTEGER else isinstance(value, int | float)
-        if isinstance(value, bool) or not ok:
-            if not force:
-                raise bad("expects a number")
-        elif not force:
-            low, high = definition.get("min_value"), definition.get("max_value")
-            if low is not None and value < low:
-                raise bad(f"below min_value {low}")
-            if high is not None and value > high:
-                raise bad(f"above max_value {high}")
-        result = value
-    elif option_type == BOOLEAN:
+        return value
+    if option_type == BOOLEAN:
         if not isinstance(value, bool) and not force:
             raise bad("expects a bool")
-        result = value
-    elif option_type == USER:
+        return value
+    ok = isinstance(value, int) if option_type == INTEGER else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok:
+        if not force:
+            raise bad("expects a number")
+    elif not force:
+        low, high = definition.get("min_value"), definition.get("max_value")
+        if low is not None and value < low:
+            raise bad(f"below min_value {low}")
+        if high is not None and value > high:
+            raise bad(f"above max_value {high}")
+    return value
+
+
+def _entity_value(
+    definition: JSON, value: Any, resolver: Resolver, bad: Complaint, *, force: bool
+) -> Any:
+    """A user, role, channel or attachment option: its id, with the object resolved."""
+    option_type = definition["type"]
+    if option_type == USER:
         if not isinstance(value, Member | User):
             raise bad("expects a Member or User")
-        result = resolver.add_user(value)
-    elif option_type == ROLE:
+        return resolver.add_user(value)
+    if option_type == ROLE:
         if not isinstance(value, Role):
             raise bad("expects a Role")
-        result = resolver.add_role(value)
-    elif option_type == MENTIONABLE:
+        return resolver.add_role(value)
+    if option_type == MENTIONABLE:
         if isinstance(value, Role):
-            result = resolver.add_role(value)
-        elif isinstance(value, Member | User):
-            result = resolver.add_user(value)
-        else:
-            raise bad("expects a Member, User or Role")
-    elif option_type == CHANNEL:
+            return resolver.add_role(value)
+        if isinstance(value, Member | User):
+            return resolver.add_user(value)
+        raise bad("expects a Member, User or Role")
+    if option_type == CHANNEL:
         if not isinstance(value, Channel):
             raise bad("expects a Channel")
         allowed = definition.get("channel_types")
         if allowed and value.type not in allowed and not force:
             raise bad(f"channel type {value.type} not in {allowed}")
-        result = resolver.add_channel(value)
-    elif option_type == ATTACHMENT:
+        return resolver.add_channel(value)
+    if option_type == ATTACHMENT:
         if not isinstance(value, Upload | tuple | StoredAttachment):
             raise bad("expects an Upload or a (filename, bytes[, content_type]) tuple")
-        result = resolver.add_attachment(value)
-    else:
-        result = value
-    choices = definition.get("choices")
-    if choices and not force and result not in [choice["value"] for choice in choices]:
-        raise bad(f"not one of the choices {[c['value'] for c in choices]}")
-    return result
+        return resolver.add_attachment(value)
+    return value
 
 
 def select_values(
