@@ -109,6 +109,16 @@ class HarnessBot(commands.Bot):
         self.ready_events = 0
 
     async def setup_hook(self) -> None:
+        self._add_question_commands()
+        self._add_reply_commands()
+        self._add_failing_commands()
+        guild = discord.Object(id=self.guild_id)
+        self.tree.copy_global_to(guild=guild)
+        self.tree.clear_commands(guild=None)
+        await self.tree.sync(guild=guild)
+
+    def _add_question_commands(self) -> None:
+        """Autocomplete, a permission-gated group, a modal."""
         tree = self.tree
 
         @tree.command(description="Ask a question")
@@ -149,6 +159,10 @@ class HarnessBot(commands.Bot):
         async def feedback(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(FeedbackModal())
 
+    def _add_reply_commands(self) -> None:
+        """Typed options, attachments, selects, edits and followups, DMs."""
+        tree = self.tree
+
         @tree.command(description="Typed options")
         async def typed(
             interaction: discord.Interaction,
@@ -188,6 +202,10 @@ class HarnessBot(commands.Bot):
             await interaction.user.send("psst")
             await interaction.response.send_message("Sent you a DM", ephemeral=True)
 
+    def _add_failing_commands(self) -> None:
+        """An exception, a message Discord refuses, an answer too late."""
+        tree = self.tree
+
         @tree.command(description="Fails")
         async def boom(interaction: discord.Interaction) -> None:
             raise RuntimeError("boom")
@@ -200,11 +218,6 @@ class HarnessBot(commands.Bot):
         async def slow(interaction: discord.Interaction, seconds: float) -> None:
             await asyncio.sleep(seconds)
             await interaction.response.send_message("late")
-
-        guild = discord.Object(id=self.guild_id)
-        tree.copy_global_to(guild=guild)
-        tree.clear_commands(guild=None)
-        await tree.sync(guild=guild)
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
