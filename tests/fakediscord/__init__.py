@@ -42,6 +42,8 @@ Where each concern lives:
 - ``validation``: Discord's limits on what a bot sends, and its error answers.
 - ``errors``: failing a test on errors discord.py only logs.
 - ``runner``: ``running_bot``, a discord.py client started against the fake.
+- ``harness_bot``: the small discord.py bot ``test_fakediscord.py`` proves the
+  fake with.
 """
 
 from .commands import CommandNotAvailable
