@@ -18,6 +18,8 @@ from bot.text import unenclosed
 # What a fact card shows for a field the fact leaves empty.
 NOTHING = "-"
 REMOVED = "removed"
+# The label of a fact card's question phrasings, shown after its details.
+QUESTIONS = "Questions"
 
 # -- dates -----------------------------------------------------------------------------
 
@@ -160,7 +162,7 @@ def card_text(card: FactCard) -> str:
         _column("id", card.heading),
         _column("statement", card.statement),
         *(_column(detail.label.lower(), detail.value) for detail in card.details),
-        "questions:",
+        f"{QUESTIONS.lower()}:",
         *(f"  - {q}" for q in card.questions),
     ]
     return "\n".join(lines)

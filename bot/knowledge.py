@@ -179,7 +179,7 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
     if date is None:
         problems.append(f"{where}: 'date' must be a date such as 2001-02-03")
     examples = table.get("examples", [])
-    if not isinstance(examples, list) or not all(_text(e) for e in examples):
+    if not _is_string_list(examples) or not all(example.strip() for example in examples):
         problems.append(f"{where}: 'examples' must be a list of questions")
         examples = []
     if "file" not in values or date is None or len(values) < 6:
@@ -199,10 +199,6 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
         text=text,
         examples=tuple(examples),
     )
-
-
-def _text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
 
 
 def _sources(table: Mapping[str, Any], problems: list[str]) -> dict[str, Source]:

@@ -13,7 +13,7 @@ import pytest
 from bot import compose
 from bot.discordbot.cogs.about import help_text as discord_help
 from bot.discordbot.replies import answer_embed, ask_description, fact_embed, mention_help
-from bot.knowledge import read_article
+from bot.knowledge import check_knowledge, read_article
 from bot.models import GLOBAL, ArticleInfo, AuditEntry, Citation, Fact, Origin
 from bot.service import FactService
 
@@ -219,6 +219,19 @@ def test_the_shipped_article_is_read_from_article_toml(knowledge_copy: Path) -> 
     assert edited is not None and edited.topic == "the price of bread"
     toml.write_text("topic = ")
     assert read_article(knowledge_copy) is None
+
+
+@pytest.mark.parametrize("examples", ['["How much?", ""]', '"How much?"', "[3]"])
+def test_examples_must_be_questions(knowledge_copy: Path, examples: str) -> None:
+    toml = knowledge_copy / "article.toml"
+    lines = toml.read_text().splitlines()
+    toml.write_text(
+        "\n".join(
+            f"examples = {examples}" if line.startswith("examples") else line for line in lines
+        )
+    )
+    _, problems = check_knowledge(knowledge_copy)
+    assert problems == ["article.toml: 'examples' must be a list of questions"]
 
 
 # -- the front ends word things through it ---------------------------------------------

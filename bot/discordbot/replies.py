@@ -238,7 +238,7 @@ def fact_embed(fact: Fact, citation: Citation) -> discord.Embed:
         value = clip(echo(detail.value), FIELD_VALUE_LIMIT)
         embed.add_field(name=detail.label, value=value, inline=detail.brief)
     questions = "\n".join(f"• {echo(q)}" for q in card.questions) or compose.NOTHING
-    embed.add_field(name="Questions", value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
+    embed.add_field(name=compose.QUESTIONS, value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
     return embed
 
 
