@@ -1,1 +1,1 @@
-"""factbot: attributed answers about the rebel offensive on Aleppo (AFP, 30 November 2024)."""
+"""factbot: attributed answers about one news article, the one knowledge/article.toml names."""

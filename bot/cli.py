@@ -16,11 +16,18 @@ from typing import Any, TypeVar
 
 import click
 
+from bot import compose
 from bot.compressed import gunzip_within
 from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
-from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
+from bot.knowledge import (
+    KnowledgeError,
+    check_knowledge,
+    default_knowledge_dir,
+    read_article,
+    split_points,
+)
+from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult
 from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
 from bot.settings import BotSettings, SettingsError, db_path, environment
 
@@ -134,7 +141,16 @@ class OneLineErrors(click.Group):
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
-@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+class ArticleHelp(OneLineErrors):
+    """The top command, whose help names the article in the knowledge folder: read from
+    article.toml alone, as loading every fact would slow `--help` down."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.help = compose.program_description(read_article(ctx.params.get("knowledge")))
+        super().format_help_text(ctx, formatter)
+
+
+@click.group(cls=ArticleHelp, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -143,6 +159,8 @@ class OneLineErrors(click.Group):
 @click.option(
     "--knowledge",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
+    # Eager, so a `--help` after it describes the article in this folder.
+    is_eager=True,
     help="Knowledge folder (default: the shipped knowledge/).",
 )
 @click.option(
@@ -155,7 +173,7 @@ class OneLineErrors(click.Group):
 @click.version_option(package_name="factbot")
 @click.pass_context
 def main(ctx: click.Context, db: Path | None, knowledge: Path | None, guild: int) -> None:
-    """factbot: answers about the rebel offensive on Aleppo (AFP, 30 November 2024)."""
+    """factbot: attributed answers about one news article."""
     ctx.obj = Context(db, knowledge, guild)
     ctx.call_on_close(ctx.obj.close)
 
@@ -294,27 +312,6 @@ def facts() -> None:
     """Moderate the facts: list, show, add, edit, remove, restore, history, undo..."""
 
 
-def _fact_line(fact: Fact) -> str:
-    state = "" if fact.active else " [removed]"
-    scope = "curated" if fact.origin == "curated" else f"guild {fact.guild_id}"
-    return f"{fact.id}{state}  ({fact.source}, {scope})\n    {fact.statement}"
-
-
-def _fact_details(service: FactService, fact: Fact, guild: int) -> str:
-    lines = [
-        f"id:          {fact.id}{'' if fact.active else '  [removed]'}",
-        f"statement:   {fact.statement}",
-        f"source:      {service.citation(fact, guild).line()}",
-        f"quote:       {fact.quote or '-'}",
-        f"topics:      {', '.join(fact.topics) or '-'}",
-        f"point:       {', '.join(fact.points) or '-'}",
-        f"scope:       {'every server' if fact.guild_id == GLOBAL else f'guild {fact.guild_id}'}",
-        "questions:",
-        *(f"  - {q}" for q in fact.questions),
-    ]
-    return "\n".join(lines)
-
-
 @facts.command(name="list")
 @click.option("--all", "include_retired", is_flag=True, help="Include removed facts.")
 @click.option("--source", help="Only facts from this source (id, name or alias).")
@@ -324,7 +321,7 @@ def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
     """List the facts this scope can see."""
     found = ctx.service.list_facts(ctx.guild, include_retired=include_retired, source=source)
     for fact in found:
-        click.echo(_fact_line(fact))
+        click.echo(compose.fact_entry(fact))
     click.echo(f"{len(found)} fact(s)")
 
 
@@ -334,7 +331,8 @@ def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
 @friendly_errors
 def facts_show(ctx: Context, fact_id: str) -> None:
     """Show one fact in full."""
-    click.echo(_fact_details(ctx.service, ctx.service.get_fact(fact_id, ctx.guild), ctx.guild))
+    fact = ctx.service.get_fact(fact_id, ctx.guild)
+    click.echo(compose.card_text(compose.fact_card(fact, ctx.service.citation(fact, ctx.guild))))
 
 
 def _draft_options(command: F) -> F:
@@ -411,10 +409,6 @@ def facts_restore(ctx: Context, fact_id: str) -> None:
     click.echo(f"restored {fact.id}")
 
 
-def _history_line(entry: AuditEntry) -> str:
-    return f"#{entry.id}  {entry.at}  {entry.action:<14} by {entry.actor}"
-
-
 @facts.command(name="history")
 @click.argument("fact_id")
 @pass_context
@@ -422,7 +416,7 @@ def _history_line(entry: AuditEntry) -> str:
 def facts_history(ctx: Context, fact_id: str) -> None:
     """Every change to a fact, oldest first; `undo` takes a change's number."""
     for entry in ctx.service.history(fact_id, ctx.guild):
-        click.echo(_history_line(entry))
+        click.echo(compose.change_entry(entry))
 
 
 @facts.command(name="undo")

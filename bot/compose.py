@@ -1,17 +1,32 @@
-"""The words of the bot's replies, shared by every front end."""
+"""The words the bot shows, for every front end: dates, citations, fact cards, what the
+article is, and the replies to questions.
+
+Front ends add only their own shapes (a terminal's columns; Discord's embeds, escaping
+and length limits), so a citation or a date reads the same wherever it is shown.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bot.models import Answer, ArticleInfo, Suggestion
+from bot.models import GLOBAL, Answer, ArticleInfo, AuditEntry, Citation, Fact, Suggestion
 from bot.text import unenclosed
+
+# What a fact card shows for a field the fact leaves empty.
+NOTHING = "-"
+REMOVED = "removed"
+# The label of a fact card's question phrasings, shown after its details.
+QUESTIONS = "Questions"
+
+# -- dates -----------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=256)
 def human_date(iso: str | None) -> str:
+    """A day as people write it ("1 March 2024"); "undated" for none, as it is if malformed."""
     if not iso:
         return "undated"
     try:
@@ -21,13 +36,71 @@ def human_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def citation_text(answer: Answer) -> str:
-    citation = answer.citation
-    parts = [f"Source: {citation.source}"]
+def change_time(stamp: str) -> str:
+    """When a change was made, to the minute, in UTC and in one word, so a history line
+    splits into columns: "2024-03-01T14:05Z". The stamp as it is if malformed."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return f"{moment:%Y-%m-%dT%H:%M}Z"
+
+
+# -- the article -----------------------------------------------------------------------
+
+
+def article_byline(article: ArticleInfo) -> str:
+    """Who published the article and when: "Outlet, 1 March 2024"."""
+    return f"{article.outlet}, {human_date(article.date)}"
+
+
+def article_description(article: ArticleInfo) -> str:
+    """What the bot knows about: "the topic (Outlet, 1 March 2024)"."""
+    return f"{article.topic} ({article_byline(article)})"
+
+
+def article_reach(article: ArticleInfo) -> str:
+    """All the bot knows, as a clause: "what Outlet reported on 1 March 2024 about the topic"."""
+    return f"what {article.outlet} reported on {human_date(article.date)} about {article.topic}"
+
+
+def program_description(article: ArticleInfo | None) -> str:
+    """The bot in one line, for `--help`; without an article, what is true of any."""
+    if article is None:
+        return "factbot: attributed answers about one news article."
+    return f"factbot: attributed answers about {article_description(article)}."
+
+
+def dated_footer(article: ArticleInfo) -> str:
+    """Under every answer: the answer is only as recent as the article."""
+    return f"From {article_byline(article)}. Events have moved on since."
+
+
+def caveat(article: ArticleInfo) -> str:
+    return (
+        f"I only know what {article.outlet} reported on {human_date(article.date)}. Events "
+        "have moved on since then; check current news for what happened next."
+    )
+
+
+# -- citations and quotes --------------------------------------------------------------
+
+
+def cited_source(name: str, parent: str | None) -> str:
+    """A source as cited: a person with the organisation they speak for, if any."""
+    return f"{name} ({parent})" if parent else name
+
+
+def citation_text(citation: Citation) -> str:
+    """Who said it, who reported it (when not the same), when: "Source, reported by Outlet,
+    1 March 2024"."""
+    parts = [citation.source]
     if citation.reported_by and citation.reported_by != citation.source:
         parts.append(f"reported by {citation.reported_by}")
     parts.append(human_date(citation.date))
-    return " · ".join(parts)
+    return ", ".join(parts)
 
 
 # Marks inside a quote turn single when the whole is put in double marks.
@@ -39,10 +112,83 @@ def quoted(quote: str) -> str:
     return f"“{unenclosed(quote).translate(_NESTED)}”"
 
 
+# -- facts, as moderators see them -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    label: str
+    value: str
+    # Short enough to stand beside another detail rather than on a line of its own.
+    brief: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FactCard:
+    """One fact in full: a heading, the statement, labelled details, the phrasings."""
+
+    heading: str
+    statement: str
+    details: tuple[Detail, ...]
+    questions: tuple[str, ...]
+
+
+def fact_heading(fact: Fact) -> str:
+    """The fact's id, marked when it is removed."""
+    return fact.id if fact.active else f"{fact.id} ({REMOVED})"
+
+
+def fact_scope(fact: Fact) -> str:
+    """Which servers see the fact: the shared scope is every server, curated or not."""
+    if fact.guild_id != GLOBAL:
+        return "this server"
+    return "curated, every server" if fact.origin == "curated" else "every server"
+
+
+def fact_card(fact: Fact, citation: Citation) -> FactCard:
+    details = (
+        Detail("Source", citation_text(citation)),
+        Detail("Quote", quoted(fact.quote) if fact.quote else NOTHING),
+        Detail("Topics", ", ".join(fact.topics) or NOTHING, brief=True),
+        Detail("Point", ", ".join(fact.points) or NOTHING, brief=True),
+        Detail("Scope", fact_scope(fact), brief=True),
+    )
+    return FactCard(fact_heading(fact), fact.statement, details, fact.questions)
+
+
+def card_text(card: FactCard) -> str:
+    """The card as plain text, in columns, labels as the command-line options that set them."""
+    lines = [
+        _column("id", card.heading),
+        _column("statement", card.statement),
+        *(_column(detail.label.lower(), detail.value) for detail in card.details),
+        f"{QUESTIONS.lower()}:",
+        *(f"  - {q}" for q in card.questions),
+    ]
+    return "\n".join(lines)
+
+
+def _column(label: str, value: str) -> str:
+    return f"{label + ':':<13}{value}"
+
+
+def fact_entry(fact: Fact) -> str:
+    """A fact in a plain-text list: heading, source and scope, then the statement."""
+    return f"{fact_heading(fact)}  ({fact.source}; {fact_scope(fact)})\n    {fact.statement}"
+
+
+def change_entry(entry: AuditEntry) -> str:
+    """One change in a plain-text history; `undo` takes the number it starts with."""
+    return f"#{entry.id}  {change_time(entry.at)}  {entry.action:<14} by {entry.actor}"
+
+
+# -- replies to questions --------------------------------------------------------------
+
+
 def answers_text(answers: Sequence[Answer]) -> str:
     blocks = []
     for answer in answers:
-        lines = [answer.text, f"  {citation_text(answer)}"]
+        lines = [answer.text, f"  Source: {citation_text(answer.citation)}"]
         if answer.quote:
             lines.append(f"  Quote: {quoted(answer.quote)}")
         blocks.append("\n".join(lines))
@@ -55,10 +201,7 @@ def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
 
 
 def unknown_text(article: ArticleInfo) -> str:
-    return (
-        f"The article doesn't say. I only know what {article.outlet} reported on "
-        f"{human_date(article.date)} about {article.topic}."
-    )
+    return f"The article doesn't say. I only know {article_reach(article)}."
 
 
 # What the article leaves out, by what the question asked for.
@@ -84,10 +227,10 @@ def related_text(heading: str, related: Sequence[Answer]) -> str:
 
 
 def help_text(article: ArticleInfo, fact_count: int) -> str:
+    examples = " or ".join(f"“{example}”" for example in article.examples[:2])
+    for_example = f", for example {examples}" if examples else ""
     return (
-        f"I answer questions about one news story: what {article.outlet} reported on "
-        f"{human_date(article.date)} about {article.topic}. I know "
-        f"{fact_count} facts, each with who claimed it. Ask in your own words, for example "
-        "“did the rebels take the airport?” or “how many civilians were killed?”. "
+        f"I answer questions about one news story: {article_reach(article)}. I know "
+        f"{fact_count} facts, each with who claimed it. Ask in your own words{for_example}. "
         "When the article doesn't say, I tell you so, and what it does say instead."
     )

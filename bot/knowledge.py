@@ -155,6 +155,17 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     return knowledge, problems
 
 
+def read_article(directory: Path | None = None) -> ArticleInfo | None:
+    """The article alone, without the facts: cheap enough for `--help`. None when
+    article.toml has a problem (`check` says which)."""
+    directory = directory or default_knowledge_dir()
+    try:
+        table = tomllib.loads((directory / "article.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return _article(table, directory, [])
+
+
 def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> ArticleInfo | None:
     where = "article.toml"
     values: dict[str, str] = {}
@@ -166,7 +177,11 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
             values[key] = value
     date = _date_text(table.get("date"))
     if date is None:
-        problems.append(f"{where}: 'date' must be a date such as 2024-11-30")
+        problems.append(f"{where}: 'date' must be a date such as 2001-02-03")
+    examples = table.get("examples", [])
+    if not _is_string_list(examples) or not all(example.strip() for example in examples):
+        problems.append(f"{where}: 'examples' must be a list of questions")
+        examples = []
     if "file" not in values or date is None or len(values) < 6:
         return None
     try:
@@ -179,9 +194,10 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
         title=values["title"],
         outlet=values["outlet"],
         date=date,
+        topic=values["topic"],
         summary=values["summary"],
         text=text,
-        topic=values["topic"],
+        examples=tuple(examples),
     )
 
 

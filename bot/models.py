@@ -69,7 +69,10 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
+    """Who said something, as it is cited, who reported it and when; `bot.compose` words it."""
+
     source_id: str
+    # The name as cited, with the organisation the source speaks for (`compose.cited_source`).
     source: str
     reported_by: str | None
     date: str | None
@@ -78,14 +81,6 @@ class Citation:
         # The one rule the whole bot rests on: nothing is said without who said it.
         if not self.source.strip():
             raise ValueError("a citation needs a source")
-
-    def line(self) -> str:
-        parts = [self.source]
-        if self.reported_by and self.reported_by != self.source:
-            parts.append(f"reported by {self.reported_by}")
-        if self.date:
-            parts.append(self.date)
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +166,15 @@ class UnansweredQuestion:
 
 @dataclass(frozen=True, slots=True)
 class ArticleInfo:
+    """The one article, as article.toml describes it."""
+
     id: str
     title: str
     outlet: str
     date: str
+    # What the article is about, as replies name it.
+    topic: str
     summary: str
     text: str = field(repr=False)
-    topic: str = "the news the article reports"
+    # Questions the article answers, to show how to ask.
+    examples: tuple[str, ...] = ()

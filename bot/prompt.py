@@ -63,12 +63,11 @@ class Chat:
         self.pending: tuple[Suggestion, ...] = ()
 
     def banner(self) -> str:
-        about = self.service.about(self.guild_id)
-        topic = self.service.knowledge.article.topic
+        count = self.service.about(self.guild_id).fact_count
+        article = self.service.knowledge.article
         return (
-            f"factbot: ask about {topic} ({about.outlet}, {compose.human_date(about.date)}). "
-            f"{about.fact_count} facts. Type help for help; quit, Ctrl-D or an empty line "
-            "to leave."
+            f"factbot: ask about {compose.article_description(article)}. {count} facts. "
+            "Type help for help; quit, Ctrl-D or an empty line to leave."
         )
 
     def help(self) -> str:

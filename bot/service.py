@@ -380,11 +380,10 @@ class FactService:
 
     def citation(self, fact: Fact, guild_id: int = GLOBAL) -> Citation:
         source = self.source(fact.source, guild_id)
-        name = source.name if source else fact.source
-        if source and source.part_of:
-            parent = self.source(source.part_of, guild_id)
-            if parent:
-                name = f"{name} ({parent.name})"
+        parent = self.source(source.part_of, guild_id) if source and source.part_of else None
+        name = compose.cited_source(
+            source.name if source else fact.source, parent.name if parent else None
+        )
         return Citation(fact.source, name, fact.reported_by, fact.date)
 
     def source(self, source_id: str, guild_id: int = GLOBAL) -> Source | None:

@@ -118,7 +118,7 @@ _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 
 # Words an id can do without: "the-rebels-reached-the-outskirts-of" says less than
-# "rebels-reached-outskirts-aleppo".
+# "rebels-reached-outskirts-town".
 _ID_FILLER = frozenset(
     {
         "a",

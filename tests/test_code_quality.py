@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import itertools
 import re
 import shutil
 import subprocess
@@ -69,3 +70,45 @@ def test_every_imported_package_is_declared() -> None:
         if not {d.lower().replace("_", "-") for d in distributions.get(name, [])} & declared
     }
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+# Words of a title that are not names, though capitalised as its first word.
+_LITTLE_WORDS = {"a", "an", "the", "of", "on", "in", "at", "to", "for", "and", "or", "by"}
+
+
+def article_words() -> set[str]:
+    """The words that name the article's story: its outlet, its date as written and as
+    stored, the topic and its two-word runs, and the names in its title and topic."""
+    article = tomllib.loads((REPO / "knowledge" / "article.toml").read_text(encoding="utf-8"))
+    day = article["date"]
+    topic = article["topic"].split()
+    while topic and topic[0].lower() in _LITTLE_WORDS:
+        topic = topic[1:]
+    content = [word for word in topic if word.lower() not in _LITTLE_WORDS]
+    title = article["title"].split()[1:]
+    names = {word for word in [*title, *topic] if word[:1].isupper()}
+    return {
+        article["outlet"],
+        f"{day.day} {day:%B %Y}",
+        f"{day.day} {day:%b %Y}",
+        day.isoformat(),
+        " ".join(topic),
+        *(" ".join(pair) for pair in itertools.pairwise(content)),
+        *names,
+    }
+
+
+def test_no_code_names_the_article() -> None:
+    """The bot serves whichever article knowledge/ holds: the article's story is named only
+    there, in strings, docstrings and comments alike."""
+    words = article_words()
+    assert {"AFP", "30 November 2024", "rebel offensive", "Aleppo"} <= words  # the scan scans
+    pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words), re.IGNORECASE)
+    found = [
+        f"{path.relative_to(REPO)}:{number}: {match.group()}"
+        for path in sorted((REPO / "bot").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for match in [pattern.search(line)]
+        if match
+    ]
+    assert not found, "the article named in code:\n" + "\n".join(found)

@@ -453,12 +453,21 @@ def test_answer_embeds_fit_for_any_fact_the_validation_accepts(
     st.none() | bounded(MAX_QUOTE),
     st.lists(bounded(MAX_QUESTION), min_size=1, max_size=MAX_QUESTIONS),
     bounded(300),
+    st.lists(bounded(100), max_size=8),
 )
 def test_moderator_fact_embeds_fit(
-    statement: str, quote: str | None, questions: list[str], citation: str
+    statement: str, quote: str | None, questions: list[str], source: str, topics: list[str]
 ) -> None:
-    fact = Fact("a-fact", statement, "src", tuple(questions), quote=quote, guild_id=GUILD)
-    assert_embed_fits(fact_embed(fact, citation))
+    fact = Fact(
+        "a-fact",
+        statement,
+        "src",
+        tuple(questions),
+        quote=quote,
+        topics=tuple(topics),
+        guild_id=GUILD,
+    )
+    assert_embed_fits(fact_embed(fact, Citation("src", source, source, "2024-11-30")))
 
 
 @PROPERTY_SETTINGS

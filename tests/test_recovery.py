@@ -169,10 +169,11 @@ def test_undo_from_the_shell(db_path: Path) -> None:
     )
     fact_id = added.split()[1]
     cli(db_path, "facts", "remove", fact_id)
+    assert "(removed)" in cli(db_path, "facts", "show", fact_id)
     history = cli(db_path, "facts", "history", fact_id).splitlines()
     change = history[-1].split()[0].lstrip("#")
     assert cli(db_path, "facts", "undo", change) == f"undid #{change} on {fact_id}\n"
-    assert "[removed]" not in cli(db_path, "facts", "show", fact_id)
+    assert "(removed)" not in cli(db_path, "facts", "show", fact_id)
 
 
 # -- backups ------------------------------------------------------------------------------

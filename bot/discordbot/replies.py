@@ -1,6 +1,7 @@
 """How service results look on Discord: embeds, short texts, and one way to reply.
 
-Only presentation lives here; what to answer is the service's business.
+Only Discord's shapes live here (embeds, escaping, length limits); the words, citations
+and dates come from `bot.compose`, and what to answer is the service's business.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 import discord
 
 from bot import compose
-from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Fact
+from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Citation, Fact
 
 T = TypeVar("T")
 
@@ -31,6 +32,7 @@ EMBED_TOTAL_LIMIT = 6000
 FOOTER_LIMIT = 2048
 MESSAGE_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 80
+COMMAND_DESCRIPTION_LIMIT = 100
 CHOICE_LIMIT = 100
 
 # Discord allows 3 s for the first response: work still running after this is deferred.
@@ -125,14 +127,9 @@ async def notice(interaction: discord.Interaction[Any], text: str) -> None:
 # -- answers ---------------------------------------------------------------------------
 
 
-def citation_line(answer: Answer) -> str:
+def citation_line(citation: Citation) -> str:
     """Who said it, who reported it, when; escaped, as moderators name sources and outlets."""
-    citation = answer.citation
-    parts = [citation.source]
-    if citation.reported_by and citation.reported_by != citation.source:
-        parts.append(f"reported by {citation.reported_by}")
-    parts.append(compose.human_date(citation.date))
-    return echo(", ".join(parts))
+    return echo(compose.citation_text(citation))
 
 
 def quote_line(quote: str) -> str:
@@ -140,10 +137,7 @@ def quote_line(quote: str) -> str:
 
 
 def article_footer(article: ArticleInfo) -> str:
-    return (
-        f"From {article.outlet}, {compose.human_date(article.date)}. "
-        "Events have moved on since. /about"
-    )
+    return f"{compose.dated_footer(article)} /about"
 
 
 def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
@@ -156,7 +150,9 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
         answer = answers[0]
         embed.description = clip(echo(answer.text), DESCRIPTION_LIMIT)
         embed.add_field(
-            name="Source", value=clip(citation_line(answer), FIELD_VALUE_LIMIT), inline=False
+            name="Source",
+            value=clip(citation_line(answer.citation), FIELD_VALUE_LIMIT),
+            inline=False,
         )
         if answer.quote:
             embed.add_field(
@@ -185,7 +181,7 @@ def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
 def _add_answer_fields(embed: discord.Embed, answers: Sequence[Answer]) -> None:
     shown = answers[: FIELD_COUNT_LIMIT - 1] if len(answers) > FIELD_COUNT_LIMIT else answers
     for answer in shown:
-        lines = [echo(answer.text), f"— {citation_line(answer)}"]
+        lines = [echo(answer.text), f"— {citation_line(answer.citation)}"]
         if answer.quote:
             lines.append(quote_line(answer.quote))
         embed.add_field(
@@ -206,11 +202,15 @@ def cooldown_text(retry_after: float) -> str:
     return f"You're asking quickly! Try again in {max(1, math.ceil(retry_after))} s."
 
 
+def ask_description(article: ArticleInfo) -> str:
+    """The /ask command's description: which article it asks about."""
+    return clip(f"Ask about {compose.article_description(article)}", COMMAND_DESCRIPTION_LIMIT)
+
+
 def mention_help(article: ArticleInfo) -> str:
     return (
-        f"Ask me about the rebel offensive on Aleppo ({article.outlet}, "
-        f"{compose.human_date(article.date)}): mention me with a question, or use `/ask`. "
-        "`/about` says what I know."
+        f"Ask me about {compose.article_description(article)}: mention me with a question, "
+        "or use `/ask`. `/about` says what I know."
     )
 
 
@@ -226,30 +226,26 @@ def actor_display(actor: str) -> str:
     return f"`{plain}`"
 
 
-def fact_embed(fact: Fact, citation: str) -> discord.Embed:
-    """One fact in full; `citation` is its citation's line, escaped here."""
-    state = "" if fact.active else " (removed)"
+def fact_embed(fact: Fact, citation: Citation) -> discord.Embed:
+    """One fact in full, as `compose.fact_card` words it; everything from users escaped."""
+    card = compose.fact_card(fact, citation)
     embed = discord.Embed(
-        title=clip(f"{fact.id}{state}", TITLE_LIMIT),
-        description=clip(echo(fact.statement), DESCRIPTION_LIMIT),
+        title=clip(card.heading, TITLE_LIMIT),
+        description=clip(echo(card.statement), DESCRIPTION_LIMIT),
         colour=ANSWER_COLOUR if fact.active else NOTICE_COLOUR,
     )
-    embed.add_field(name="Source", value=clip(echo(citation), FIELD_VALUE_LIMIT), inline=False)
-    if fact.quote:
-        embed.add_field(
-            name="Quote", value=clip(quote_line(fact.quote), FIELD_VALUE_LIMIT), inline=False
-        )
-    questions = "\n".join(f"• {echo(q)}" for q in fact.questions) or "-"
-    embed.add_field(name="Questions", value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
-    scope = "curated, every server" if fact.origin == "curated" else "this server"
-    embed.add_field(name="Scope", value=scope, inline=True)
-    embed.add_field(name="Date", value=compose.human_date(fact.date), inline=True)
+    for detail in card.details:
+        value = clip(echo(detail.value), FIELD_VALUE_LIMIT)
+        embed.add_field(name=detail.label, value=value, inline=detail.brief)
+    questions = "\n".join(f"• {echo(q)}" for q in card.questions) or compose.NOTHING
+    embed.add_field(name=compose.QUESTIONS, value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
     return embed
 
 
 def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
     lines = [
-        f"`#{entry.id}` {entry.at[:16]} **{entry.action}** by {actor_display(entry.actor)}"
+        f"`#{entry.id}` {compose.change_time(entry.at)} **{entry.action}** "
+        f"by {actor_display(entry.actor)}"
         for entry in entries
     ]
     embed = discord.Embed(
@@ -262,7 +258,7 @@ def history_embed(fact_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
 
 
 def fact_line(fact: Fact) -> str:
-    state = " *(removed)*" if not fact.active else ""
+    state = "" if fact.active else f" *({compose.REMOVED})*"
     return f"`{fact.id}`{state} — {clip(echo(fact.statement), 120)}"
 
 

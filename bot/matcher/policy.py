@@ -19,7 +19,7 @@ class MatchPolicy:
     margin: float = 0.06
     # ...and from this score whatever the runner-up does.
     sure_score: float = 0.80
-    # A question whose content weighs less than this ("rebels", "aleppo") says too little
+    # A question whose content weighs less than this ("rebels", "the city") says too little
     # to pick one fact: the bot offers choices instead of answering.
     min_information: float = 1.0
     # ...unless it is, near enough word for word, one of a fact's phrasings.
@@ -42,7 +42,7 @@ class MatchPolicy:
     # How much a content word that no fact uses counts, against a rare word some fact uses.
     unknown_word_factor: float = 1.0
     # How much more a place or actor named in the question counts when the fact never
-    # mentions it: "how many people live in Ankara" is not answered by Aleppo's population.
+    # mentions it: "how many people live in Ankara" is not answered by another city's population.
     conflict_factor: float = 2.0
     # Words that frame a question ("held", "latest", "serious") count this much.
     light_word_factor: float = 0.35

@@ -183,7 +183,7 @@ class QueryBuilder:
         # araghchi going to turkey or syria" names Araghchi and Turkey.
         polar = bool(words) and words[0] in _POLAR
         claim_terms = frozenset(self.analyzer.analyse(_before_or(words))[0]) if polar else None
-        # "which other towns fell apart from aleppo": Aleppo is set aside, not asked about.
+        # "which other towns fell apart from the city": the city is set aside, not asked about.
         aside = self._set_aside(words)
         # Repeated words should not weigh twice.
         terms = [t for t in dict.fromkeys(content) if t not in aside] or list(
@@ -381,7 +381,7 @@ class QueryBuilder:
 
     def _without_address(self, snapshot: _Snapshot, words: list[str], guild_id: int) -> list[str]:
         """The question without words to the room after its last word the base knows:
-        "are shops open in aleppo, enlighten me", "who is hammadi, W bot if you get it"."""
+        "are shops open in the city, enlighten me", "who is hammadi, W bot if you get it"."""
         light = self.analyzer.light_terms
         last = -1
         for position, word in enumerate(words):
@@ -432,7 +432,7 @@ class QueryBuilder:
 
     def _set_aside(self, words: Sequence[str]) -> frozenset[str]:
         """Terms the question excludes from its answer: "besides Damascus", "apart from
-        Aleppo itself", "other than the army"."""
+        the city itself", "other than the army"."""
         for position in range(len(words)):
             for phrase in _SETTING_ASIDE:
                 if tuple(words[position : position + len(phrase)]) == phrase:

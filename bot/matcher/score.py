@@ -4,7 +4,7 @@ Each fact is scored on three things:
 
 * coverage: how much of the question's content (weighted by rarity) the fact's own
   words account for. A question about something the base never mentions ("the mayor of
-  Aleppo") leaves its rare words uncovered, and the bot declines;
+  the town") leaves its rare words uncovered, and the bot declines;
 * phrasing match: how well the question lines up with the fact's best question phrasing,
   in both directions, so that a phrasing that says much more than the question counts less;
 * literal similarity: rapidfuzz's token-sort ratio against the phrasings, which rewards
@@ -107,13 +107,13 @@ class Scorer:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
         postings = self.postings
         # Names rare in English: "Idlib", "Hammadi", not "Governor" (a title); those few
-        # facts use are real answers to "what is it called" ("Aleppo" is in many).
+        # facts use are real answers to "what is it called" (the city's own name is in many).
         proper = frozenset(
             n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf
         )
         rare_names = frozenset(n for n in proper if _uses(postings.get(n), query.scopes) <= 3)
         features = entry.features
-        # The claimant and the outlet that reported the claim ("what did he tell AFP").
+        # The claimant and the outlet that reported the claim ("what did he tell the agency").
         claimant = self.claimant_terms(entry.fact)
         return answers(
             query.premise,

@@ -404,7 +404,7 @@ class Reader:
 
     def _without_aside(self, words: list[str]) -> list[str]:
         """A sentence without the clause about the asker that follows it: "what does the
-        video show, i cant open twitter at work", "radio report aleppo ok i cooked".
+        video show, i cant open twitter at work", "radio report in the city ok i cooked".
         "my" after a preposition belongs to the question ("can you help me with my
         homework" is about the homework)."""
         for index in range(_ASIDE_AFTER, len(words)):

@@ -128,6 +128,10 @@ async def test_startup_logs_in_syncs_commands_and_identifies_with_few_intents(
 
     commands = {c["name"]: c for c in fake.commands()}
     assert set(commands) == {"ask", "about", "sources", "help", "fact"}
+    # Named from knowledge/article.toml, once the knowledge is loaded.
+    assert commands["ask"]["description"] == (
+        "Ask about the rebel offensive on Aleppo (AFP, 30 November 2024)"
+    )
     (question,) = commands["ask"]["options"]
     assert question["name"] == "question" and question["required"]
     assert question["max_length"] == 300 and question["autocomplete"]
@@ -773,6 +777,7 @@ async def test_about_says_what_the_bot_knows_and_since_when(
     assert "moved on" in fields["Keep in mind"]
     helped = await (await world.fake.slash(world.alice, world.general, "help")).reply()
     assert "/ask" in helped.content and "/fact add" in helped.content
+    assert "ask about the rebel offensive on Aleppo" in helped.content
 
 
 async def test_sources_lists_counts_and_one_sources_facts(

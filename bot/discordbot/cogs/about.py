@@ -21,12 +21,9 @@ from bot.discordbot.replies import (
     in_time,
     respond,
 )
-from bot.models import GLOBAL
+from bot.models import GLOBAL, ArticleInfo
 
-HELP_TEXT = """\
-**Asking**
-`/ask question:<text>` — ask about the rebel offensive on Aleppo. You can also mention me \
-with a question.
+COMMANDS_TEXT = """\
 `/about` — what I know, from which article and which sources.
 `/sources [name]` — the sources, or what one source said.
 
@@ -35,6 +32,13 @@ with a question.
 `/fact show`, `/fact list`, `/fact history`, `/fact undo`, `/fact unanswered`, \
 `/fact attach`, `/fact export`, `/fact import`
 """
+
+
+def help_text(article: ArticleInfo) -> str:
+    return (
+        f"**Asking**\n`/ask question:<text>` — ask about {article.topic}. You can also mention "
+        f"me with a question.\n{COMMANDS_TEXT}"
+    )
 
 
 class About(commands.Cog):
@@ -46,14 +50,14 @@ class About(commands.Cog):
         about = await in_time(
             interaction, self.service.about(interaction.guild_id or GLOBAL), ephemeral=True
         )
-        date = compose.human_date(about.date)
+        article = self.service.knowledge.article
         embed = discord.Embed(
             title=clip(about.title, TITLE_LIMIT),
             description=clip(about.summary, DESCRIPTION_LIMIT),
             colour=NOTICE_COLOUR,
         )
         embed.add_field(name="Outlet", value=about.outlet, inline=True)
-        embed.add_field(name="Date", value=date, inline=True)
+        embed.add_field(name="Date", value=compose.human_date(about.date), inline=True)
         embed.add_field(name="Facts", value=str(about.fact_count), inline=True)
         sources = [f"{echo(source.name)} ({count})" for source, count in about.sources]
         embed.add_field(
@@ -63,10 +67,7 @@ class About(commands.Cog):
         )
         embed.add_field(
             name="Keep in mind",
-            value=(
-                f"I only know what {about.outlet} reported on {date}. Events have moved on "
-                "since then; check current news for what happened next."
-            ),
+            value=compose.caveat(article),
             inline=False,
         )
         await respond(interaction, Reply(embed=embed), ephemeral=True)
@@ -107,7 +108,8 @@ class About(commands.Cog):
 
     @app_commands.command(name="help", description="How to use me")
     async def help_command(self, interaction: FactInteraction) -> None:
-        await respond(interaction, Reply(content=HELP_TEXT), ephemeral=True)
+        text = help_text(self.service.knowledge.article)
+        await respond(interaction, Reply(content=text), ephemeral=True)
 
 
 async def setup(bot: FactBot) -> None:

@@ -17,6 +17,7 @@ from bot.discordbot.replies import (
     CHOICE_LIMIT,
     NO_PINGS,
     Reply,
+    ask_description,
     cooldown_text,
     in_time,
     mention_help,
@@ -42,6 +43,8 @@ class Ask(commands.Cog):
     def __init__(self, bot: FactBot) -> None:
         self.bot = bot
         self.service = bot.service
+        # Which article is asked about is known once the knowledge is loaded, not before.
+        self.ask.description = ask_description(bot.service.knowledge.article)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PickButton)
@@ -49,8 +52,8 @@ class Ask(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(PickButton)
 
-    @app_commands.command(description="Ask about the rebel offensive on Aleppo (AFP, 30 Nov 2024)")
-    @app_commands.describe(question="Your question, e.g. Who took Aleppo airport?")
+    @app_commands.command(description="Ask about the article")
+    @app_commands.describe(question="Your question about the article, in your own words")
     @app_commands.check(within_ask_rate)
     async def ask(
         self,

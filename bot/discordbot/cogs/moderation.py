@@ -121,7 +121,7 @@ class Moderation(
             await interaction.response.defer(ephemeral=True, thinking=True)
 
     async def _done(self, interaction: discord.Interaction[Any], text: str, fact: Fact) -> None:
-        citation = self.service.citation(fact, guild_of(interaction)).line()
+        citation = self.service.citation(fact, guild_of(interaction))
         await respond(
             interaction, Reply(content=text, embed=fact_embed(fact, citation)), ephemeral=True
         )
@@ -289,7 +289,7 @@ class Moderation(
         fact = await in_time(
             interaction, self.service.get_fact(fact_id, guild_of(interaction)), ephemeral=True
         )
-        citation = self.service.citation(fact, guild_of(interaction)).line()
+        citation = self.service.citation(fact, guild_of(interaction))
         await respond(interaction, Reply(embed=fact_embed(fact, citation)), ephemeral=True)
 
     @app_commands.command(description="Every change to a fact, with the numbers undo takes")
