@@ -10,7 +10,6 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from functools import update_wrapper
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,27 +18,52 @@ import click
 from bot.compressed import gunzip_within
 from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
+from bot.knowledge import KnowledgeError, check_knowledge, split_points
 from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
 from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
-from bot.settings import BotSettings, SettingsError, db_path, environment
+from bot.settings import BotSettings, SettingsError, environment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
+    """What every command shares: the global options, the settings read with them (once,
+    when a command first needs them) and the service opened with those settings."""
+
     def __init__(self, db: Path | None, knowledge: Path | None, guild: int) -> None:
         self.db = db
         self.knowledge = knowledge
         self.guild = guild
+        self._settings: BotSettings | None = None
         self._service: FactService | None = None
+
+    @property
+    def settings(self) -> BotSettings:
+        """The environment and `.env`, with --db and --knowledge over them; no Discord
+        settings: the commands that reach Discord read their own, from their --env-file."""
+        if self._settings is None:
+            self._settings = self.bot_settings(discord=False)
+        return self._settings
+
+    def bot_settings(self, env_file: str = ".env", *, discord: bool = True) -> BotSettings:
+        return BotSettings.from_env(
+            environment(env_file), db=self.db, knowledge=self.knowledge, discord=discord
+        )
 
     @property
     def service(self) -> FactService:
         if self._service is None:
-            path = self.db or db_path(environment())
-            self._service = FactService.open(path, self.knowledge)
+            self._service = self.open_service()
         return self._service
+
+    def open_service(self, phrasing_limit: int | None = None) -> FactService:
+        settings = self.settings
+        return FactService.open(
+            settings.db_path,
+            settings.knowledge_dir,
+            phrasing_limit=phrasing_limit,
+            max_question_chars=settings.max_question_chars,
+        )
 
     def close(self) -> None:
         if self._service is not None:
@@ -49,6 +73,12 @@ class Context:
 MAX_PROBLEMS_SHOWN = 10
 
 
+class BadSetting(click.ClickException):
+    """A setting to fix: exit 2, as click's own usage errors, not a failed command's 1."""
+
+    exit_code = 2
+
+
 def one_line(problems: list[str]) -> str:
     """Problems in one line, as many as a reader can act on at once."""
     shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
@@ -56,26 +86,20 @@ def one_line(problems: list[str]) -> str:
     return f"{shown}; and {hidden} more" if hidden > 0 else shown
 
 
-def friendly_errors(command: F) -> F:
-    """Turn the errors a user can cause into one clear line and a non-zero exit."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ValidationError as error:
-            raise click.ClickException(one_line(error.problems)) from None
-        except FactbotError as error:
-            raise click.ClickException(str(error)) from None
-        except KnowledgeError as error:
-            raise click.ClickException(
-                f"the knowledge files have {len(error.problems)} problem(s), the first: "
-                f"{error.problems[0]}; `python -m bot check` lists them all"
-            ) from None
-        except SettingsError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(2)
-
-    return update_wrapper(wrapper, command)  # type: ignore[return-value]
+def known_error(error: Exception) -> click.ClickException | None:
+    """The one line (and exit code) for an error a user can cause and fix, else None."""
+    if isinstance(error, ValidationError):
+        return click.ClickException(one_line(error.problems))
+    if isinstance(error, FactbotError | QuestionSetError):
+        return click.ClickException(str(error))
+    if isinstance(error, KnowledgeError):
+        return click.ClickException(
+            f"the knowledge files have {len(error.problems)} problem(s), the first: "
+            f"{error.problems[0]}; `python -m bot check` lists them all"
+        )
+    if isinstance(error, SettingsError):
+        return BadSetting(str(error))
+    return None
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -104,8 +128,18 @@ def actor() -> str:
 
 
 class OneLineErrors(click.Group):
-    """click, with a usage error said in one line (with where to find help) instead of
-    the usage block, so every bad input to `python -m bot` is one line on stderr."""
+    """click, with every error a user can cause said in one line on stderr, and a non-zero
+    exit: a usage error (with where to find help) instead of the usage block, and the
+    service's, the knowledge files' and the settings' errors (see `known_error`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            said = known_error(error)
+            if said is None:
+                raise
+            raise said from None
 
     def main(
         self,
@@ -171,7 +205,6 @@ def _print_result(result: AskResult) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
 @pass_context
-@friendly_errors
 def ask(ctx: Context, question: str, as_json: bool) -> None:
     """Answer QUESTION; with '-', answer each line of standard input."""
     streaming = question == "-"
@@ -193,7 +226,6 @@ def _stdin_questions() -> Iterator[str]:
 
 @main.command()
 @pass_context
-@friendly_errors
 def chat(ctx: Context) -> None:
     """Talk to the bot in the terminal: line editing, history, `help`; `quit` to leave."""
     from bot.prompt import run_chat  # here, so other commands need not load the prompt
@@ -208,7 +240,7 @@ def chat(ctx: Context) -> None:
 @pass_context
 def check(ctx: Context) -> None:
     """Validate the knowledge files and list every problem."""
-    directory = ctx.knowledge or default_knowledge_dir()
+    directory = ctx.settings.knowledge_dir
     knowledge, problems = check_knowledge(directory)
     if problems or knowledge is None:
         for problem in problems:
@@ -235,22 +267,17 @@ def check(ctx: Context) -> None:
     help="Index only each fact's first K phrasings (K >= 1); the database is not changed.",
 )
 @pass_context
-@friendly_errors
 def eval_command(
     ctx: Context, questions_file: Path, answers_out: Path | None, max_phrasings: str | None
 ) -> None:
     """Score a question set (the shared/eval format): failures, then a summary line."""
     limit = _phrasing_limit(max_phrasings)
-    try:
-        questions = load_questions(questions_file)
-    except QuestionSetError as error:
-        raise click.ClickException(str(error)) from None
+    questions = load_questions(questions_file)
     if limit is None:
         service = ctx.service
     else:
         # A service of its own: the shared one indexes every phrasing.
-        path = ctx.db or db_path(environment())
-        service = FactService.open(path, ctx.knowledge, phrasing_limit=limit)
+        service = ctx.open_service(phrasing_limit=limit)
         click.echo(f"eval: facts cut to their first {limit} phrasing(s)", err=True)
     outputs: list[dict[str, Any]] = []
 
@@ -319,7 +346,6 @@ def _fact_details(service: FactService, fact: Fact, guild: int) -> str:
 @click.option("--all", "include_retired", is_flag=True, help="Include removed facts.")
 @click.option("--source", help="Only facts from this source (id, name or alias).")
 @pass_context
-@friendly_errors
 def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
     """List the facts this scope can see."""
     found = ctx.service.list_facts(ctx.guild, include_retired=include_retired, source=source)
@@ -331,7 +357,6 @@ def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
 @facts.command(name="show")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_show(ctx: Context, fact_id: str) -> None:
     """Show one fact in full."""
     click.echo(_fact_details(ctx.service, ctx.service.get_fact(fact_id, ctx.guild), ctx.guild))
@@ -373,7 +398,6 @@ def _draft(**values: str | None) -> FactDraft:
 @facts.command(name="add")
 @_draft_options
 @pass_context
-@friendly_errors
 def facts_add(ctx: Context, /, **values: str | None) -> None:
     """Add a fact (needs --statement, --source and --questions)."""
     fact = ctx.service.add_fact(_draft(**values), guild_id=ctx.guild, actor=actor())
@@ -384,7 +408,6 @@ def facts_add(ctx: Context, /, **values: str | None) -> None:
 @click.argument("fact_id")
 @_draft_options
 @pass_context
-@friendly_errors
 def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
     """Change some fields of a fact; --questions replaces all phrasings."""
     fact = ctx.service.edit_fact(fact_id, _draft(**values), guild_id=ctx.guild, actor=actor())
@@ -394,7 +417,6 @@ def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
 @facts.command(name="remove")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_remove(ctx: Context, fact_id: str) -> None:
     """Retire a fact: the bot stops using it, and `restore` brings it back."""
     fact = ctx.service.remove_fact(fact_id, guild_id=ctx.guild, actor=actor())
@@ -404,7 +426,6 @@ def facts_remove(ctx: Context, fact_id: str) -> None:
 @facts.command(name="restore")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_restore(ctx: Context, fact_id: str) -> None:
     """Bring a removed fact back."""
     fact = ctx.service.restore_fact(fact_id, guild_id=ctx.guild, actor=actor())
@@ -418,7 +439,6 @@ def _history_line(entry: AuditEntry) -> str:
 @facts.command(name="history")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_history(ctx: Context, fact_id: str) -> None:
     """Every change to a fact, oldest first; `undo` takes a change's number."""
     for entry in ctx.service.history(fact_id, ctx.guild):
@@ -428,7 +448,6 @@ def facts_history(ctx: Context, fact_id: str) -> None:
 @facts.command(name="undo")
 @click.argument("change", type=int)
 @pass_context
-@friendly_errors
 def facts_undo(ctx: Context, change: int) -> None:
     """Put a fact back as it was before change number CHANGE (see `history`)."""
     fact = ctx.service.undo(change, guild_id=ctx.guild, actor=actor())
@@ -439,7 +458,6 @@ def facts_undo(ctx: Context, change: int) -> None:
 @click.argument("fact_id")
 @click.argument("question")
 @pass_context
-@friendly_errors
 def facts_attach(ctx: Context, fact_id: str, question: str) -> None:
     """Add QUESTION (say, one from `unanswered`) as a phrasing of a fact."""
     fact = ctx.service.attach_question(fact_id, question, guild_id=ctx.guild, actor=actor())
@@ -455,7 +473,6 @@ def facts_attach(ctx: Context, fact_id: str, question: str) -> None:
     help="Where to write (default: standard output).",
 )
 @pass_context
-@friendly_errors
 def facts_export(ctx: Context, output: Any) -> None:
     """Write this scope's facts as JSON Lines."""
     output.write(ctx.service.export_jsonl(ctx.guild))
@@ -464,7 +481,6 @@ def facts_export(ctx: Context, output: Any) -> None:
 @facts.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @pass_context
-@friendly_errors
 def facts_import(ctx: Context, file: Any) -> None:
     """Add or update facts from a JSON Lines FILE ('-' for stdin), all or nothing.
 
@@ -483,7 +499,6 @@ def sources() -> None:
 
 @sources.command(name="list")
 @pass_context
-@friendly_errors
 def sources_list(ctx: Context) -> None:
     """Sources with the number of facts each."""
     for source, count in ctx.service.source_counts(ctx.guild):
@@ -495,7 +510,6 @@ def sources_list(ctx: Context) -> None:
 @click.option("--alias", "aliases", multiple=True, help="Another name for it (repeatable).")
 @click.option("--description", default="", help="One line on who they are.")
 @pass_context
-@friendly_errors
 def sources_add(ctx: Context, name: str, aliases: tuple[str, ...], description: str) -> None:
     """Create a source, so facts can be attributed to it."""
     source = ctx.service.add_source(
@@ -507,7 +521,6 @@ def sources_add(ctx: Context, name: str, aliases: tuple[str, ...], description: 
 @main.command()
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @pass_context
-@friendly_errors
 def unanswered(ctx: Context, limit: int) -> None:
     """Questions the bot could not answer, most asked first."""
     rows = ctx.service.unanswered(ctx.guild, limit)
@@ -520,7 +533,6 @@ def unanswered(ctx: Context, limit: int) -> None:
 @main.command()
 @click.option("--force", is_flag=True, help="Re-read every curated fact even if unchanged.")
 @pass_context
-@friendly_errors
 def seed(ctx: Context, force: bool) -> None:
     """Bring the database in line with the knowledge files."""
     report = ctx.service.reseed(force=force)
@@ -533,7 +545,6 @@ def seed(ctx: Context, force: bool) -> None:
 @main.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
-@friendly_errors
 def backup(ctx: Context, target: Path) -> None:
     """Copy the live database to TARGET, consistently, while the bot runs."""
     if target.exists():
@@ -544,28 +555,21 @@ def backup(ctx: Context, target: Path) -> None:
 
 @main.command()
 @click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
-def run(env_file: str) -> None:
+@pass_context
+def run(ctx: Context, env_file: str) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
-    settings = _bot_settings(env_file)
+    settings = ctx.bot_settings(env_file)
     from bot.discordbot.runner import run_bot  # deferred: discord.py is slow to import
 
     sys.exit(run_bot(settings))
 
 
-def _bot_settings(env_file: str) -> BotSettings:
-    """The settings `run` and `sync` need; a missing or malformed one is one line, exit 2."""
-    try:
-        return BotSettings.from_env(environment(env_file))
-    except SettingsError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
-
-
 @main.command()
 @click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
-def sync(env_file: str) -> None:
+@pass_context
+def sync(ctx: Context, env_file: str) -> None:
     """Sync the slash commands to Discord now (`run` syncs only when they changed)."""
-    settings = _bot_settings(env_file)
+    settings = ctx.bot_settings(env_file)
     from bot.discordbot.runner import sync_bot  # deferred: discord.py is slow to import
 
     sys.exit(sync_bot(settings))
