@@ -37,6 +37,7 @@ from bot.discordbot.replies import (
     notice,
     respond,
 )
+from bot.discordbot.tree import report_error
 from bot.discordbot.views import Pages
 from bot.errors import ValidationError
 from bot.knowledge import split_points
@@ -185,11 +186,11 @@ class Moderation(
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if not is_form_submit(interaction):
             return
-        # discord.py only logs errors from listeners; route them to the error cog.
+        # discord.py only logs errors from listeners; route them to the tree.
         try:
             await self._submit_form(interaction)
         except Exception as error:
-            self.bot.report_interaction_error(interaction, error)
+            await report_error(interaction, error)
 
     async def _submit_form(self, interaction: discord.Interaction[Any]) -> None:
         # Checked again on submit: the form may have stayed open while roles changed.
