@@ -9,115 +9,24 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from bot.cli_context import GUILD, Context
+from bot.cli_errors import OneLineErrors
 from bot.compressed import gunzip_within
-from bot.errors import FactbotError, ValidationError
-from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import KnowledgeError, check_knowledge, split_points
-from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
+from bot.evaluation import evaluate, load_questions
+from bot.knowledge import check_knowledge, split_points
+from bot.models import GLOBAL, AskResult, AuditEntry, Fact
 from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
-from bot.settings import BotSettings, SettingsError, environment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Context:
-    """What every command shares: the global options, the settings read with them (once,
-    when a command first needs them) and the service opened with those settings."""
-
-    def __init__(self, db: Path | None, knowledge: Path | None, guild: int) -> None:
-        self.db = db
-        self.knowledge = knowledge
-        self.guild = guild
-        self._settings: BotSettings | None = None
-        self._service: FactService | None = None
-
-    @property
-    def settings(self) -> BotSettings:
-        """The environment and `.env`, with --db and --knowledge over them; no Discord
-        settings: the commands that reach Discord read their own, from their --env-file."""
-        if self._settings is None:
-            self._settings = self.bot_settings(discord=False)
-        return self._settings
-
-    def bot_settings(self, env_file: str = ".env", *, discord: bool = True) -> BotSettings:
-        return BotSettings.from_env(
-            environment(env_file), db=self.db, knowledge=self.knowledge, discord=discord
-        )
-
-    @property
-    def service(self) -> FactService:
-        if self._service is None:
-            self._service = self.open_service()
-        return self._service
-
-    def open_service(self, phrasing_limit: int | None = None) -> FactService:
-        settings = self.settings
-        return FactService.open(
-            settings.db_path,
-            settings.knowledge_dir,
-            phrasing_limit=phrasing_limit,
-            max_question_chars=settings.max_question_chars,
-        )
-
-    def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
-
-
-MAX_PROBLEMS_SHOWN = 10
-
-
-class BadSetting(click.ClickException):
-    """A setting to fix: exit 2, as click's own usage errors, not a failed command's 1."""
-
-    exit_code = 2
-
-
-def one_line(problems: list[str]) -> str:
-    """Problems in one line, as many as a reader can act on at once."""
-    shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
-    hidden = len(problems) - MAX_PROBLEMS_SHOWN
-    return f"{shown}; and {hidden} more" if hidden > 0 else shown
-
-
-def known_error(error: Exception) -> click.ClickException | None:
-    """The one line (and exit code) for an error a user can cause and fix, else None."""
-    if isinstance(error, ValidationError):
-        return click.ClickException(one_line(error.problems))
-    if isinstance(error, FactbotError | QuestionSetError):
-        return click.ClickException(str(error))
-    if isinstance(error, KnowledgeError):
-        return click.ClickException(
-            f"the knowledge files have {len(error.problems)} problem(s), the first: "
-            f"{error.problems[0]}; `python -m bot check` lists them all"
-        )
-    if isinstance(error, SettingsError):
-        return BadSetting(str(error))
-    return None
-
-
 pass_context = click.make_pass_decorator(Context)
-
-
-class GuildIdType(click.ParamType):  # type: ignore[type-arg]
-    """0 for the shared, curated scope, or a Discord server id, as `run` will see them."""
-
-    name = "server id"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        if not (text.isdigit() and (int(text) == GLOBAL or int(text) in DISCORD_ID_RANGE)):
-            self.fail(f"{text!r} is not 0 or a Discord server id (15 to 21 digits)", param, ctx)
-        return int(text)
-
-
-GUILD = GuildIdType()
 
 
 def actor() -> str:
@@ -125,47 +34,6 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
-
-
-class OneLineErrors(click.Group):
-    """click, with every error a user can cause said in one line on stderr, and a non-zero
-    exit: a usage error (with where to find help) instead of the usage block, and the
-    service's, the knowledge files' and the settings' errors (see `known_error`)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Exception as error:
-            said = known_error(error)
-            if said is None:
-                raise
-            raise said from None
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            outcome = super().main(args, prog_name, complete_var, False, **extra)
-        except click.UsageError as error:
-            where = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
-            click.echo(f"Error: {error.format_message()}{where}", err=True)
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
-        # Without standalone mode click returns an exit code only for an explicit exit
-        # (--help, --version); a command that finished returns None.
-        sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,7 +45,7 @@ class OneLineErrors(click.Group):
 @click.option(
     "--knowledge",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Knowledge folder (default: the shipped knowledge/).",
+    help="Knowledge folder (default: $FACTBOT_KNOWLEDGE, else the shipped knowledge/).",
 )
 @click.option(
     "--guild",
