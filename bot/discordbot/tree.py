@@ -84,7 +84,8 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
     """Send an error from outside a command (a view, a modal, a button, a listener) down
     the tree's one error path; discord.py would only log it."""
     client = interaction.client
-    tree = client.tree if isinstance(client, commands.Bot) else None
+    # BotBase: what commands.Bot and the AutoShardedBot the bot is have in common.
+    tree = client.tree if isinstance(client, commands.bot.BotBase) else None
     if isinstance(tree, FactTree):
         await tree.on_error(interaction, error)
     else:
