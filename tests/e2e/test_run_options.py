@@ -1,5 +1,6 @@
-"""`python -m bot --db X --knowledge Y run`: the bot process uses the database and the
-knowledge folder the command line names, over FACTBOT_DB and FACTBOT_KNOWLEDGE."""
+"""The settings reach the bot: its limits, and in `python -m bot --db X --knowledge Y run`
+the database and the knowledge folder the command line names, over FACTBOT_DB and
+FACTBOT_KNOWLEDGE."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, World
-from tests.fakediscord import FakeDiscord
+from bot.service import FactService
+from tests.e2e.conftest import TOKEN, World, make_bot
+from tests.fakediscord import FakeDiscord, running_bot
 
 pytestmark = pytest.mark.e2e
 
+ANSWERABLE = "Who took Aleppo airport?"
 TITLE = "Rebels take control of parts of Aleppo"
 RETITLED = "A knowledge folder named on the command line"
 
@@ -59,3 +62,17 @@ async def test_run_uses_the_db_and_knowledge_options(
     assert process.returncode == 0, (stdout + stderr).decode()
     assert about.embed is not None and about.embed["title"] == RETITLED
     assert chosen_db.is_file() and not configured_db.exists()
+
+
+async def test_the_bot_takes_its_limits_from_the_settings(
+    fake: FakeDiscord, world: World, service: FactService, db_path: Path
+) -> None:
+    bot = make_bot(world, service, db_path, max_question_chars=120, ask_rate=1)
+    async with running_bot(fake, bot):
+        await fake.wait_until_connected()
+        (question,) = fake.command("ask")["options"]
+        assert question["max_length"] == 120
+        first = await world.ask(ANSWERABLE)
+        second = await world.ask(ANSWERABLE)
+    assert first.embed is not None
+    assert second.ephemeral and "Try again in" in second.content
