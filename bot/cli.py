@@ -9,98 +9,25 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from functools import update_wrapper
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from bot import compose
+from bot.cli_context import GUILD, Context
+from bot.cli_errors import OneLineErrors
 from bot.compressed import gunzip_within
-from bot.errors import FactbotError, ValidationError
-from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import (
-    KnowledgeError,
-    check_knowledge,
-    default_knowledge_dir,
-    read_article,
-    split_points,
-)
-from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult
-from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
-from bot.settings import BotSettings, SettingsError, db_path, environment
+from bot.evaluation import evaluate, load_questions
+from bot.knowledge import check_knowledge, read_article, split_points
+from bot.models import GLOBAL, AskResult
+from bot.service import MAX_IMPORT_BYTES, FactDraft
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Context:
-    def __init__(self, db: Path | None, knowledge: Path | None, guild: int) -> None:
-        self.db = db
-        self.knowledge = knowledge
-        self.guild = guild
-        self._service: FactService | None = None
-
-    @property
-    def service(self) -> FactService:
-        if self._service is None:
-            path = self.db or db_path(environment())
-            self._service = FactService.open(path, self.knowledge)
-        return self._service
-
-    def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
-
-
-MAX_PROBLEMS_SHOWN = 10
-
-
-def one_line(problems: list[str]) -> str:
-    """Problems in one line, as many as a reader can act on at once."""
-    shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
-    hidden = len(problems) - MAX_PROBLEMS_SHOWN
-    return f"{shown}; and {hidden} more" if hidden > 0 else shown
-
-
-def friendly_errors(command: F) -> F:
-    """Turn the errors a user can cause into one clear line and a non-zero exit."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ValidationError as error:
-            raise click.ClickException(one_line(error.problems)) from None
-        except FactbotError as error:
-            raise click.ClickException(str(error)) from None
-        except KnowledgeError as error:
-            raise click.ClickException(
-                f"the knowledge files have {len(error.problems)} problem(s), the first: "
-                f"{error.problems[0]}; `python -m bot check` lists them all"
-            ) from None
-        except SettingsError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(2)
-
-    return update_wrapper(wrapper, command)  # type: ignore[return-value]
-
-
 pass_context = click.make_pass_decorator(Context)
-
-
-class GuildIdType(click.ParamType):  # type: ignore[type-arg]
-    """0 for the shared, curated scope, or a Discord server id, as `run` will see them."""
-
-    name = "server id"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        if not (text.isdigit() and (int(text) == GLOBAL or int(text) in DISCORD_ID_RANGE)):
-            self.fail(f"{text!r} is not 0 or a Discord server id (15 to 21 digits)", param, ctx)
-        return int(text)
-
-
-GUILD = GuildIdType()
 
 
 def actor() -> str:
@@ -108,37 +35,6 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
-
-
-class OneLineErrors(click.Group):
-    """click, with a usage error said in one line (with where to find help) instead of
-    the usage block, so every bad input to `python -m bot` is one line on stderr."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            outcome = super().main(args, prog_name, complete_var, False, **extra)
-        except click.UsageError as error:
-            where = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
-            click.echo(f"Error: {error.format_message()}{where}", err=True)
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
-        # Without standalone mode click returns an exit code only for an explicit exit
-        # (--help, --version); a command that finished returns None.
-        sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
 class ArticleHelp(OneLineErrors):
@@ -161,7 +57,7 @@ class ArticleHelp(OneLineErrors):
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     # Eager, so a `--help` after it describes the article in this folder.
     is_eager=True,
-    help="Knowledge folder (default: the shipped knowledge/).",
+    help="Knowledge folder (default: $FACTBOT_KNOWLEDGE, else the shipped knowledge/).",
 )
 @click.option(
     "--guild",
@@ -189,7 +85,6 @@ def _print_result(result: AskResult) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
 @pass_context
-@friendly_errors
 def ask(ctx: Context, question: str, as_json: bool) -> None:
     """Answer QUESTION; with '-', answer each line of standard input."""
     streaming = question == "-"
@@ -211,7 +106,6 @@ def _stdin_questions() -> Iterator[str]:
 
 @main.command()
 @pass_context
-@friendly_errors
 def chat(ctx: Context) -> None:
     """Talk to the bot in the terminal: line editing, history, `help`; `quit` to leave."""
     from bot.prompt import run_chat  # here, so other commands need not load the prompt
@@ -226,7 +120,7 @@ def chat(ctx: Context) -> None:
 @pass_context
 def check(ctx: Context) -> None:
     """Validate the knowledge files and list every problem."""
-    directory = ctx.knowledge or default_knowledge_dir()
+    directory = ctx.settings.knowledge_dir
     knowledge, problems = check_knowledge(directory)
     if problems or knowledge is None:
         for problem in problems:
@@ -253,22 +147,17 @@ def check(ctx: Context) -> None:
     help="Index only each fact's first K phrasings (K >= 1); the database is not changed.",
 )
 @pass_context
-@friendly_errors
 def eval_command(
     ctx: Context, questions_file: Path, answers_out: Path | None, max_phrasings: str | None
 ) -> None:
     """Score a question set (the shared/eval format): failures, then a summary line."""
     limit = _phrasing_limit(max_phrasings)
-    try:
-        questions = load_questions(questions_file)
-    except QuestionSetError as error:
-        raise click.ClickException(str(error)) from None
+    questions = load_questions(questions_file)
     if limit is None:
         service = ctx.service
     else:
         # A service of its own: the shared one indexes every phrasing.
-        path = ctx.db or db_path(environment())
-        service = FactService.open(path, ctx.knowledge, phrasing_limit=limit)
+        service = ctx.open_service(phrasing_limit=limit)
         click.echo(f"eval: facts cut to their first {limit} phrasing(s)", err=True)
     outputs: list[dict[str, Any]] = []
 
@@ -316,7 +205,6 @@ def facts() -> None:
 @click.option("--all", "include_retired", is_flag=True, help="Include removed facts.")
 @click.option("--source", help="Only facts from this source (id, name or alias).")
 @pass_context
-@friendly_errors
 def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
     """List the facts this scope can see."""
     found = ctx.service.list_facts(ctx.guild, include_retired=include_retired, source=source)
@@ -328,7 +216,6 @@ def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
 @facts.command(name="show")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_show(ctx: Context, fact_id: str) -> None:
     """Show one fact in full."""
     fact = ctx.service.get_fact(fact_id, ctx.guild)
@@ -371,7 +258,6 @@ def _draft(**values: str | None) -> FactDraft:
 @facts.command(name="add")
 @_draft_options
 @pass_context
-@friendly_errors
 def facts_add(ctx: Context, /, **values: str | None) -> None:
     """Add a fact (needs --statement, --source and --questions)."""
     fact = ctx.service.add_fact(_draft(**values), guild_id=ctx.guild, actor=actor())
@@ -382,7 +268,6 @@ def facts_add(ctx: Context, /, **values: str | None) -> None:
 @click.argument("fact_id")
 @_draft_options
 @pass_context
-@friendly_errors
 def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
     """Change some fields of a fact; --questions replaces all phrasings."""
     fact = ctx.service.edit_fact(fact_id, _draft(**values), guild_id=ctx.guild, actor=actor())
@@ -392,7 +277,6 @@ def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
 @facts.command(name="remove")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_remove(ctx: Context, fact_id: str) -> None:
     """Retire a fact: the bot stops using it, and `restore` brings it back."""
     fact = ctx.service.remove_fact(fact_id, guild_id=ctx.guild, actor=actor())
@@ -402,7 +286,6 @@ def facts_remove(ctx: Context, fact_id: str) -> None:
 @facts.command(name="restore")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_restore(ctx: Context, fact_id: str) -> None:
     """Bring a removed fact back."""
     fact = ctx.service.restore_fact(fact_id, guild_id=ctx.guild, actor=actor())
@@ -412,7 +295,6 @@ def facts_restore(ctx: Context, fact_id: str) -> None:
 @facts.command(name="history")
 @click.argument("fact_id")
 @pass_context
-@friendly_errors
 def facts_history(ctx: Context, fact_id: str) -> None:
     """Every change to a fact, oldest first; `undo` takes a change's number."""
     for entry in ctx.service.history(fact_id, ctx.guild):
@@ -422,7 +304,6 @@ def facts_history(ctx: Context, fact_id: str) -> None:
 @facts.command(name="undo")
 @click.argument("change", type=int)
 @pass_context
-@friendly_errors
 def facts_undo(ctx: Context, change: int) -> None:
     """Put a fact back as it was before change number CHANGE (see `history`)."""
     fact = ctx.service.undo(change, guild_id=ctx.guild, actor=actor())
@@ -433,7 +314,6 @@ def facts_undo(ctx: Context, change: int) -> None:
 @click.argument("fact_id")
 @click.argument("question")
 @pass_context
-@friendly_errors
 def facts_attach(ctx: Context, fact_id: str, question: str) -> None:
     """Add QUESTION (say, one from `unanswered`) as a phrasing of a fact."""
     fact = ctx.service.attach_question(fact_id, question, guild_id=ctx.guild, actor=actor())
@@ -449,7 +329,6 @@ def facts_attach(ctx: Context, fact_id: str, question: str) -> None:
     help="Where to write (default: standard output).",
 )
 @pass_context
-@friendly_errors
 def facts_export(ctx: Context, output: Any) -> None:
     """Write this scope's facts as JSON Lines."""
     output.write(ctx.service.export_jsonl(ctx.guild))
@@ -458,7 +337,6 @@ def facts_export(ctx: Context, output: Any) -> None:
 @facts.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @pass_context
-@friendly_errors
 def facts_import(ctx: Context, file: Any) -> None:
     """Add or update facts from a JSON Lines FILE ('-' for stdin), all or nothing.
 
@@ -477,7 +355,6 @@ def sources() -> None:
 
 @sources.command(name="list")
 @pass_context
-@friendly_errors
 def sources_list(ctx: Context) -> None:
     """Sources with the number of facts each."""
     for source, count in ctx.service.source_counts(ctx.guild):
@@ -489,7 +366,6 @@ def sources_list(ctx: Context) -> None:
 @click.option("--alias", "aliases", multiple=True, help="Another name for it (repeatable).")
 @click.option("--description", default="", help="One line on who they are.")
 @pass_context
-@friendly_errors
 def sources_add(ctx: Context, name: str, aliases: tuple[str, ...], description: str) -> None:
     """Create a source, so facts can be attributed to it."""
     source = ctx.service.add_source(
@@ -501,7 +377,6 @@ def sources_add(ctx: Context, name: str, aliases: tuple[str, ...], description: 
 @main.command()
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
 @pass_context
-@friendly_errors
 def unanswered(ctx: Context, limit: int) -> None:
     """Questions the bot could not answer, most asked first."""
     rows = ctx.service.unanswered(ctx.guild, limit)
@@ -514,7 +389,6 @@ def unanswered(ctx: Context, limit: int) -> None:
 @main.command()
 @click.option("--force", is_flag=True, help="Re-read every curated fact even if unchanged.")
 @pass_context
-@friendly_errors
 def seed(ctx: Context, force: bool) -> None:
     """Bring the database in line with the knowledge files."""
     report = ctx.service.reseed(force=force)
@@ -527,7 +401,6 @@ def seed(ctx: Context, force: bool) -> None:
 @main.command()
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
-@friendly_errors
 def backup(ctx: Context, target: Path) -> None:
     """Copy the live database to TARGET, consistently, while the bot runs."""
     if target.exists():
@@ -538,28 +411,21 @@ def backup(ctx: Context, target: Path) -> None:
 
 @main.command()
 @click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
-def run(env_file: str) -> None:
+@pass_context
+def run(ctx: Context, env_file: str) -> None:
     """Start the Discord bot (needs DISCORD_TOKEN)."""
-    settings = _bot_settings(env_file)
+    settings = ctx.bot_settings(env_file)
     from bot.discordbot.runner import run_bot  # deferred: discord.py is slow to import
 
     sys.exit(run_bot(settings))
 
 
-def _bot_settings(env_file: str) -> BotSettings:
-    """The settings `run` and `sync` need; a missing or malformed one is one line, exit 2."""
-    try:
-        return BotSettings.from_env(environment(env_file))
-    except SettingsError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
-
-
 @main.command()
 @click.option("--env-file", default=".env", show_default=True, help="Settings file to read.")
-def sync(env_file: str) -> None:
+@pass_context
+def sync(ctx: Context, env_file: str) -> None:
     """Sync the slash commands to Discord now (`run` syncs only when they changed)."""
-    settings = _bot_settings(env_file)
+    settings = ctx.bot_settings(env_file)
     from bot.discordbot.runner import sync_bot  # deferred: discord.py is slow to import
 
     sys.exit(sync_bot(settings))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -38,10 +37,8 @@ FACT_FIELDS = frozenset(
 
 
 def default_knowledge_dir() -> Path:
-    """`FACTBOT_KNOWLEDGE`, else the checkout's `knowledge/`, else the copy in the wheel."""
-    configured = os.environ.get("FACTBOT_KNOWLEDGE")
-    if configured:
-        return Path(configured)
+    """The checkout's `knowledge/`, else the copy in the wheel (the settings may name
+    another folder: FACTBOT_KNOWLEDGE, `--knowledge`)."""
     checkout = Path(__file__).resolve().parent.parent / "knowledge"
     if checkout.is_dir():
         return checkout

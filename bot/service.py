@@ -46,6 +46,7 @@ from bot.models import (
     Suggestion,
     UnansweredQuestion,
 )
+from bot.settings import MAX_QUESTION_CHARS
 from bot.store import (
     SEED_ACTION_PREFIX,
     FeedMark,
@@ -56,9 +57,6 @@ from bot.store import (
 )
 from bot.text import fold, slug, unenclosed
 
-# Questions are matched on their first words; an essay pasted into /ask should cost no
-# more than a long question.
-MAX_QUESTION_CHARS = 500
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_FACTS = 2_000
 # Audit entries a refresh applies per hold of the write lock: a write of this process waits
@@ -133,12 +131,15 @@ class FactService:
         policy: MatchPolicy | None = None,
         *,
         phrasing_limit: int | None = None,
+        max_question_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
         """`phrasing_limit` indexes only each fact's first K phrasings (the database keeps
-        them all): `eval --max-phrasings` uses it to measure facts with few phrasings."""
+        them all): `eval --max-phrasings` uses it to measure facts with few phrasings.
+        A question is matched on its first `max_question_chars` characters."""
         if phrasing_limit is not None and phrasing_limit < 1:
             raise ValueError(f"phrasing_limit must be at least 1, not {phrasing_limit}")
         self.store = store
+        self.max_question_chars = max_question_chars
         self.knowledge = knowledge
         self._policy = policy
         self._phrasing_limit = phrasing_limit
@@ -161,6 +162,7 @@ class FactService:
         policy: MatchPolicy | None = None,
         *,
         phrasing_limit: int | None = None,
+        max_question_chars: int = MAX_QUESTION_CHARS,
     ) -> FactService:
         """Open (creating and seeding on first use) the database, and index its facts."""
         knowledge = load_knowledge(knowledge_dir)
@@ -172,7 +174,13 @@ class FactService:
             raise DatabaseUnavailable(
                 f"cannot open the database {db_path}: {error.reason}"
             ) from None
-        return cls(store, knowledge, policy, phrasing_limit=phrasing_limit)
+        return cls(
+            store,
+            knowledge,
+            policy,
+            phrasing_limit=phrasing_limit,
+            max_question_chars=max_question_chars,
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -306,7 +314,7 @@ class FactService:
         if not any(ch.isalnum() for ch in text):
             # Nothing asked (an empty line, "?"): say what the bot is for.
             return self._help(text, guild_id)
-        decision = self.index.match(text[:MAX_QUESTION_CHARS], guild_id)
+        decision = self.index.match(text[: self.max_question_chars], guild_id)
         if decision.outcome == "answered":
             answers = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.matches)
             return AskResult(text, "answered", compose.answers_text(answers), answers)

@@ -1,7 +1,9 @@
-"""Settings, from the environment and an optional `.env` file (the environment wins)."""
+"""Settings, read once: the command line's options over the environment over an optional
+`.env` file over the defaults. The CLI, the service and the Discord bot get them from here."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -13,11 +15,23 @@ from pathlib import Path
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
+from bot.knowledge import default_knowledge_dir
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # A bot token is three base64url parts joined by dots (user id, timestamp, signature).
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
 NUMBER = re.compile(r"[0-9]+")
+
+# Questions are matched on their first characters, and /ask takes no more: an essay pasted
+# in costs no more than a long question.
+MAX_QUESTION_CHARS = 300
+# Discord's own limit on a slash command's text option.
+DISCORD_OPTION_CHARS = 6000
+# Asks a user may make in ASK_PER_SECONDS, however they ask: enough for a conversation,
+# not enough to flood a channel.
+ASK_RATE = 5
+ASK_PER_SECONDS = 30
 
 
 class SettingsError(Exception):
@@ -64,12 +78,23 @@ def db_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(configured).expanduser() if configured else default_db_path()
 
 
+def knowledge_dir(env: Mapping[str, str]) -> Path:
+    """`FACTBOT_KNOWLEDGE`, else the shipped knowledge files."""
+    configured = env.get("FACTBOT_KNOWLEDGE", "").strip()
+    return Path(configured).expanduser() if configured else default_knowledge_dir()
+
+
 @dataclass(frozen=True, slots=True)
 class BotSettings:
-    """What `run` needs. The token is kept out of repr so it never reaches a log."""
+    """Every setting of factbot: where its data is, its limits, and (for `run` and `sync`)
+    how it reaches Discord. The token is kept out of repr so it never reaches a log."""
 
     token: str = field(repr=False)
     db_path: Path
+    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
+    max_question_chars: int = MAX_QUESTION_CHARS
+    ask_rate: int = ASK_RATE
+    ask_per_seconds: int = ASK_PER_SECONDS
     guild_id: int | None = None
     mod_role_id: int | None = None
     api_base: str | None = None
@@ -81,28 +106,36 @@ class BotSettings:
     shard_ids: tuple[int, ...] | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> BotSettings:
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        db: Path | None = None,
+        knowledge: Path | None = None,
+        discord: bool = True,
+    ) -> BotSettings:
+        """The settings from `env` (the environment over `.env` by default) and the command
+        line's `--db` and `--knowledge`, which win. With `discord` False the Discord settings
+        are left unread: a command that never reaches Discord needs no token."""
         env = environment() if env is None else env
-        token = env.get("DISCORD_TOKEN", "").strip()
-        if not token:
-            raise SettingsError(
-                "DISCORD_TOKEN is not set: put the bot token in .env or the environment"
-            )
-        if any(ch.isspace() for ch in token):
-            raise SettingsError("DISCORD_TOKEN is malformed: it must not contain spaces")
-        if not TOKEN_SHAPE.fullmatch(token):
-            # Caught here, not by a failed login: the token is never echoed back.
-            raise SettingsError(
-                "DISCORD_TOKEN is malformed: a bot token is three parts joined by dots; "
-                "copy it again from the developer portal (Bot > Reset Token)"
-            )
-        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
-        if level not in LOG_LEVELS:
-            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        shared = cls(
+            token="",
+            db_path=db or db_path(env),
+            knowledge_dir=knowledge or knowledge_dir(env),
+            max_question_chars=_whole(
+                env, "FACTBOT_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS, DISCORD_OPTION_CHARS
+            ),
+            ask_rate=_whole(env, "FACTBOT_ASK_RATE", ASK_RATE),
+            ask_per_seconds=_whole(env, "FACTBOT_ASK_PER_SECONDS", ASK_PER_SECONDS),
+        )
+        if not discord:
+            return shared
+        token = _token(env)
+        level = _log_level(env)
         shard_count, shard_ids = _shards(env)
-        return cls(
+        return dataclasses.replace(
+            shared,
             token=token,
-            db_path=db_path(env),
             guild_id=_snowflake(env, "DISCORD_GUILD_ID"),
             mod_role_id=_snowflake(env, "FACTBOT_MOD_ROLE"),
             api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
@@ -115,6 +148,42 @@ class BotSettings:
     @property
     def log_level_number(self) -> int:
         return int(getattr(logging, self.log_level))
+
+
+def _token(env: Mapping[str, str]) -> str:
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise SettingsError(
+            "DISCORD_TOKEN is not set: put the bot token in .env or the environment"
+        )
+    if any(ch.isspace() for ch in token):
+        raise SettingsError("DISCORD_TOKEN is malformed: it must not contain spaces")
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Caught here, not by a failed login: the token is never echoed back.
+        raise SettingsError(
+            "DISCORD_TOKEN is malformed: a bot token is three parts joined by dots; "
+            "copy it again from the developer portal (Bot > Reset Token)"
+        )
+    return token
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    return level
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, highest: int | None = None) -> int:
+    """A whole number of 1 or more (and at most `highest`), or `default` when unset."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw) if NUMBER.fullmatch(raw) else 0
+    if value < 1 or (highest is not None and value > highest):
+        most = "" if highest is None else f" and at most {highest}"
+        raise SettingsError(f"{name} must be a whole number of 1 or more{most}, not {raw!r}")
+    return value
 
 
 def _snowflake(env: Mapping[str, str], name: str) -> int | None:

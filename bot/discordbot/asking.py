@@ -22,6 +22,7 @@ from bot.discordbot.replies import (
     notice,
     related_embed,
 )
+from bot.discordbot.tree import FactView, report_error
 from bot.models import GLOBAL, ArticleInfo, AskResult, Suggestion
 
 MAX_SUGGESTIONS = 3
@@ -43,7 +44,7 @@ def ask_reply(result: AskResult, article: ArticleInfo) -> Reply:
 
 
 def suggestion_view(suggestions: Sequence[Suggestion]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = FactView(timeout=None)
     for suggestion in suggestions[:MAX_SUGGESTIONS]:
         view.add_item(PickButton(suggestion.fact_id, suggestion.question))
     return view
@@ -76,11 +77,12 @@ class PickButton(
         return cls(match["fact_id"], label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        # discord.py only logs errors from dynamic items; route them to the error cog.
+        # A dynamic item answers in a view discord.py makes, not a FactView: route its
+        # errors to the tree here.
         try:
             await self._answer(interaction, factbot(interaction))
         except Exception as error:
-            factbot(interaction).report_interaction_error(interaction, error)
+            await report_error(interaction, error)
 
     async def _answer(self, interaction: discord.Interaction[Any], bot: FactBot) -> None:
         retry_after = bot.ask_limiter.retry_after(interaction.user.id)

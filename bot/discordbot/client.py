@@ -14,20 +14,17 @@ from discord.ext import commands
 from bot.discordbot.limits import AskLimiter
 from bot.discordbot.replies import NO_PINGS
 from bot.discordbot.service_async import AsyncFactService
+from bot.discordbot.tree import FactTree
 from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
+# The cogs a bot loads unless it is given others.
 EXTENSIONS = (
-    # The error handler first, so it is in place before any command can run.
-    "bot.discordbot.cogs.errors",
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.about",
     "bot.discordbot.cogs.moderation",
 )
-
-# Custom event the views and buttons dispatch so the error cog handles their failures too.
-INTERACTION_ERROR_EVENT = "factbot_interaction_error"
 
 
 def bot_intents() -> discord.Intents:
@@ -43,7 +40,10 @@ def bot_intents() -> discord.Intents:
 
 class FactBot(commands.AutoShardedBot):
     """Sharded as Discord recommends (GET /gateway/bot), or as DISCORD_SHARD_COUNT and
-    DISCORD_SHARD_IDS say: Discord refuses one connection for more than 2,500 servers."""
+    DISCORD_SHARD_IDS say: Discord refuses one connection for more than 2,500 servers.
+
+    Everything it uses comes in through the constructor: the settings, the service, the
+    cogs to load; errors of every interaction end in its tree's `on_error` (tree.py)."""
 
     def __init__(
         self,
@@ -51,6 +51,7 @@ class FactBot(commands.AutoShardedBot):
         settings: BotSettings,
         service: AsyncFactService,
         ask_limiter: AskLimiter | None = None,
+        extensions: tuple[str, ...] = EXTENSIONS,
         sync_on_start: bool = True,
         **options: Any,
     ) -> None:
@@ -67,19 +68,21 @@ class FactBot(commands.AutoShardedBot):
             intents=bot_intents(),
             allowed_mentions=NO_PINGS,
             shard_count=settings.shard_count,
+            tree_cls=FactTree,
             **options,
         )
         self.settings = settings
         # Every call the cogs make that may touch SQLite runs in a thread (service.sync is
         # the blocking service itself).
         self.service = service
-        self.ask_limiter = ask_limiter or AskLimiter()
+        self.ask_limiter = ask_limiter or AskLimiter(settings.ask_rate, settings.ask_per_seconds)
+        self.extensions_to_load = extensions
         self.sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
         # Changes the CLI or other shard processes make reach the index off the answer path.
         self.service.start_refreshing()
-        for extension in EXTENSIONS:
+        for extension in self.extensions_to_load:
             await self.load_extension(extension)
         # Only the process holding shard 0 syncs: shard processes started together would
         # each find no hash yet, and each overwrite the commands.
@@ -158,15 +161,6 @@ class FactBot(commands.AutoShardedBot):
         # Slash commands only: no text commands to process. Mentions are answered by
         # the ask cog's listener.
         return
-
-    def report_interaction_error(
-        self, interaction: discord.Interaction[Any], error: Exception
-    ) -> None:
-        """Hand an error from a button or view to the error cog, as commands' errors are."""
-        if f"on_{INTERACTION_ERROR_EVENT}" in self.extra_events:
-            self.dispatch(INTERACTION_ERROR_EVENT, interaction, error)
-        else:
-            log.error("Unhandled error in an interaction", exc_info=error)
 
 
 FactInteraction: TypeAlias = discord.Interaction[FactBot]

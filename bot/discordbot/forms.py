@@ -17,6 +17,7 @@ from typing import Any
 
 import discord
 
+from bot.discordbot.tree import FactModal
 from bot.service import FactDraft
 
 # Interaction tokens last 15 minutes; a form left open longer cannot answer.
@@ -33,7 +34,7 @@ NOT_OPEN = (
 NOT_YOURS = "That form was opened by someone else. Nothing was added; open your own with /fact new."
 
 
-class FactForm(discord.ui.Modal):
+class FactForm(FactModal):
     """The same fields as /fact add, with room for long text.
 
     Only the layout: discord.py's dispatch of a submit finds the default on_submit (which

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from discord import app_commands
 
-# Enough for a conversation, not enough to flood a channel.
-ASK_RATE = 5
-ASK_PER_SECONDS = 30.0
 # Forget idle users now and then so the table stays small on a busy server.
 PRUNE_ABOVE = 1_000
 
 
 class AskLimiter:
-    """One token bucket per user (discord.py's Cooldown), however the user asks."""
+    """One token bucket per user (discord.py's Cooldown), however the user asks: `rate`
+    asks in `per` seconds (the settings' ask_rate and ask_per_seconds)."""
 
-    def __init__(self, rate: int = ASK_RATE, per: float = ASK_PER_SECONDS) -> None:
+    def __init__(self, rate: int, per: float) -> None:
         self.cooldown = app_commands.Cooldown(rate, per)
         self._buckets: dict[int, app_commands.Cooldown] = {}
 

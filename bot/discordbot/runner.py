@@ -131,7 +131,11 @@ def fail(message: str) -> None:
 def open_service(settings: BotSettings) -> FactService | None:
     """The database, or None once the reason it cannot be opened is said in one line."""
     try:
-        service = FactService.open(settings.db_path)
+        service = FactService.open(
+            settings.db_path,
+            settings.knowledge_dir,
+            max_question_chars=settings.max_question_chars,
+        )
     except KnowledgeError as error:
         fail(f"the knowledge files have problems: {'; '.join(error.problems)}")
         return None

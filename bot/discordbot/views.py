@@ -9,7 +9,6 @@ from typing import Any
 
 import discord
 
-from bot.discordbot.client import factbot
 from bot.discordbot.replies import (
     DESCRIPTION_LIMIT,
     NO_PINGS,
@@ -19,6 +18,7 @@ from bot.discordbot.replies import (
     clip_lines,
     notice,
 )
+from bot.discordbot.tree import FactView
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ PAGE_SIZE = 10
 PAGES_TIMEOUT = 600.0
 
 
-class Pages(discord.ui.View):
+class Pages(FactView):
     """Lines shown PAGE_SIZE at a time; only the member who asked can turn the pages."""
 
     def __init__(self, owner_id: int, title: str, lines: Sequence[str]) -> None:
@@ -87,8 +87,3 @@ class Pages(discord.ui.View):
             await self.message.edit(view=None, allowed_mentions=NO_PINGS)
         except discord.HTTPException as error:
             log.debug("Could not remove the page buttons: %s", error)
-
-    async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any], /
-    ) -> None:
-        factbot(interaction).report_interaction_error(interaction, error)

@@ -25,7 +25,6 @@ import discord
 import pytest
 
 from bot.discordbot.client import FactBot
-from bot.discordbot.limits import ASK_RATE
 from bot.models import GLOBAL, AskResult
 from bot.service import FactService
 from tests.e2e.conftest import (
@@ -749,7 +748,7 @@ async def test_a_guild_fact_never_answers_in_another_guild(
 async def test_asking_too_fast_gets_a_polite_notice_on_every_path(
     world: World, bot: FactBot
 ) -> None:
-    for _ in range(ASK_RATE):
+    for _ in range(bot.settings.ask_rate):
         reply = await world.ask(ANSWERABLE)
         assert reply.embed is not None
     notice = await world.ask(ANSWERABLE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 
@@ -24,10 +25,9 @@ from bot.discordbot.replies import (
     respond,
 )
 from bot.models import GLOBAL
+from bot.settings import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_LENGTH = 300
 
 
 def within_ask_rate(interaction: discord.Interaction[discord.Client]) -> bool:
@@ -45,6 +45,13 @@ class Ask(commands.Cog):
         self.service = bot.service
         # Which article is asked about is known once the knowledge is loaded, not before.
         self.ask.description = ask_description(bot.service.knowledge.article)
+        self.max_question_chars = bot.settings.max_question_chars
+        # The option's length as the settings say (the declared one is the default); a
+        # new parameter, as the class's command shares its parameters with this copy.
+        parameters = self.ask._params
+        parameters["question"] = dataclasses.replace(
+            parameters["question"], max_value=self.max_question_chars
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PickButton)
@@ -58,7 +65,7 @@ class Ask(commands.Cog):
     async def ask(
         self,
         interaction: FactInteraction,
-        question: app_commands.Range[str, 1, MAX_QUESTION_LENGTH],
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
     ) -> None:
         result = await in_time(
             interaction, self.service.ask(question, interaction.guild_id or GLOBAL), ephemeral=False
@@ -107,7 +114,7 @@ class Ask(commands.Cog):
         if retry_after is not None:
             return Reply(content=cooldown_text(retry_after))
         guild_id = message.guild.id if message.guild else GLOBAL
-        result = await self.service.ask(question[:MAX_QUESTION_LENGTH], guild_id)
+        result = await self.service.ask(question[: self.max_question_chars], guild_id)
         return ask_reply(result, article)
 
 

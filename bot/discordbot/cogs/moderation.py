@@ -37,6 +37,7 @@ from bot.discordbot.replies import (
     notice,
     respond,
 )
+from bot.discordbot.tree import report_error
 from bot.discordbot.views import Pages
 from bot.errors import ValidationError
 from bot.knowledge import split_points
@@ -185,11 +186,11 @@ class Moderation(
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if not is_form_submit(interaction):
             return
-        # discord.py only logs errors from listeners; route them to the error cog.
+        # discord.py only logs errors from listeners; route them to the tree.
         try:
             await self._submit_form(interaction)
         except Exception as error:
-            self.bot.report_interaction_error(interaction, error)
+            await report_error(interaction, error)
 
     async def _submit_form(self, interaction: discord.Interaction[Any]) -> None:
         # Checked again on submit: the form may have stayed open while roles changed.
@@ -418,12 +419,8 @@ class Moderation(
     ) -> list[app_commands.Choice[str]]:
         if not is_moderator(interaction, self.bot.settings.mod_role_id):
             return []
-        wanted = current.strip().casefold()
         counts = await self.service.source_counts(guild_of(interaction))
-        names = [source.name for source, _ in counts if wanted in source.name.casefold()]
-        return [app_commands.Choice(name=n[:CHOICE_LIMIT], value=n[:CHOICE_LIMIT]) for n in names][
-            :25
-        ]
+        return text_choices([source.name for source, _ in counts], current)
 
     @attach.autocomplete("question")
     async def unanswered_choices(
@@ -431,13 +428,15 @@ class Moderation(
     ) -> list[app_commands.Choice[str]]:
         if not is_moderator(interaction, self.bot.settings.mod_role_id):
             return []
-        wanted = current.strip().casefold()
         rows = await self.service.unanswered(guild_of(interaction), 100)
-        questions = [r.question for r in rows if wanted in r.question.casefold()]
-        return [
-            app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT])
-            for q in questions[:25]
-        ]
+        return text_choices([row.question for row in rows], current)
+
+
+def text_choices(texts: list[str], current: str) -> list[app_commands.Choice[str]]:
+    """The first 25 of `texts` holding what was typed so far, as autocomplete choices."""
+    wanted = current.strip().casefold()
+    found = [text for text in texts if wanted in text.casefold()]
+    return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in found[:25]]
 
 
 async def setup(bot: FactBot) -> None:
