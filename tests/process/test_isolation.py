@@ -22,12 +22,12 @@ from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
 from bot.service import FactDraft, FactService
 from bot.settings import BotSettings, SettingsError
+from tests.helpers import REPO
 
 HOME = 111111111111111111  # the server that owns the facts
 INTRUDER = 222222222222222222  # another server whose moderators try to reach them
 MOD = "discord:1"
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789"
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-
+from tests.helpers import REPO
 
 SOURCES = [name for name in ("bot", "tests", "bench") if (REPO / name).is_dir()]
 

@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.evaluation import QuestionSetError, Tally, evaluate, judge, load_questions
 from bot.service import FactDraft, FactService
-
-from .conftest import SHARED_EVAL
+from tests.helpers import SHARED_EVAL
 
 GUILD = 111111111111111111
 SUMMARY = re.compile(

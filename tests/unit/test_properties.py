@@ -8,10 +8,8 @@ Discord markdown and mentions, SQL, and pasted essays of 10,000 characters.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -43,6 +41,7 @@ from bot.knowledge import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
 from bot.models import GLOBAL, Answer, AskResult, Citation, Fact
 from bot.service import FactDraft, FactService
 from bot.text import fold, stem, words
+from tests.helpers import VALIDATION_QUESTIONS, questions_in
 
 GUILD = 555555555555555555
 # Every property runs this many examples; enough to find the odd character, fast in CI.
@@ -132,13 +131,7 @@ long_text = st.builds(
     st.sampled_from([501, 2_001, 4_097, 6_001, 10_000]),
 )
 user_text = st.one_of(st.text(), mixed, long_text)
-KNOWN_QUESTIONS = [
-    json.loads(line)["q"]
-    for line in (Path(__file__).parent / "data" / "validation-questions.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip()
-]
+KNOWN_QUESTIONS = questions_in(VALIDATION_QUESTIONS)
 # Real questions dressed in the same noise, so answers and suggestions come up too.
 NOISE = [
     *ZERO_WIDTH,

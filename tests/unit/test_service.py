@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -14,16 +16,15 @@ GUILD_B = 222222222222222222
 MOD = "discord:999"
 
 
-def water_draft(**overrides: object) -> FactDraft:
-    values: dict[str, object] = {
-        "statement": "The water supply in the eastern quarter was cut on Saturday.",
-        "source": "AFP",
-        "questions": ("is there water in the eastern quarter", "water supply cut?"),
-        "quote": "water was cut",
-        "date": "2024-12-01",
-    }
-    values.update(overrides)
-    return FactDraft(**values)  # type: ignore[arg-type]
+def water_draft(**overrides: Any) -> FactDraft:
+    water = FactDraft(
+        statement="The water supply in the eastern quarter was cut on Saturday.",
+        source="AFP",
+        questions=("is there water in the eastern quarter", "water supply cut?"),
+        quote="water was cut",
+        date="2024-12-01",
+    )
+    return dataclasses.replace(water, **overrides)
 
 
 def test_add_is_stored_audited_and_answerable(service: FactService) -> None:

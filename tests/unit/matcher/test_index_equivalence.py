@@ -4,10 +4,9 @@ agree, and an index updated in place is the index built afresh from the final fa
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import random
-from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,23 +23,17 @@ from bot.matcher.answerable import Premise
 from bot.matcher.query import _Query
 from bot.matcher.structures import _SlotSet
 from bot.models import GLOBAL, Fact
+from tests.helpers import SHARED_EVAL, VALIDATION_QUESTIONS, questions_in
 
-HERE = Path(__file__).resolve().parent
-SHARED_EVAL = Path(__file__).parents[2] / "shared" / "eval"
 GUILD = 4242
-
-
-def _questions(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
 def question_sets() -> list[object]:
     dev = SHARED_EVAL / "dev-questions.jsonl"
     marks = [] if dev.exists() else [pytest.mark.skip(reason=f"{dev} is absent")]
     return [
-        pytest.param(_questions(HERE / "data" / "validation-questions.jsonl"), id="validation"),
-        pytest.param(_questions(dev) if dev.exists() else [], id="dev", marks=marks),
+        pytest.param(questions_in(VALIDATION_QUESTIONS), id="validation"),
+        pytest.param(questions_in(dev) if dev.exists() else [], id="dev", marks=marks),
     ]
 
 
@@ -118,12 +111,10 @@ POLICIES = {
 
 
 @pytest.mark.parametrize("changes", POLICIES.values(), ids=POLICIES.keys())
-def test_the_proof_holds_whatever_the_policy(
-    knowledge: Knowledge, changes: dict[str, object]
-) -> None:
+def test_the_proof_holds_whatever_the_policy(knowledge: Knowledge, changes: dict[str, Any]) -> None:
     policy = dataclasses.replace(MatchPolicy(), **changes)
     index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts, policy)
-    questions = _questions(HERE / "data" / "validation-questions.jsonl")
+    questions = questions_in(VALIDATION_QUESTIONS)
     wrong = []
     for question in questions:
         before = index.capped_searches
@@ -159,7 +150,7 @@ def test_the_proof_holds_when_it_may_stop_after_any_fact(
     known = [*knowledge.facts, *facts[:100]]
     words = sorted({word for fact in known for q in fact.questions for word in q.split()})
     questions = [
-        *_questions(HERE / "data" / "validation-questions.jsonl"),
+        *questions_in(VALIDATION_QUESTIONS),
         *(" ".join(rng.sample(words, rng.randint(1, 4))) for _ in range(150)),
         *(question for fact in facts[:20] for question in fact.questions[:3]),
     ]
@@ -361,7 +352,7 @@ def test_apply_in_place_equals_a_fresh_build(knowledge: Knowledge) -> None:
     fresh = MatchIndex(knowledge.lexicon, knowledge.sources, list(final.values()))
     assert fingerprint(index) == fingerprint(fresh)
     questions = [
-        *_questions(HERE / "data" / "validation-questions.jsonl"),
+        *questions_in(VALIDATION_QUESTIONS),
         *synthetic_questions(list(final.values()), 80, seed=5),
     ]
     for guild_id in (GLOBAL, GUILD):
