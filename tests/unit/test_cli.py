@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from bot.cli import main
+from bot.knowledge import fact_from_record
+from bot.store import Store
+from tests.helpers import Cli
 
-from .conftest import SHARED_EVAL
-
-
-@pytest.fixture
-def cli(db_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None, guild: int | None = None) -> Result:
-        prefix = ["--db", str(db_path)]
-        if guild is not None:
-            prefix += ["--guild", str(guild)]
-        return runner.invoke(main, [*prefix, *args], input=input, catch_exceptions=False)
-
-    return invoke
+POINTS_GUILD = 444444444444444444
 
 
-def test_ask_prints_the_answer_with_its_citation(cli) -> None:  # type: ignore[no-untyped-def]
+def test_ask_prints_the_answer_with_its_citation(cli: Cli) -> None:
     result = cli("ask", "Did the rebels take the airport?")
     assert result.exit_code == 0
     assert "airport" in result.output.lower()
@@ -37,7 +26,7 @@ def test_ask_prints_the_answer_with_its_citation(cli) -> None:  # type: ignore[n
     assert "Quote:" in result.output
 
 
-def test_ask_json_keeps_the_public_contract(cli) -> None:  # type: ignore[no-untyped-def]
+def test_ask_json_keeps_the_public_contract(cli: Cli) -> None:
     result = cli("ask", "--json", "Did the rebels take the airport?")
     payload = json.loads(result.output)
     assert set(payload) == {"question", "answered", "answers", "suggestions", "related", "message"}
@@ -48,7 +37,7 @@ def test_ask_json_keeps_the_public_contract(cli) -> None:  # type: ignore[no-unt
     assert isinstance(answer["score"], float)
 
 
-def test_ask_json_stdin_writes_json_lines(cli) -> None:  # type: ignore[no-untyped-def]
+def test_ask_json_stdin_writes_json_lines(cli: Cli) -> None:
     questions = "Did the rebels take the airport?\n\nWhat is the capital of France?\n"
     result = cli("ask", "--json", "-", input=questions)
     lines = [json.loads(line) for line in result.output.splitlines()]
@@ -56,20 +45,20 @@ def test_ask_json_stdin_writes_json_lines(cli) -> None:  # type: ignore[no-untyp
     assert lines[1]["answers"] == [] and "doesn't say" in lines[1]["message"]
 
 
-def test_unknown_questions_are_logged_for_review(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_questions_are_logged_for_review(cli: Cli) -> None:
     cli("ask", "Who is the mayor of Aleppo?")
     cli("ask", "who is the mayor of aleppo")
     result = cli("unanswered")
     assert "2  who is the mayor of aleppo" in result.output
 
 
-def test_check_passes_on_the_shipped_files(cli) -> None:  # type: ignore[no-untyped-def]
+def test_check_passes_on_the_shipped_files(cli: Cli) -> None:
     result = cli("check")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("check: ok:")
 
 
-def test_check_lists_every_problem(cli, knowledge_copy: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_lists_every_problem(cli: Cli, knowledge_copy: Path) -> None:
     facts = knowledge_copy / "facts.toml"
     text = facts.read_text(encoding="utf-8")
     first_quote = text.index('quote = "') + len('quote = "')
@@ -83,7 +72,7 @@ def test_check_lists_every_problem(cli, knowledge_copy: Path) -> None:  # type: 
     assert "check: 2 problem(s)" in result.output
 
 
-def test_moderator_operations_from_the_shell(cli) -> None:  # type: ignore[no-untyped-def]
+def test_moderator_operations_from_the_shell(cli: Cli) -> None:
     guild = 333333333333333333
     added = cli(
         "facts",
@@ -123,7 +112,7 @@ def test_moderator_operations_from_the_shell(cli) -> None:  # type: ignore[no-un
     assert fact_id not in cli("facts", "list").output
 
 
-def test_bad_input_gets_a_short_message_not_a_traceback(cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_a_short_message_not_a_traceback(cli: Cli) -> None:
     result = cli("facts", "add", "--statement", "x" * 20, "--source", "nobody", "--questions", "q?")
     assert result.exit_code == 1
     assert "source: 'nobody' is not a known source" in result.output
@@ -134,80 +123,133 @@ def test_bad_input_gets_a_short_message_not_a_traceback(cli) -> None:  # type: i
     assert bad_import.exit_code == 1 and "line 1: not valid JSON" in bad_import.output
 
 
-def test_chat_answers_and_offers_choices(cli) -> None:  # type: ignore[no-untyped-def]
+def test_chat_answers_and_offers_choices(cli: Cli) -> None:
     result = cli("chat", input="Did the rebels take the airport?\nWho is the mayor of Aleppo?\n\n")
     assert result.exit_code == 0
     assert "Syrian Observatory for Human Rights" in result.output
     assert "doesn't say" in result.output
 
 
-def test_backup_refuses_to_overwrite(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_refuses_to_overwrite(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "backup.db"
     assert cli("backup", str(target)).exit_code == 0 and target.exists()
     again = cli("backup", str(target))
     assert again.exit_code == 1 and "already exists" in again.output
 
 
-def _overall(output: str) -> float:
-    return float(output.splitlines()[-1].rsplit("=", 1)[1].strip().rstrip("%"))
+# -- a fact's points, set from the shell ----------------------------------------------
 
 
-# Regression floors, a little under the figures measured when they were set (dev 92.9,
-# chat 87.4, validation 92.3): a change that loses ground on any set fails here.
-FLOORS = {"dev-questions.jsonl": 90.0, "chat-questions.jsonl": 85.0}
+@pytest.fixture
+def guild_cli(db_path: Path) -> Cli:
+    """The CLI as a moderator of one server."""
+    return Cli(db_path, guild=POINTS_GUILD)
 
 
-@pytest.mark.parametrize("name", FLOORS)
-def test_public_sets_keep_their_scores(cli, name: str) -> None:  # type: ignore[no-untyped-def]
-    if not (SHARED_EVAL / name).exists():
-        pytest.skip("no shared/eval")
-    result = cli("eval", str(SHARED_EVAL / name))
-    assert _overall(result.output) >= FLOORS[name], result.output
+def _exported(cli: Cli) -> dict[str, dict[str, Any]]:
+    result = cli("facts", "export")
+    assert result.exit_code == 0, result.output
+    return {line["id"]: line for line in map(json.loads, result.output.splitlines())}
 
 
-def test_validation_set_keeps_its_score(cli) -> None:  # type: ignore[no-untyped-def]
-    questions = Path(__file__).parent / "data" / "validation-questions.jsonl"
-    result = cli("eval", str(questions))
-    assert _overall(result.output) >= 89.0, result.output
-
-
-def test_asking_from_the_shell_does_not_load_discord(db_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "bot", "--db", str(db_path), "ask", "airport"],
-        capture_output=True,
-        text=True,
-        check=True,
+def test_cli_sets_clears_and_undoes_a_list_of_points(guild_cli: Cli) -> None:
+    added = guild_cli(
+        "facts",
+        "add",
+        "--statement",
+        "The bakery on the main square reopened.",
+        "--source",
+        "AFP",
+        "--questions",
+        "is the bakery open|bread in aleppo?",
+        "--point",
+        "bakery, daily-life",
     )
-    imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
-    assert "bot.matcher" in imported
-    assert not any(name == "discord" or name.startswith("discord.") for name in imported)
+    assert added.exit_code == 0, added.output
+    fact_id = added.output.split()[1]
+    assert "point:       bakery, daily-life" in guild_cli("facts", "show", fact_id).output
+    assert _exported(guild_cli)[fact_id]["point"] == ["bakery", "daily-life"]
+
+    assert guild_cli("facts", "edit", fact_id, "--point", "-").exit_code == 0
+    assert "point:       -" in guild_cli("facts", "show", fact_id).output
+    assert _exported(guild_cli)[fact_id]["point"] is None
+
+    history = guild_cli("facts", "history", fact_id).output.splitlines()
+    edit_change = history[-1].split()[0].lstrip("#")
+    assert guild_cli("facts", "undo", edit_change).exit_code == 0
+    assert _exported(guild_cli)[fact_id]["point"] == ["bakery", "daily-life"]
+
+    refused = guild_cli("facts", "edit", fact_id, "--point", "a,b,c,d,e")
+    assert refused.exit_code == 1 and "point: at most 4 points" in refused.output
 
 
-def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:
-    """Outside the checkout (Docker, pip install .) the knowledge comes from the wheel."""
-    repo = Path(__file__).resolve().parent.parent
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(repo),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", str(tmp_path / "w.db"), "check"],
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "knowledge_data" not in completed.stderr and completed.stdout.startswith("check: ok")
+def test_import_takes_a_string_or_a_list_and_export_gives_them_back(guild_cli: Cli) -> None:
+    lines = [
+        {
+            "id": "bakery-one",
+            "statement": "The bakery reopened.",
+            "source": "afp",
+            "questions": ["is the bakery open again"],
+            "point": "daily-life",
+        },
+        {
+            "id": "bakery-two",
+            "statement": "The market reopened.",
+            "source": "afp",
+            "questions": ["is the market open again"],
+            "point": ["daily-life", "markets"],
+        },
+    ]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    imported = guild_cli("facts", "import", "-", input=text)
+    assert imported.exit_code == 0, imported.output
+    assert "2 added" in imported.output
+    exported = _exported(guild_cli)
+    assert exported["bakery-one"]["point"] == "daily-life"
+    assert exported["bakery-two"]["point"] == ["daily-life", "markets"]
+    # The export imports back as it is.
+    again = "".join(json.dumps(exported[i]) + "\n" for i in ("bakery-one", "bakery-two"))
+    assert "2 unchanged" in guild_cli("facts", "import", "-", input=again).output
+
+
+def test_an_old_database_works_through_the_cli(guild_cli: Cli, db_path: Path) -> None:
+    assert guild_cli("facts", "list").exit_code == 0  # creates and seeds the database
+    store = Store(db_path)
+    try:
+        # A moderator's fact and its audit entry as the code before point lists left them.
+        old = {
+            "id": "old-fact",
+            "statement": "The bakery reopened.",
+            "source": "afp",
+            "questions": ["is the old bakery open"],
+            "reported_by": None,
+            "quote": None,
+            "date": "2024-12-01",
+            "topics": [],
+            "point": "daily-life",
+        }
+        with store.transaction() as db:
+            store.put_fact(
+                db,
+                fact_from_record(old, default_reported_by=None, guild_id=POINTS_GUILD),
+                actor="test",
+                action="add",
+                before=None,
+            )
+            db.execute("update facts set point = 'daily-life' where id = 'old-fact'")
+            db.execute(
+                "update audit set after = ? where fact_id = 'old-fact'",
+                [
+                    json.dumps(
+                        {**old, "guild_id": POINTS_GUILD, "origin": "moderator", "active": True}
+                    )
+                ],
+            )
+    finally:
+        store.close()
+    assert "point:       daily-life" in guild_cli("facts", "show", "old-fact").output
+    assert _exported(guild_cli)["old-fact"]["point"] == "daily-life"
+    assert guild_cli("facts", "edit", "old-fact", "--point", "daily-life,markets").exit_code == 0
+    history = guild_cli("facts", "history", "old-fact").output.splitlines()
+    assert guild_cli("facts", "undo", history[-1].split()[0].lstrip("#")).exit_code == 0
+    assert _exported(guild_cli)["old-fact"]["point"] == "daily-life"

@@ -1,15 +1,14 @@
-"""A fact's `point` as a list: the knowledge files, validation, import and export, the
-SQLite column (old databases included) and the audit log's snapshots, on real files."""
+"""The knowledge files (bot.knowledge): loading and checking them, and the fact records that
+moderators, import and export share, `point` lists included."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from bot.cli import main
 from bot.knowledge import (
@@ -20,40 +19,9 @@ from bot.knowledge import (
     split_points,
     validate_fact_record,
 )
-from bot.models import Fact
-from bot.store import Store, fact_from_snapshot, fact_snapshot
+from tests.helpers import moderator_fact
 
 GUILD = 444444444444444444
-Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(db_path: Path) -> Invoke:
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None, guild: int | None = GUILD) -> Result:
-        prefix = ["--db", str(db_path)]
-        if guild is not None:
-            prefix += ["--guild", str(guild)]
-        return runner.invoke(main, [*prefix, *args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
-def fact_with(points: tuple[str, ...], fact_id: str = "a-fact") -> Fact:
-    return Fact(
-        fact_id,
-        "A statement.",
-        "afp",
-        ("first phrasing", "second phrasing"),
-        reported_by="AFP",
-        quote=None,
-        date="2024-11-30",
-        topics=("territory",),
-        points=points,
-        guild_id=GUILD,
-        origin="moderator",
-    )
 
 
 def record(**overrides: Any) -> dict[str, Any]:
@@ -151,7 +119,7 @@ def test_good_points_are_accepted(point: Any) -> None:
     ids=["none", "one", "two"],
 )
 def test_a_record_round_trips_through_json(points: tuple[str, ...], written: Any) -> None:
-    fact = fact_with(points)
+    fact = moderator_fact(points, guild_id=GUILD)
     exported = json.loads(json.dumps(fact.to_record()))
     assert exported["point"] == written
     assert "points" not in exported
@@ -164,233 +132,3 @@ def test_moderators_type_points_separated_by_commas() -> None:
     assert split_points("resistance") == ("resistance",)
     assert split_points(" , ") == ()
     assert split_points("-") == ()
-
-
-def test_the_discord_options_take_points_separated_by_commas() -> None:
-    from bot.discordbot.cogs.moderation import draft
-
-    assert draft(point="a, b").point == ("a", "b")
-    assert draft(point="-").point == ()
-    assert draft().point is None
-
-
-# -- the database ----------------------------------------------------------------------
-
-
-def _put(store: Store, fact: Fact, before: Fact | None = None) -> None:
-    with store.transaction() as db:
-        store.put_fact(db, fact, actor="test", action="edit" if before else "add", before=before)
-
-
-def test_points_are_stored_in_the_point_column_joined_by_commas(db_path: Path) -> None:
-    store = Store(db_path)
-    try:
-        _put(store, fact_with(("one", "two")))
-        _put(store, fact_with((), "no-point"))
-        column = dict(store.db.execute("select id, point from facts").fetchall())
-        assert column == {"a-fact": "one,two", "no-point": None}
-    finally:
-        store.close()
-    again = Store(db_path)
-    try:
-        assert again.fact("a-fact") == fact_with(("one", "two"))
-        assert again.fact("no-point") == fact_with((), "no-point")
-    finally:
-        again.close()
-
-
-def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
-    # A fact row as the code before point lists wrote it: one point id in `point`.
-    store = Store(db_path)
-    try:
-        with store.transaction() as db:
-            db.table("facts").insert(
-                {
-                    "id": "old-fact",
-                    "guild_id": GUILD,
-                    "statement": "An old statement.",
-                    "source_id": "afp",
-                    "reported_by": "AFP",
-                    "quote": None,
-                    "date": "2024-11-30",
-                    "topics": "[]",
-                    "point": "government-losses",
-                    "origin": "moderator",
-                    "active": 1,
-                    "curated_hash": None,
-                    "created_at": "2024-12-01T00:00:00+00:00",
-                    "updated_at": "2024-12-01T00:00:00+00:00",
-                }
-            )
-            db.table("phrasings").insert(
-                {
-                    "fact_id": "old-fact",
-                    "position": 0,
-                    "text": "old phrasing",
-                    "key": "old phrasing",
-                }
-            )
-    finally:
-        store.close()
-    again = Store(db_path)
-    try:
-        old = again.fact("old-fact")
-        assert old is not None and old.points == ("government-losses",)
-        assert [f.points for f in again.facts(guild_id=GUILD)] == [("government-losses",)]
-        assert old.to_record()["point"] == "government-losses"
-    finally:
-        again.close()
-
-
-def test_audit_snapshots_round_trip_every_shape(db_path: Path) -> None:
-    one, two = fact_with(("one",)), fact_with(("one", "two"))
-    store = Store(db_path)
-    try:
-        _put(store, one)
-        _put(store, two, before=one)
-        added, edited = store.history("a-fact")
-        assert added.after is not None and edited.before is not None and edited.after is not None
-        assert edited.before["point"] == "one" and edited.after["point"] == ["one", "two"]
-        assert fact_from_snapshot(added.after) == one
-        assert fact_from_snapshot(edited.before) == one
-        assert fact_from_snapshot(edited.after) == two
-    finally:
-        store.close()
-    for points in [(), ("one",), ("one", "two")]:
-        fact = fact_with(points)
-        assert fact_from_snapshot(json.loads(json.dumps(fact_snapshot(fact)))) == fact
-
-
-@pytest.mark.parametrize(
-    ("snapshot_point", "points"),
-    [("government-losses", ("government-losses",)), (None, ()), ("absent", ())],
-)
-def test_old_audit_snapshots_still_load(
-    snapshot_point: str | None, points: tuple[str, ...]
-) -> None:
-    # The shape the audit log kept before point lists: `point` a string or null, or no
-    # `point` key at all in the oldest entries.
-    snapshot: dict[str, Any] = {
-        "id": "old-fact",
-        "statement": "An old statement.",
-        "source": "afp",
-        "questions": ["old phrasing"],
-        "reported_by": "AFP",
-        "quote": None,
-        "date": "2024-11-30",
-        "topics": [],
-        "guild_id": GUILD,
-        "origin": "moderator",
-        "active": True,
-    }
-    if snapshot_point != "absent":
-        snapshot["point"] = snapshot_point
-    assert fact_from_snapshot(snapshot).points == points
-
-
-# -- through the CLI (the service, and so the matcher, included) -------------------------
-
-
-def _exported(cli: Invoke) -> dict[str, dict[str, Any]]:
-    result = cli("facts", "export")
-    assert result.exit_code == 0, result.output
-    return {line["id"]: line for line in map(json.loads, result.output.splitlines())}
-
-
-def test_cli_sets_clears_and_undoes_a_list_of_points(cli: Invoke) -> None:
-    added = cli(
-        "facts",
-        "add",
-        "--statement",
-        "The bakery on the main square reopened.",
-        "--source",
-        "AFP",
-        "--questions",
-        "is the bakery open|bread in aleppo?",
-        "--point",
-        "bakery, daily-life",
-    )
-    assert added.exit_code == 0, added.output
-    fact_id = added.output.split()[1]
-    assert "point:       bakery, daily-life" in cli("facts", "show", fact_id).output
-    assert _exported(cli)[fact_id]["point"] == ["bakery", "daily-life"]
-
-    assert cli("facts", "edit", fact_id, "--point", "-").exit_code == 0
-    assert "point:       -" in cli("facts", "show", fact_id).output
-    assert _exported(cli)[fact_id]["point"] is None
-
-    history = cli("facts", "history", fact_id).output.splitlines()
-    edit_change = history[-1].split()[0].lstrip("#")
-    assert cli("facts", "undo", edit_change).exit_code == 0
-    assert _exported(cli)[fact_id]["point"] == ["bakery", "daily-life"]
-
-    refused = cli("facts", "edit", fact_id, "--point", "a,b,c,d,e")
-    assert refused.exit_code == 1 and "point: at most 4 points" in refused.output
-
-
-def test_import_takes_a_string_or_a_list_and_export_gives_them_back(cli: Invoke) -> None:
-    lines = [
-        {
-            "id": "bakery-one",
-            "statement": "The bakery reopened.",
-            "source": "afp",
-            "questions": ["is the bakery open again"],
-            "point": "daily-life",
-        },
-        {
-            "id": "bakery-two",
-            "statement": "The market reopened.",
-            "source": "afp",
-            "questions": ["is the market open again"],
-            "point": ["daily-life", "markets"],
-        },
-    ]
-    text = "".join(json.dumps(line) + "\n" for line in lines)
-    imported = cli("facts", "import", "-", input=text)
-    assert imported.exit_code == 0, imported.output
-    assert "2 added" in imported.output
-    exported = _exported(cli)
-    assert exported["bakery-one"]["point"] == "daily-life"
-    assert exported["bakery-two"]["point"] == ["daily-life", "markets"]
-    # The export imports back as it is.
-    again = "".join(json.dumps(exported[i]) + "\n" for i in ("bakery-one", "bakery-two"))
-    assert "2 unchanged" in cli("facts", "import", "-", input=again).output
-
-
-def test_an_old_database_works_through_the_cli(cli: Invoke, db_path: Path) -> None:
-    assert cli("facts", "list").exit_code == 0  # creates and seeds the database
-    store = Store(db_path)
-    try:
-        # A moderator's fact and its audit entry as the code before point lists left them.
-        old = {
-            "id": "old-fact",
-            "statement": "The bakery reopened.",
-            "source": "afp",
-            "questions": ["is the old bakery open"],
-            "reported_by": None,
-            "quote": None,
-            "date": "2024-12-01",
-            "topics": [],
-            "point": "daily-life",
-        }
-        with store.transaction() as db:
-            store.put_fact(
-                db,
-                fact_from_record(old, default_reported_by=None, guild_id=GUILD),
-                actor="test",
-                action="add",
-                before=None,
-            )
-            db.execute("update facts set point = 'daily-life' where id = 'old-fact'")
-            db.execute(
-                "update audit set after = ? where fact_id = 'old-fact'",
-                [json.dumps({**old, "guild_id": GUILD, "origin": "moderator", "active": True})],
-            )
-    finally:
-        store.close()
-    assert "point:       daily-life" in cli("facts", "show", "old-fact").output
-    assert _exported(cli)["old-fact"]["point"] == "daily-life"
-    assert cli("facts", "edit", "old-fact", "--point", "daily-life,markets").exit_code == 0
-    history = cli("facts", "history", "old-fact").output.splitlines()
-    assert cli("facts", "undo", history[-1].split()[0].lstrip("#")).exit_code == 0
-    assert _exported(cli)["old-fact"]["point"] == "daily-life"
