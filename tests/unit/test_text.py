@@ -1,8 +1,9 @@
+"""Folding, stemming and the other plain-text rules every part of the bot shares."""
+
 from __future__ import annotations
 
 import pytest
 
-from bot.compose import quoted
 from bot.text import fold, loose_quote_form, slug, stem, unenclosed, words
 
 
@@ -69,20 +70,6 @@ def test_words_and_slug() -> None:
 )
 def test_unenclosed_drops_only_marks_around_the_whole_quote(quote: str, words: str) -> None:
     assert unenclosed(quote) == words
-
-
-@pytest.mark.parametrize(
-    ("quote", "shown"),
-    [
-        ("reported fierce battles “over a strip”", "“reported fierce battles ‘over a strip’”"),
-        ("“dozens of men were killed”", "“dozens of men were killed”"),
-        ("“at least 16” in fresh strikes", "“‘at least 16’ in fresh strikes”"),
-    ],
-)
-def test_quotes_are_shown_with_balanced_nested_marks(quote: str, shown: str) -> None:
-    assert quoted(quote) == shown
-    opened = shown.count("“") + shown.count("‘")
-    assert opened == shown.count("”") + shown.count("’")
 
 
 def test_slug_keeps_whole_content_words() -> None:
