@@ -4,6 +4,7 @@ moderators, import and export share, `point` lists included."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,14 @@ from bot.cli import main
 from bot.knowledge import (
     MAX_POINTS,
     Knowledge,
+    KnowledgeError,
+    check_knowledge,
     fact_from_record,
     load_knowledge,
     split_points,
     validate_fact_record,
 )
+from bot.text import loose_quote_form
 from tests.helpers import moderator_fact
 
 GUILD = 444444444444444444
@@ -132,3 +136,226 @@ def test_moderators_type_points_separated_by_commas() -> None:
     assert split_points("resistance") == ("resistance",)
     assert split_points(" , ") == ()
     assert split_points("-") == ()
+
+
+# -- checking the files: each kind of problem, and the shipped files ---------------------
+
+
+def test_the_shipped_files_pass_the_check() -> None:
+    knowledge, problems = check_knowledge()
+    assert problems == []
+    assert knowledge is not None and knowledge.facts
+
+
+def test_every_shipped_quote_is_in_the_article_word_for_word(knowledge: Knowledge) -> None:
+    # Word for word once quotation marks, dashes and spaces are evened out: the article
+    # writes ’ where a TOML string is easier with '.
+    article = loose_quote_form(knowledge.article.text)
+    quoted = [fact for fact in knowledge.facts if fact.quote]
+    assert len(quoted) >= len(knowledge.facts) // 2
+    assert [f.id for f in quoted if loose_quote_form(f.quote or "") not in article] == []
+
+
+FACT = """
+[[fact]]
+id = "{id}"
+statement = "A statement of the copy."
+source = "{source}"
+quote = "{quote}"
+questions = [{questions}]
+"""
+SIX = ", ".join(f'"copy phrasing number {n}"' for n in range(6))
+
+
+def fact_table(
+    fact_id: str = "a-copy",
+    source: str = "afp",
+    quote: str = "Aleppo",
+    questions: str = SIX,
+) -> str:
+    return FACT.format(id=fact_id, source=source, quote=quote, questions=questions)
+
+
+def appended(table: str) -> Callable[[str], str]:
+    return lambda text: text + table
+
+
+def replaced(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, f"{old!r} is no longer in the file"
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+# (file, how it is broken, what the line `check` gives for it says)
+BROKEN: dict[str, tuple[str, Callable[[str], str], str]] = {
+    "not-toml": ("chatter.toml", appended("\nbroken = \n"), "chatter.toml: not valid TOML:"),
+    "article-field": (
+        "article.toml",
+        replaced('title = "Rebels take control of parts of Aleppo"', 'title = ""'),
+        "article.toml: 'title' must be a non-empty string",
+    ),
+    "article-date": (
+        "article.toml",
+        replaced("date = 2024-11-30", 'date = "the last day of November"'),
+        "article.toml: 'date' must be a date such as 2024-11-30",
+    ),
+    "article-file": (
+        "article.toml",
+        replaced('file = "article.txt"', 'file = "gone.txt"'),
+        "article.toml: article file 'gone.txt' not found",
+    ),
+    "no-sources": (
+        "sources.toml",
+        lambda text: text.replace("[[source]]", "[[sources]]"),
+        "sources.toml: expected one or more [[source]] tables",
+    ),
+    "source-id": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "Bad Id"\nname = "Somebody"\n'),
+        "'id' must be lowercase letters, digits and hyphens",
+    ),
+    "source-name": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "nameless"\nname = " "\n'),
+        "sources.toml 'nameless': 'name' must be a non-empty string",
+    ),
+    "source-aliases": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "odd"\nname = "Odd"\naliases = "one"\n'),
+        "sources.toml 'odd': 'aliases' must be a list of strings",
+    ),
+    "source-field": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "odd"\nname = "Odd"\ncolour = "red"\n'),
+        "sources.toml 'odd': unknown field(s) colour",
+    ),
+    "source-twice": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "sohr"\nname = "Another Observatory"\n'),
+        "sources.toml 'sohr': duplicate source id",
+    ),
+    "source-part-of": (
+        "sources.toml",
+        appended('\n[[source]]\nid = "odd"\nname = "Odd"\npart_of = "nobody"\n'),
+        "sources.toml 'odd': part_of 'nobody' is unknown",
+    ),
+    "stopwords": (
+        "lexicon.toml",
+        replaced("stopwords = [", 'stopwords = ["said", 7, '),
+        "lexicon.toml: 'stopwords' must be a list of strings",
+    ),
+    "stopword-and-light": (
+        "lexicon.toml",
+        replaced("light_words = [", 'light_words = ["the", '),
+        "lexicon.toml: 'the' is both a stopword and a light word",
+    ),
+    "synonym-canonical": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "Two Words"\nvariants = ["x"]\n'),
+        "'canonical' must be one lowercase word of letters/digits",
+    ),
+    "synonym-variants": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "lonely"\nvariants = []\n'),
+        "'lonely': 'variants' must be a non-empty list",
+    ),
+    "synonym-elsewhere": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "lots"\nvariants = ["millions"]\n'),
+        "'lots': 'millions' is already in group 'million'",
+    ),
+    "synonym-no-letters": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "dash"\nvariants = ["--"]\n'),
+        "'dash': variant '--' has no letters",
+    ),
+    "synonym-broader": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "drone"\nvariants = ["uav"]\nbroader = "sky"\n'),
+        "lexicon.toml synonyms 'drone': broader 'sky' is not the canonical word of a group",
+    ),
+    "no-facts": (
+        "facts.toml",
+        lambda text: text.replace("[[fact]]", "[[facts]]"),
+        "facts.toml: expected one or more [[fact]] tables",
+    ),
+    "fact-twice": (
+        "facts.toml",
+        appended(fact_table("sohr-five-districts")),
+        "facts.toml fact 'sohr-five-districts': duplicate fact id",
+    ),
+    "fact-source": (
+        "facts.toml",
+        appended(fact_table(source="nobody")),
+        "facts.toml fact 'a-copy': source: 'nobody' is not a known source",
+    ),
+    "fact-quote": (
+        "facts.toml",
+        appended(fact_table(quote="Words the article never printed")),
+        "facts.toml fact 'a-copy': quote: does not appear verbatim in the article",
+    ),
+    "fact-few-phrasings": (
+        "facts.toml",
+        appended(fact_table(questions='"one phrasing", "two phrasings"')),
+        "facts.toml fact 'a-copy': questions: needs at least 6 phrasing(s), has 2",
+    ),
+    "phrasing-of-another-fact": (
+        "facts.toml",
+        appended(fact_table(questions=SIX + ', "Did the rebels capture Aleppo?"')),
+        "facts.toml fact 'a-copy': phrasing 'Did the rebels capture Aleppo?' also belongs to "
+        "'sohr-five-districts'",
+    ),
+    "chatter-list": (
+        "chatter.toml",
+        replaced("greetings = [", "greetings = 3\nformer_greetings = ["),
+        "chatter.toml: 'chatter.greetings' must be a list of strings",
+    ),
+    "chatter-no-letters": (
+        "chatter.toml",
+        replaced("greetings = [", 'greetings = ["!!", '),
+        "chatter.toml: 'chatter.greetings' has an entry with no letters",
+    ),
+    "spelling": (
+        "chatter.toml",
+        replaced("[spelling]\n", '[spelling]\nbrb = "..."\n'),
+        "chatter.toml: spelling 'brb' must map words to words",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN.values(), ids=BROKEN.keys())
+def test_each_kind_of_problem_is_reported_in_its_own_words(
+    knowledge_copy: Path, broken: tuple[str, Callable[[str], str], str]
+) -> None:
+    name, edit, message = broken
+    path = knowledge_copy / name
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    _, problems = check_knowledge(knowledge_copy)
+    assert any(message in problem for problem in problems), problems
+
+
+def test_a_missing_file_is_named_with_the_folder_looked_in(knowledge_copy: Path) -> None:
+    (knowledge_copy / "lexicon.toml").unlink()
+    knowledge, problems = check_knowledge(knowledge_copy)
+    assert knowledge is None
+    assert problems == [f"lexicon.toml: missing (looked in {knowledge_copy})"]
+
+
+def test_every_problem_is_listed_at_once_and_loading_refuses_them_all(
+    knowledge_copy: Path,
+) -> None:
+    facts = knowledge_copy / "facts.toml"
+    facts.write_text(
+        facts.read_text(encoding="utf-8") + fact_table(source="nobody", quote="Never printed"),
+        encoding="utf-8",
+    )
+    _, problems = check_knowledge(knowledge_copy)
+    assert problems == [
+        "facts.toml fact 'a-copy': source: 'nobody' is not a known source",
+        "facts.toml fact 'a-copy': quote: does not appear verbatim in the article",
+    ]
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert refused.value.problems == problems
