@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.knowledge import fact_from_record
+from bot.service import FactService
 from bot.store import Store
 from tests.helpers import Cli
 
@@ -253,3 +255,69 @@ def test_an_old_database_works_through_the_cli(guild_cli: Cli, db_path: Path) ->
     history = guild_cli("facts", "history", "old-fact").output.splitlines()
     assert guild_cli("facts", "undo", history[-1].split()[0].lstrip("#")).exit_code == 0
     assert _exported(guild_cli)["old-fact"]["point"] == "daily-life"
+
+
+# -- `eval`: scoring a question set, with the index cut to a few phrasings a fact ----------
+
+SUMMARY = re.compile(
+    r"^in-scope \d+/\d+  out-of-scope abstained \d+/\d+  hard out-of-scope abstained \d+/\d+"
+    r"  overall \d+/\d+ = \d+\.\d%$"
+)
+
+
+@pytest.fixture
+def eval_file(tmp_path: Path) -> Path:
+    items = [
+        {
+            "id": "a1",
+            "q": "Did the rebels take the airport?",
+            "expect": "answer",
+            "any": ["airport"],
+        },
+        {"id": "o1", "q": "What is the capital of France?", "expect": "abstain"},
+    ]
+    path = tmp_path / "questions.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    return path
+
+
+def test_eval_max_phrasings_scores_and_leaves_the_database_whole(
+    cli: Cli, db_path: Path, eval_file: Path, tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.jsonl"
+    result = cli("eval", str(eval_file), "--max-phrasings", "1", "--answers-out", str(answers))
+    assert result.exit_code == 0, result.output
+    assert SUMMARY.match(result.output.splitlines()[-1]), result.output
+    assert len(answers.read_text(encoding="utf-8").splitlines()) == 2
+
+    service = FactService.open(db_path)
+    try:
+        phrasings = [len(fact.questions) for fact in service.store.facts()]
+    finally:
+        service.close()
+    assert max(phrasings) > 1
+
+
+def test_eval_without_max_phrasings_prints_the_summary_last(cli: Cli, eval_file: Path) -> None:
+    result = cli("eval", str(eval_file))
+    assert result.exit_code == 0, result.output
+    assert SUMMARY.match(result.output.splitlines()[-1]), result.output
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two", "1.5", ""])
+def test_eval_rejects_a_bad_max_phrasings_in_one_line(
+    cli: Cli, eval_file: Path, value: str
+) -> None:
+    result = cli("eval", str(eval_file), "--max-phrasings", value)
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: --max-phrasings"), result.output
+
+
+def test_eval_names_a_bad_question_file_in_one_line(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "x", "expect": "answer", "any": "airport"}\n', encoding="utf-8")
+    result = cli("eval", str(bad))
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"{bad}:1:" in lines[0], result.output
