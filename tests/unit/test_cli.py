@@ -139,7 +139,7 @@ def test_backup_refuses_to_overwrite(cli: Cli, tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already exists" in again.output
 
 
-# -- a fact's points, set from the shell ----------------------------------------------
+# -- a fact's points, set from the shell -----------------------------------------------
 
 
 @pytest.fixture
@@ -257,7 +257,7 @@ def test_an_old_database_works_through_the_cli(guild_cli: Cli, db_path: Path) ->
     assert _exported(guild_cli)["old-fact"]["point"] == "daily-life"
 
 
-# -- `eval`: scoring a question set, with the index cut to a few phrasings a fact ----------
+# -- `eval`: scoring a question set, with the index cut to a few phrasings a fact ------
 
 SUMMARY = re.compile(
     r"^in-scope \d+/\d+  out-of-scope abstained \d+/\d+  hard out-of-scope abstained \d+/\d+"

@@ -138,7 +138,7 @@ def test_moderators_type_points_separated_by_commas() -> None:
     assert split_points("-") == ()
 
 
-# -- checking the files: each kind of problem, and the shipped files ---------------------
+# -- checking the files: each kind of problem, and the shipped files -------------------
 
 
 def test_the_shipped_files_pass_the_check() -> None:

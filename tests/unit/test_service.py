@@ -296,7 +296,7 @@ def test_a_question_beside_what_do_you_know_is_still_answered(service: FactServi
     assert result.answers[0].fact_id == "sohr-airport"
 
 
-# -- phrasing_limit: the index keeps at most that many phrasings a fact -------------------
+# -- phrasing_limit: the index keeps at most that many phrasings a fact ----------------
 
 
 def test_phrasing_limit_cuts_the_index_but_not_the_database(db_path: Path) -> None:

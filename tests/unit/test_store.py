@@ -147,7 +147,7 @@ def test_changes_from_another_connection_are_noticed(db_path: Path) -> None:
         shell_side.close()
 
 
-# -- a fact's points: the `point` column and the audit log's snapshots -------------
+# -- a fact's points: the `point` column and the audit log's snapshots -----------------
 
 
 def _put(store: Store, fact: Fact, before: Fact | None = None) -> None:

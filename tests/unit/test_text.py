@@ -88,7 +88,7 @@ def test_slug_keeps_whole_content_words() -> None:
     assert len(slug("word " * 40)) <= 60 and not slug("word " * 40).endswith("-")
 
 
-# -- properties: whatever a Discord user types ------------------------------------------
+# -- properties: whatever a Discord user types -----------------------------------------
 
 
 @PROPERTY_SETTINGS
