@@ -1,4 +1,12 @@
-"""Shared fixtures: real SQLite files in a temporary folder, the shipped knowledge."""
+"""Shared fixtures: real SQLite files in a temporary folder, the shipped knowledge, the CLI.
+
+The tests mirror the package: tests/unit/<module path> holds the tests of one module
+(tests/unit/test_store.py for bot/store.py, tests/unit/matcher/test_understand.py for
+bot/matcher/understand.py; a module with more to test than one file holds gets
+test_<module>_<aspect>.py). tests/process runs the bot as processes (`python -m bot`,
+kills, concurrent writers, faults, question-set scores); tests/project checks the
+repository as a whole; tests/e2e runs the Discord bot against tests/fakediscord.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +18,7 @@ import pytest
 
 from bot.knowledge import Knowledge, default_knowledge_dir, load_knowledge
 from bot.service import FactService
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED_EVAL = REPO.parent / "shared" / "eval"
+from tests.helpers import Cli
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +44,9 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(default_knowledge_dir(), target)
     return target
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Cli:
+    """The CLI on the test's database, as no server in particular."""
+    return Cli(db_path)

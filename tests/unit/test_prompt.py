@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from click.testing import CliRunner
@@ -135,8 +136,15 @@ def state(tmp_path: Path) -> Path:
     return tmp_path / "state"
 
 
+class OpenChat(Protocol):
+    """Opens a chat on a terminal of its own, in the test's home unless given another
+    environment."""
+
+    def __call__(self, env: dict[str, str] | None = None) -> Terminal: ...
+
+
 @pytest.fixture
-def terminal(db_path: Path, home: Path, state: Path) -> Iterator[type[Terminal]]:
+def terminal(db_path: Path, home: Path, state: Path) -> Iterator[OpenChat]:
     """Opens chats on terminals of their own; each is killed at the end if still running."""
     opened: list[Terminal] = []
 
@@ -157,7 +165,7 @@ def unanswered(db_path: Path) -> str:
     return result.output
 
 
-def test_up_arrow_recalls_the_previous_question(terminal: type[Terminal], db_path: Path) -> None:
+def test_up_arrow_recalls_the_previous_question(terminal: OpenChat, db_path: Path) -> None:
     chat = terminal()
     assert "doesn't say" in chat.ask(UNANSWERABLE)
     assert "doesn't say" in chat.ask(UP)  # asked again, not "^[[A"
@@ -167,9 +175,7 @@ def test_up_arrow_recalls_the_previous_question(terminal: type[Terminal], db_pat
     assert "[A" not in logged
 
 
-def test_history_lasts_into_the_next_session(
-    terminal: type[Terminal], db_path: Path, home: Path
-) -> None:
+def test_history_lasts_into_the_next_session(terminal: OpenChat, db_path: Path, home: Path) -> None:
     env = chat_env(home, state=None)  # no XDG_STATE_HOME: the file goes under ~/.local/state
     first = terminal(env)
     first.ask(UNANSWERABLE)
@@ -185,7 +191,7 @@ def test_history_lasts_into_the_next_session(
     assert f"2  {UNANSWERABLE}" in unanswered(db_path)
 
 
-def test_the_history_file_is_capped(terminal: type[Terminal], state: Path) -> None:
+def test_the_history_file_is_capped(terminal: OpenChat, state: Path) -> None:
     history = state / "factbot" / "chat_history"
     history.parent.mkdir(parents=True)
     history.write_text("".join(f"old question {n}\n" for n in range(1500)))
@@ -198,7 +204,7 @@ def test_the_history_file_is_capped(terminal: type[Terminal], state: Path) -> No
 
 
 def test_a_history_file_that_cannot_be_used_does_not_break_the_chat(
-    terminal: type[Terminal], state: Path, db_path: Path
+    terminal: OpenChat, state: Path, db_path: Path
 ) -> None:
     (state / "factbot" / "chat_history").mkdir(parents=True)  # neither readable nor writable
     chat = terminal()
@@ -209,7 +215,7 @@ def test_a_history_file_that_cannot_be_used_does_not_break_the_chat(
     assert "Traceback" not in chat.output
 
 
-def test_help_explains_and_quit_leaves(terminal: type[Terminal], db_path: Path) -> None:
+def test_help_explains_and_quit_leaves(terminal: OpenChat, db_path: Path) -> None:
     chat = terminal()
     reply = chat.ask("help")
     assert "each with who claimed it" in reply  # what the bot knows
@@ -218,7 +224,7 @@ def test_help_explains_and_quit_leaves(terminal: type[Terminal], db_path: Path) 
     assert "no unanswered questions" in unanswered(db_path)
 
 
-def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(terminal: type[Terminal], db_path: Path) -> None:
+def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(terminal: OpenChat, db_path: Path) -> None:
     chat = terminal()
     chat.expect(PROMPT)
     chat.type("Who is the mayor")

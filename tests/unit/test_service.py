@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,16 +17,15 @@ GUILD_B = 222222222222222222
 MOD = "discord:999"
 
 
-def water_draft(**overrides: object) -> FactDraft:
-    values: dict[str, object] = {
-        "statement": "The water supply in the eastern quarter was cut on Saturday.",
-        "source": "AFP",
-        "questions": ("is there water in the eastern quarter", "water supply cut?"),
-        "quote": "water was cut",
-        "date": "2024-12-01",
-    }
-    values.update(overrides)
-    return FactDraft(**values)  # type: ignore[arg-type]
+def water_draft(**overrides: Any) -> FactDraft:
+    water = FactDraft(
+        statement="The water supply in the eastern quarter was cut on Saturday.",
+        source="AFP",
+        questions=("is there water in the eastern quarter", "water supply cut?"),
+        quote="water was cut",
+        date="2024-12-01",
+    )
+    return dataclasses.replace(water, **overrides)
 
 
 def test_add_is_stored_audited_and_answerable(service: FactService) -> None:
@@ -292,3 +294,49 @@ def test_questions_about_the_bot_get_an_introduction(service: FactService, messa
 def test_a_question_beside_what_do_you_know_is_still_answered(service: FactService) -> None:
     result = service.ask("what do you know about the airport")
     assert result.answers[0].fact_id == "sohr-airport"
+
+
+# -- phrasing_limit: the index keeps at most that many phrasings a fact ----------------
+
+
+def test_phrasing_limit_cuts_the_index_but_not_the_database(db_path: Path) -> None:
+    full = FactService.open(db_path)
+    try:
+        stored = {fact.id: fact for fact in full.store.facts(include_retired=False)}
+    finally:
+        full.close()
+    assert any(len(fact.questions) > 1 for fact in stored.values()), "nothing to cut"
+
+    limited = FactService.open(db_path, phrasing_limit=1)
+    try:
+        for fact_id, fact in stored.items():
+            indexed = limited.index.fact(fact_id)
+            assert indexed is not None
+            assert indexed.questions == fact.questions[:1]
+            assert limited.store.fact(fact_id) == fact  # the database keeps every phrasing
+    finally:
+        limited.close()
+
+
+def test_phrasing_limit_also_cuts_facts_added_later(db_path: Path) -> None:
+    service = FactService.open(db_path, phrasing_limit=2)
+    try:
+        draft = FactDraft(
+            statement="The water supply in the eastern quarter was cut on Saturday.",
+            source="AFP",
+            questions=("is there water in the east", "water supply cut?", "any water left"),
+            date="2024-12-01",
+        )
+        fact = service.add_fact(draft, guild_id=GUILD_A, actor="test")
+        indexed = service.index.fact(fact.id)
+        assert indexed is not None and len(indexed.questions) == 2
+        stored = service.store.fact(fact.id)
+        assert stored is not None and len(stored.questions) == 3
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_phrasing_limit_must_be_positive(db_path: Path, limit: int) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        FactService.open(db_path, phrasing_limit=limit)

@@ -14,20 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from bot.cli import main
 from bot.discordbot.runner import RedactSecret
 from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
 from bot.service import FactDraft, FactService
 from bot.settings import BotSettings, SettingsError
+from tests.helpers import REPO, Cli
 
 HOME = 111111111111111111  # the server that owns the facts
 INTRUDER = 222222222222222222  # another server whose moderators try to reach them
 MOD = "discord:1"
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789"
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -91,10 +89,6 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         connection.close()
 
 
-def run_cli(db: Path, guild: int, *args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, ["--db", str(db), "--guild", str(guild), *args], input=input)
-
-
 # Every command that names a fact or a change, as another server's moderator would type it.
 ATTEMPTS: dict[str, Callable[[Home], list[str]]] = {
     "show": lambda h: ["facts", "show", h.fact],
@@ -114,7 +108,7 @@ def test_no_command_reaches_another_servers_fact(
 ) -> None:
     before = snapshot(db_path)
     args = ATTEMPTS[command](home)
-    result = run_cli(db_path, scope, *args)
+    result = Cli(db_path, scope)(*args)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     # The refusal is the one a missing fact gets: it does not even confirm the fact exists,
@@ -135,7 +129,7 @@ def test_an_import_cannot_overwrite_another_servers_fact(db_path: Path, home: Ho
             "questions": ["is the secret bakery open"],
         }
     )
-    result = run_cli(db_path, INTRUDER, "facts", "import", "-", input=line + "\n")
+    result = Cli(db_path, INTRUDER)("facts", "import", "-", input=line + "\n")
     assert result.exit_code == 1 and f"line 1: id '{home.fact}' is already used" in result.output
     assert snapshot(db_path) == before
 
@@ -145,7 +139,7 @@ def test_listings_exports_and_answers_show_nothing_of_another_server(
 ) -> None:
     for scope in (INTRUDER, GLOBAL):
         outputs = [
-            run_cli(db_path, scope, *args).output
+            Cli(db_path, scope)(*args).output
             for args in (
                 ["facts", "list", "--all"],
                 ["facts", "export"],
@@ -157,11 +151,11 @@ def test_listings_exports_and_answers_show_nothing_of_another_server(
         for secret in (home.fact, home.removed, "secret bakery", "old market", "Local Radio"):
             assert secret not in text, (scope, secret)
         assert "privately" not in text
-        answer = json.loads(run_cli(db_path, scope, "ask", "--json", home.question).output)
+        answer = json.loads(Cli(db_path, scope)("ask", "--json", home.question).output)
         assert home.fact not in json.dumps(answer["answers"] + answer["suggestions"])
         assert "reopened" not in answer["message"]
     # The home server itself sees all of it.
-    exported = run_cli(db_path, HOME, "facts", "export").output
+    exported = Cli(db_path, HOME)("facts", "export").output
     assert home.fact in exported and home.removed not in exported  # removed facts stay home
 
 
@@ -228,7 +222,7 @@ def test_the_token_is_in_no_output_or_file(
 ) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     outputs = [
-        run_cli(db_path, HOME, *args).output
+        Cli(db_path, HOME)(*args).output
         for args in (
             ["facts", "export"],
             ["facts", "show", "no-such-fact"],

@@ -270,7 +270,7 @@ def test_the_cli_and_discord_show_a_fact_alike(db_path: Path, service: FactServi
     fields = {f.name: f.value for f in embed.fields}
     for detail in card.details:
         assert fields[detail.label] == detail.value
-    assert fields["Questions"].splitlines() == [f"• {q}" for q in card.questions]
+    assert (fields["Questions"] or "").splitlines() == [f"• {q}" for q in card.questions]
 
 
 def test_discord_names_the_article_from_it() -> None:

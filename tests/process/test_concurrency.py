@@ -15,6 +15,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,13 @@ import pytest
 from bot.models import Fact
 from bot.service import FactDraft, FactService
 from bot.store import BUSY_TIMEOUT_MS
+from tests.helpers import REPO
 
 GUILD = 333333333333333333
 MOD = "discord:42"
 READERS = 8
 VERSIONS = 20
 PROBES = ("alpha", "bravo", "charlie")
-REPO = Path(__file__).resolve().parent.parent
 VERSION = re.compile(r"^Probe (?P<name>[a-z]+) is at version (?P<n>\d+)\.$")
 
 
@@ -177,7 +178,7 @@ def test_readers_see_whole_versions_while_moderators_write(service: FactService)
         for body in (editor, adder, source_maker)
     ]
     readers = [
-        threading.Thread(target=run.guarded(lambda n=n: reader(n)), name=f"reader-{n}")
+        threading.Thread(target=run.guarded(partial(reader, n)), name=f"reader-{n}")
         for n in range(READERS)
     ]
     start(readers + writers)

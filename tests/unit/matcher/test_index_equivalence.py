@@ -4,43 +4,32 @@ agree, and an index updated in place is the index built afresh from the final fa
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import random
-from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bench.synthetic import synthetic_facts, synthetic_questions
 from bot.knowledge import Knowledge
 from bot.matcher import Decision, Match, MatchIndex, MatchPolicy
 from bot.matcher import index as matcher
-from bot.matcher.analysis import _closest_word
 from bot.matcher.answerable import Premise
 from bot.matcher.query import _Query
-from bot.matcher.structures import _SlotSet
 from bot.models import GLOBAL, Fact
+from tests.helpers import SHARED_EVAL, VALIDATION_QUESTIONS, questions_in
 
-HERE = Path(__file__).resolve().parent
-SHARED_EVAL = Path(__file__).parents[2] / "shared" / "eval"
 GUILD = 4242
-
-
-def _questions(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["q"] for line in lines if line.strip()]
 
 
 def question_sets() -> list[object]:
     dev = SHARED_EVAL / "dev-questions.jsonl"
     marks = [] if dev.exists() else [pytest.mark.skip(reason=f"{dev} is absent")]
     return [
-        pytest.param(_questions(HERE / "data" / "validation-questions.jsonl"), id="validation"),
-        pytest.param(_questions(dev) if dev.exists() else [], id="dev", marks=marks),
+        pytest.param(questions_in(VALIDATION_QUESTIONS), id="validation"),
+        pytest.param(questions_in(dev) if dev.exists() else [], id="dev", marks=marks),
     ]
 
 
@@ -118,12 +107,10 @@ POLICIES = {
 
 
 @pytest.mark.parametrize("changes", POLICIES.values(), ids=POLICIES.keys())
-def test_the_proof_holds_whatever_the_policy(
-    knowledge: Knowledge, changes: dict[str, object]
-) -> None:
+def test_the_proof_holds_whatever_the_policy(knowledge: Knowledge, changes: dict[str, Any]) -> None:
     policy = dataclasses.replace(MatchPolicy(), **changes)
     index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts, policy)
-    questions = _questions(HERE / "data" / "validation-questions.jsonl")
+    questions = questions_in(VALIDATION_QUESTIONS)
     wrong = []
     for question in questions:
         before = index.capped_searches
@@ -159,7 +146,7 @@ def test_the_proof_holds_when_it_may_stop_after_any_fact(
     known = [*knowledge.facts, *facts[:100]]
     words = sorted({word for fact in known for q in fact.questions for word in q.split()})
     questions = [
-        *_questions(HERE / "data" / "validation-questions.jsonl"),
+        *questions_in(VALIDATION_QUESTIONS),
         *(" ".join(rng.sample(words, rng.randint(1, 4))) for _ in range(150)),
         *(question for fact in facts[:20] for question in fact.questions[:3]),
     ]
@@ -361,7 +348,7 @@ def test_apply_in_place_equals_a_fresh_build(knowledge: Knowledge) -> None:
     fresh = MatchIndex(knowledge.lexicon, knowledge.sources, list(final.values()))
     assert fingerprint(index) == fingerprint(fresh)
     questions = [
-        *_questions(HERE / "data" / "validation-questions.jsonl"),
+        *questions_in(VALIDATION_QUESTIONS),
         *synthetic_questions(list(final.values()), 80, seed=5),
     ]
     for guild_id in (GLOBAL, GUILD):
@@ -378,41 +365,3 @@ def test_a_changed_source_reindexes_its_facts(knowledge: Knowledge) -> None:
     index.set_sources(renamed)
     fresh = MatchIndex(knowledge.lexicon, renamed, knowledge.facts)
     assert fingerprint(index) == fingerprint(fresh)
-
-
-# -- the pieces -------------------------------------------------------------------------
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    start=st.sets(st.integers(0, 5_000), max_size=3_000),
-    steps=st.lists(
-        st.tuples(st.sets(st.integers(0, 6_000), max_size=300), st.integers(0, 400)), max_size=6
-    ),
-)
-def test_slot_sets_behave_as_sets(start: set[int], steps: list[tuple[set[int], int]]) -> None:
-    model = set(start)
-    slots = _SlotSet.of(start)
-    for added, drop_count in steps:
-        dropped = set(sorted(model)[:drop_count:2]) - added
-        model = (model - dropped) | added
-        slots = _SlotSet.of(added) if slots is None else slots.updated(added, dropped)
-        assert (list(slots) if slots else []) == sorted(model)
-        assert (len(slots) if slots else 0) == len(model)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    words=st.sets(st.text("abcdez", min_size=1, max_size=12), max_size=80),
-    word=st.text("abcdez", min_size=5, max_size=12),
-)
-def test_spelling_buckets_pick_what_one_sorted_list_would(words: set[str], word: str) -> None:
-    # The old lookup: one sorted list of the words that share the first letter.
-    limit = 2 if len(word) >= 9 else 1
-    same_initial = sorted(w for w in words if w[0] == word[0])
-    found = process.extractOne(word, same_initial, scorer=OSA.distance, score_cutoff=limit)
-    expected = found[0] if found else word
-    buckets: dict[tuple[str, int], list[str]] = {}
-    for w in sorted(words):
-        buckets.setdefault((w[0], len(w)), []).append(w)
-    assert _closest_word(word, buckets) == expected

@@ -9,13 +9,13 @@ import pytest
 
 from bot.knowledge import Knowledge
 from bot.text import fold
-from tests.conftest import REPO, SHARED_EVAL
+from tests.helpers import DATA, SHARED_EVAL, VALIDATION_QUESTIONS
 
 SETS = [
-    REPO / "tests" / "data" / "validation-questions.jsonl",
-    REPO / "tests" / "data" / "holdout-chat-questions.jsonl",
-    REPO / "tests" / "data" / "blind-chat-questions.jsonl",
-    REPO / "tests" / "data" / "blind-chat-questions-2.jsonl",
+    VALIDATION_QUESTIONS,
+    DATA / "holdout-chat-questions.jsonl",
+    DATA / "blind-chat-questions.jsonl",
+    DATA / "blind-chat-questions-2.jsonl",
     SHARED_EVAL / "dev-questions.jsonl",
     SHARED_EVAL / "chat-questions.jsonl",
 ]
@@ -32,7 +32,7 @@ def test_no_evaluation_question_is_a_curated_phrasing(knowledge: Knowledge, path
 
 
 def test_the_validation_set_is_large_and_half_chat() -> None:
-    lines = (REPO / "tests" / "data" / "validation-questions.jsonl").read_text().splitlines()
+    lines = VALIDATION_QUESTIONS.read_text().splitlines()
     items = [json.loads(line) for line in lines if line.strip()]
     chat = [item for item in items if "chat" in item["id"]]
     assert len(items) >= 150

@@ -32,7 +32,6 @@ from bot.store import Store
 
 GUILD = 888888888888888888
 MOD = "discord:13"
-REPO = Path(__file__).resolve().parent.parent
 UNANSWERABLE = "what colour is the sky on mars"
 READ_ONLY = "the database is read-only (check the permissions of the file and its folder)"
 # Linux: prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE).
@@ -311,6 +310,7 @@ OPENERS = 6
 LAUNCH = """
 import runpy, sys
 import bot.cli
+from tests.helpers import REPO
 print("ready", flush=True)
 sys.stdin.readline()
 sys.argv = ["bot", *sys.argv[1:]]

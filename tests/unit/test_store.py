@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.knowledge import Knowledge, load_knowledge
-from bot.models import GLOBAL
+from bot.models import GLOBAL, Fact
 from bot.service import FactDraft, FactService
-from bot.store import Store
+from bot.store import Store, fact_from_snapshot, fact_snapshot
+from tests.helpers import moderator_fact
+
+GUILD = 444444444444444444
 
 
 def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
@@ -138,3 +145,120 @@ def test_changes_from_another_connection_are_noticed(db_path: Path) -> None:
     finally:
         bot_side.close()
         shell_side.close()
+
+
+# -- a fact's points: the `point` column and the audit log's snapshots -----------------
+
+
+def _put(store: Store, fact: Fact, before: Fact | None = None) -> None:
+    with store.transaction() as db:
+        store.put_fact(db, fact, actor="test", action="edit" if before else "add", before=before)
+
+
+def test_points_are_stored_in_the_point_column_joined_by_commas(db_path: Path) -> None:
+    store = Store(db_path)
+    try:
+        _put(store, moderator_fact(("one", "two"), guild_id=GUILD))
+        _put(store, moderator_fact((), "no-point", guild_id=GUILD))
+        column = dict(store.db.execute("select id, point from facts").fetchall())
+        assert column == {"a-fact": "one,two", "no-point": None}
+    finally:
+        store.close()
+    again = Store(db_path)
+    try:
+        assert again.fact("a-fact") == moderator_fact(("one", "two"), guild_id=GUILD)
+        assert again.fact("no-point") == moderator_fact((), "no-point", guild_id=GUILD)
+    finally:
+        again.close()
+
+
+def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
+    # A fact row as the code before point lists wrote it: one point id in `point`.
+    store = Store(db_path)
+    try:
+        with store.transaction() as db:
+            db.table("facts").insert(
+                {
+                    "id": "old-fact",
+                    "guild_id": GUILD,
+                    "statement": "An old statement.",
+                    "source_id": "afp",
+                    "reported_by": "AFP",
+                    "quote": None,
+                    "date": "2024-11-30",
+                    "topics": "[]",
+                    "point": "government-losses",
+                    "origin": "moderator",
+                    "active": 1,
+                    "curated_hash": None,
+                    "created_at": "2024-12-01T00:00:00+00:00",
+                    "updated_at": "2024-12-01T00:00:00+00:00",
+                }
+            )
+            db.table("phrasings").insert(
+                {
+                    "fact_id": "old-fact",
+                    "position": 0,
+                    "text": "old phrasing",
+                    "key": "old phrasing",
+                }
+            )
+    finally:
+        store.close()
+    again = Store(db_path)
+    try:
+        old = again.fact("old-fact")
+        assert old is not None and old.points == ("government-losses",)
+        assert [f.points for f in again.facts(guild_id=GUILD)] == [("government-losses",)]
+        assert old.to_record()["point"] == "government-losses"
+    finally:
+        again.close()
+
+
+def test_audit_snapshots_round_trip_every_shape(db_path: Path) -> None:
+    one, two = (
+        moderator_fact(("one",), guild_id=GUILD),
+        moderator_fact(("one", "two"), guild_id=GUILD),
+    )
+    store = Store(db_path)
+    try:
+        _put(store, one)
+        _put(store, two, before=one)
+        added, edited = store.history("a-fact")
+        assert added.after is not None and edited.before is not None and edited.after is not None
+        assert edited.before["point"] == "one" and edited.after["point"] == ["one", "two"]
+        assert fact_from_snapshot(added.after) == one
+        assert fact_from_snapshot(edited.before) == one
+        assert fact_from_snapshot(edited.after) == two
+    finally:
+        store.close()
+    for points in [(), ("one",), ("one", "two")]:
+        fact = moderator_fact(points, guild_id=GUILD)
+        assert fact_from_snapshot(json.loads(json.dumps(fact_snapshot(fact)))) == fact
+
+
+@pytest.mark.parametrize(
+    ("snapshot_point", "points"),
+    [("government-losses", ("government-losses",)), (None, ()), ("absent", ())],
+)
+def test_old_audit_snapshots_still_load(
+    snapshot_point: str | None, points: tuple[str, ...]
+) -> None:
+    # The shape the audit log kept before point lists: `point` a string or null, or no
+    # `point` key at all in the oldest entries.
+    snapshot: dict[str, Any] = {
+        "id": "old-fact",
+        "statement": "An old statement.",
+        "source": "afp",
+        "questions": ["old phrasing"],
+        "reported_by": "AFP",
+        "quote": None,
+        "date": "2024-11-30",
+        "topics": [],
+        "guild_id": GUILD,
+        "origin": "moderator",
+        "active": True,
+    }
+    if snapshot_point != "absent":
+        snapshot["point"] = snapshot_point
+    assert fact_from_snapshot(snapshot).points == points

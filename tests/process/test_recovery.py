@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.errors import FactbotError, NotFound, ValidationError
 from bot.service import FactDraft, FactService
+from tests.helpers import Cli
 
 GUILD = 666666666666666666
 MOD = "discord:7"
@@ -48,14 +49,6 @@ def draft(n: int = 0, **overrides: Any) -> FactDraft:
     }
     values.update(overrides)
     return FactDraft(**values)
-
-
-def cli(db: Path, *args: str, guild: int = GUILD, input: str | None = None) -> str:
-    result = CliRunner().invoke(
-        main, ["--db", str(db), "--guild", str(guild), *args], input=input, catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -156,8 +149,8 @@ def test_an_undo_that_would_clash_is_refused(service: FactService) -> None:
 
 
 def test_undo_from_the_shell(db_path: Path) -> None:
-    added = cli(
-        db_path,
+    shell = Cli(db_path, GUILD)
+    added = shell.ok(
         "facts",
         "add",
         "--statement",
@@ -168,12 +161,12 @@ def test_undo_from_the_shell(db_path: Path) -> None:
         "is there bread",
     )
     fact_id = added.split()[1]
-    cli(db_path, "facts", "remove", fact_id)
-    assert "(removed)" in cli(db_path, "facts", "show", fact_id)
-    history = cli(db_path, "facts", "history", fact_id).splitlines()
+    shell.ok("facts", "remove", fact_id)
+    assert "(removed)" in shell.ok("facts", "show", fact_id)
+    history = shell.ok("facts", "history", fact_id).splitlines()
     change = history[-1].split()[0].lstrip("#")
-    assert cli(db_path, "facts", "undo", change) == f"undid #{change} on {fact_id}\n"
-    assert "(removed)" not in cli(db_path, "facts", "show", fact_id)
+    assert shell.ok("facts", "undo", change) == f"undid #{change} on {fact_id}\n"
+    assert "(removed)" not in shell.ok("facts", "show", fact_id)
 
 
 # -- backups ------------------------------------------------------------------------------
@@ -199,7 +192,7 @@ def test_backup_is_consistent_while_the_bot_writes(db_path: Path, tmp_path: Path
         copies = []
         for n in range(3):
             copies.append(tmp_path / f"backup-{n}.db")
-            assert cli(db_path, "backup", str(copies[-1])).startswith("backed up to")
+            assert Cli(db_path, GUILD).ok("backup", str(copies[-1])).startswith("backed up to")
     finally:
         done.set()
         writer.join()
@@ -277,7 +270,7 @@ def test_restoring_after_a_crash_ignores_the_dead_process_wal(
 ) -> None:
     FactService.open(db_path).close()
     backup = tmp_path / "backup.db"
-    cli(db_path, "backup", str(backup))
+    Cli(db_path, GUILD).ok("backup", str(backup))
     saved = dump(backup)
     process = subprocess.Popen(
         [sys.executable, "-c", WRITE_FOREVER, str(db_path), str(GUILD)],
@@ -334,17 +327,16 @@ def test_restoring_a_server_from_its_export(db_path: Path, tmp_path: Path) -> No
     exported = sorted(service.export_jsonl(GUILD).splitlines())
     service.close()
     export = tmp_path / "facts.jsonl"
-    cli(db_path, "facts", "export", "-o", str(export))
+    Cli(db_path, GUILD).ok("facts", "export", "-o", str(export))
 
     fresh = tmp_path / "fresh.db"
     # The server's own source must exist first; the import says so, and writes nothing.
-    refused = CliRunner().invoke(
-        main, ["--db", str(fresh), "--guild", str(GUILD), "facts", "import", str(export)]
-    )
+    on_fresh = Cli(fresh, GUILD)
+    refused = on_fresh("facts", "import", str(export))
     assert refused.exit_code == 1 and "'Local Radio' is not a known source" in refused.output
-    cli(fresh, "sources", "add", "Local Radio", "--alias", "the radio")
-    assert "4 added, 0 updated, 0 unchanged" in cli(fresh, "facts", "import", str(export))
-    assert "0 added, 0 updated, 4 unchanged" in cli(fresh, "facts", "import", str(export))
+    on_fresh.ok("sources", "add", "Local Radio", "--alias", "the radio")
+    assert "4 added, 0 updated, 0 unchanged" in on_fresh.ok("facts", "import", str(export))
+    assert "0 added, 0 updated, 4 unchanged" in on_fresh.ok("facts", "import", str(export))
 
     restored = FactService.open(fresh)
     try:

@@ -1,26 +1,16 @@
-"""Scoring question sets (bot.evaluation) and `eval --max-phrasings`, through the real CLI."""
+"""Scoring question sets (bot.evaluation): loading a set, its one-line errors, and the
+scoring rules on small hand-made items and answers."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.evaluation import QuestionSetError, Tally, evaluate, judge, load_questions
-from bot.service import FactDraft, FactService
-
-from .conftest import SHARED_EVAL
-
-GUILD = 111111111111111111
-SUMMARY = re.compile(
-    r"^in-scope \d+/\d+  out-of-scope abstained \d+/\d+  hard out-of-scope abstained \d+/\d+"
-    r"  overall \d+/\d+ = \d+\.\d%$"
-)
+from tests.helpers import DATA, SHARED_EVAL
 
 
 def answer(text: str, source: str | None = "Observatory", **extra: Any) -> dict[str, Any]:
@@ -189,104 +179,21 @@ def test_the_shared_sets_load() -> None:
         assert load_questions(SHARED_EVAL / name)
 
 
-# -- phrasing_limit and `eval --max-phrasings` ----------------------------------------------
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.jsonl")), ids=lambda path: path.name)
+def test_the_repository_s_own_sets_load(path: Path) -> None:
+    assert load_questions(path)
 
 
-def test_phrasing_limit_cuts_the_index_but_not_the_database(db_path: Path) -> None:
-    full = FactService.open(db_path)
-    try:
-        stored = {fact.id: fact for fact in full.store.facts(include_retired=False)}
-    finally:
-        full.close()
-    assert any(len(fact.questions) > 1 for fact in stored.values()), "nothing to cut"
-
-    limited = FactService.open(db_path, phrasing_limit=1)
-    try:
-        for fact_id, fact in stored.items():
-            indexed = limited.index.fact(fact_id)
-            assert indexed is not None
-            assert indexed.questions == fact.questions[:1]
-            assert limited.store.fact(fact_id) == fact  # the database keeps every phrasing
-    finally:
-        limited.close()
+def test_any_of_several_keywords_and_any_of_several_sources_will_do() -> None:
+    question = in_scope(any=["districts", "airport"], source=["army", "observatory"])
+    assert judge(question, answered(answer("The airport fell.", source="Syrian Army")))
+    assert judge(question, answered(answer("Five districts fell.")))
+    assert not judge(question, answered(answer("Five towns fell.")))
+    assert not judge(question, answered(answer("The airport fell.", source="Iran")))
 
 
-def test_phrasing_limit_also_cuts_facts_added_later(db_path: Path) -> None:
-    service = FactService.open(db_path, phrasing_limit=2)
-    try:
-        draft = FactDraft(
-            statement="The water supply in the eastern quarter was cut on Saturday.",
-            source="AFP",
-            questions=("is there water in the east", "water supply cut?", "any water left"),
-            date="2024-12-01",
-        )
-        fact = service.add_fact(draft, guild_id=GUILD, actor="test")
-        indexed = service.index.fact(fact.id)
-        assert indexed is not None and len(indexed.questions) == 2
-        stored = service.store.fact(fact.id)
-        assert stored is not None and len(stored.questions) == 3
-    finally:
-        service.close()
-
-
-@pytest.mark.parametrize("limit", [0, -1])
-def test_phrasing_limit_must_be_positive(db_path: Path, limit: int) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        FactService.open(db_path, phrasing_limit=limit)
-
-
-@pytest.fixture
-def eval_file(tmp_path: Path) -> Path:
-    return write(
-        tmp_path,
-        json.dumps(in_scope(q="Did the rebels take the airport?", source=None)),
-        json.dumps({"id": "o1", "q": "What is the capital of France?", "expect": "abstain"}),
-    )
-
-
-def run_eval(db_path: Path, *args: str) -> Any:
-    runner = CliRunner()
-    return runner.invoke(main, ["--db", str(db_path), "eval", *args], catch_exceptions=False)
-
-
-def test_eval_max_phrasings_scores_and_leaves_the_database_whole(
-    db_path: Path, eval_file: Path, tmp_path: Path
-) -> None:
-    answers = tmp_path / "answers.jsonl"
-    result = run_eval(
-        db_path, str(eval_file), "--max-phrasings", "1", "--answers-out", str(answers)
-    )
-    assert result.exit_code == 0, result.output
-    assert SUMMARY.match(result.output.splitlines()[-1]), result.output
-    assert len(answers.read_text(encoding="utf-8").splitlines()) == 2
-
-    service = FactService.open(db_path)
-    try:
-        phrasings = [len(fact.questions) for fact in service.store.facts()]
-    finally:
-        service.close()
-    assert max(phrasings) > 1
-
-
-def test_eval_without_max_phrasings_prints_the_summary_last(db_path: Path, eval_file: Path) -> None:
-    result = run_eval(db_path, str(eval_file))
-    assert result.exit_code == 0, result.output
-    assert SUMMARY.match(result.output.splitlines()[-1]), result.output
-
-
-@pytest.mark.parametrize("value", ["0", "-3", "two", "1.5", ""])
-def test_eval_rejects_a_bad_max_phrasings_in_one_line(
-    db_path: Path, eval_file: Path, value: str
-) -> None:
-    result = run_eval(db_path, str(eval_file), "--max-phrasings", value)
-    assert result.exit_code != 0
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: --max-phrasings"), result.output
-
-
-def test_eval_names_a_bad_question_file_in_one_line(db_path: Path, tmp_path: Path) -> None:
-    bad = write(tmp_path, '{"q": "x", "expect": "answer", "any": "airport"}')
-    result = run_eval(db_path, str(bad))
-    assert result.exit_code != 0
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and f"{bad}:1:" in lines[0], result.output
+def test_a_keyword_is_matched_inside_words_and_after_unicode_folding() -> None:
+    # As the published scorer does: a substring of the folded text, so "kill" finds
+    # "killed", and a full-width or compatibility form reads as the plain letters.
+    assert judge(in_scope(any=["kill"], source=None), answered(answer("16 were killed.")))
+    assert judge(in_scope(any=["airport"], source=None), answered(answer("ＡＩＲＰＯＲＴ fell")))

@@ -1,4 +1,4 @@
-"""Moderator input validation beyond tests/test_service.py: every length limit, every kind
+"""Moderator input validation beyond test_service.py: every length limit, every kind
 of bad import line with its number, sources by alias, and imports that change nothing."""
 
 from __future__ import annotations

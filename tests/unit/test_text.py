@@ -1,9 +1,18 @@
+"""Folding, stemming and the other plain-text rules every part of the bot shares."""
+
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from bot.compose import quoted
 from bot.text import fold, loose_quote_form, slug, stem, unenclosed, words
+from tests.strategies import (
+    ESSAY,
+    PROPERTY_SETTINGS,
+    ZERO_WIDTH,
+    user_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,23 +80,62 @@ def test_unenclosed_drops_only_marks_around_the_whole_quote(quote: str, words: s
     assert unenclosed(quote) == words
 
 
-@pytest.mark.parametrize(
-    ("quote", "shown"),
-    [
-        ("reported fierce battles “over a strip”", "“reported fierce battles ‘over a strip’”"),
-        ("“dozens of men were killed”", "“dozens of men were killed”"),
-        ("“at least 16” in fresh strikes", "“‘at least 16’ in fresh strikes”"),
-    ],
-)
-def test_quotes_are_shown_with_balanced_nested_marks(quote: str, shown: str) -> None:
-    assert quoted(quote) == shown
-    opened = shown.count("“") + shown.count("‘")
-    assert opened == shown.count("”") + shown.count("’")
-
-
 def test_slug_keeps_whole_content_words() -> None:
     assert slug("The rebels reached the outskirts of Aleppo") == "rebels-reached-outskirts-aleppo"
     assert slug("A local council said schools in Aleppo are closed", 4) == (
         "local-council-said-schools"
     )
     assert len(slug("word " * 40)) <= 60 and not slug("word " * 40).endswith("-")
+
+
+# -- properties: whatever a Discord user types -----------------------------------------
+
+
+@PROPERTY_SETTINGS
+@given(user_text)
+@example("")
+@example(ESSAY)
+@example("İstanbul ǅ ﬁ ß Ⅻ ²")
+def test_fold_gives_plain_lowercase_words(text: str) -> None:
+    folded = fold(text)
+    assert folded == folded.strip() and "  " not in folded
+    assert all(char.isalnum() or char == " " for char in folded), folded
+    assert folded == folded.lower()
+    # Folding twice changes nothing, so folded text can be compared with folded text.
+    assert fold(folded) == folded
+    assert words(text) == folded.split()
+
+
+# Accents and other marks that sit on a letter ("cre\u0300me" is "crème").
+COMBINING = ["\u0300", "\u0301", "\u0308", "\u0327", "\u0331", "\u0337", "\u0358"]
+
+
+@PROPERTY_SETTINGS
+@given(
+    user_text,
+    st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(ZERO_WIDTH + COMBINING))),
+)
+@example("creme brulee", [(3, "\u0300"), (9, "\u0301"), (5, "\u200b")])
+def test_invisible_characters_and_accents_never_change_the_words(
+    text: str, insertions: list[tuple[int, str]]
+) -> None:
+    pasted = text
+    for position, char in insertions:
+        at = position % (len(pasted) + 1)
+        pasted = pasted[:at] + char + pasted[at:]
+    assert fold(pasted) == fold(text)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ '?!.,"))
+def test_case_and_punctuation_never_matter(text: str) -> None:
+    assert fold(text.upper()) == fold(text.lower()) == fold(text)
+
+
+@PROPERTY_SETTINGS
+@given(user_text)
+def test_stem_keeps_every_word_a_word(text: str) -> None:
+    for word in words(text):
+        stemmed = stem(word)
+        assert stemmed and len(stemmed) <= len(word)
+        assert stem(word) == stemmed

@@ -1,0 +1,51 @@
+"""`python -m bot` as it is installed and started from a shell: what it imports, and what a
+wheel install carries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import REPO
+
+
+def test_asking_from_the_shell_does_not_load_discord(db_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", "--db", str(db_path), "ask", "airport"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
+    assert "bot.matcher" in imported
+    assert not any(name == "discord" or name.startswith("discord.") for name in imported)
+
+
+def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:
+    """Outside the checkout (Docker, pip install .) the knowledge comes from the wheel."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(tmp_path / "w.db"), "check"],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "knowledge_data" not in completed.stderr and completed.stdout.startswith("check: ok")
