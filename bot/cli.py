@@ -17,12 +17,14 @@ from typing import Any, TypeVar
 import click
 
 from bot.compressed import gunzip_within
+from bot.drafts import FactDraft
 from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
-from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
+from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir
 from bot.models import DISCORD_ID_RANGE, GLOBAL, AskResult, AuditEntry, Fact
-from bot.service import MAX_IMPORT_BYTES, FactDraft, FactService
+from bot.service import FactService
 from bot.settings import BotSettings, SettingsError, db_path, environment
+from bot.transfer import MAX_IMPORT_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -358,25 +360,13 @@ def _draft_options(command: F) -> F:
     return command
 
 
-def _draft(**values: str | None) -> FactDraft:
-    questions = values.pop("questions")
-    topics = values.pop("topics")
-    point = values.pop("point")
-    return FactDraft(
-        questions=tuple(q for q in questions.split("|")) if questions is not None else None,
-        topics=tuple(t for t in topics.split(",")) if topics is not None else None,
-        point=split_points(point) if point is not None else None,
-        **values,
-    )
-
-
 @facts.command(name="add")
 @_draft_options
 @pass_context
 @friendly_errors
 def facts_add(ctx: Context, /, **values: str | None) -> None:
     """Add a fact (needs --statement, --source and --questions)."""
-    fact = ctx.service.add_fact(_draft(**values), guild_id=ctx.guild, actor=actor())
+    fact = ctx.service.add_fact(FactDraft.from_fields(**values), guild_id=ctx.guild, actor=actor())
     click.echo(f"added {fact.id}")
 
 
@@ -387,7 +377,9 @@ def facts_add(ctx: Context, /, **values: str | None) -> None:
 @friendly_errors
 def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
     """Change some fields of a fact; --questions replaces all phrasings."""
-    fact = ctx.service.edit_fact(fact_id, _draft(**values), guild_id=ctx.guild, actor=actor())
+    fact = ctx.service.edit_fact(
+        fact_id, FactDraft.from_fields(**values), guild_id=ctx.guild, actor=actor()
+    )
     click.echo(f"edited {fact.id}")
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.feed import FeedMark
 from bot.knowledge import Knowledge, default_knowledge_dir, load_knowledge
 from bot.service import FactService
+from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_EVAL = REPO.parent / "shared" / "eval"
@@ -38,3 +41,18 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(default_knowledge_dir(), target)
     return target
+
+
+def last_change(store: Store) -> FeedMark:
+    """The latest entry of the audit log, as the change feed names it: the same after a
+    refused write as before it, since every write is audited in its transaction."""
+    return store.feed.index_state().mark
+
+
+def integrity(store: Store) -> str:
+    """SQLite's own check of the store's file, through a connection of its own."""
+    connection = sqlite3.connect(store.path)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.drafts import FactDraft
 from bot.evaluation import QuestionSetError, Tally, evaluate, judge, load_questions
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 
 from .conftest import SHARED_EVAL
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from bot.service import MAX_IMPORT_BYTES
+from bot.transfer import MAX_IMPORT_BYTES
 
 GUILD = "444444444444444444"
 FACT = {

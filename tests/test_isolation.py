@@ -18,9 +18,10 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.discordbot.runner import RedactSecret
+from bot.drafts import FactDraft
 from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.settings import BotSettings, SettingsError
 
 HOME = 111111111111111111  # the server that owns the facts

@@ -12,16 +12,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from bot.knowledge import (
-    MAX_POINTS,
-    Knowledge,
-    fact_from_record,
-    load_knowledge,
-    split_points,
-    validate_fact_record,
-)
+from bot.drafts import FactDraft
+from bot.knowledge import Knowledge, load_knowledge
 from bot.models import Fact
-from bot.store import Store, fact_from_snapshot, fact_snapshot
+from bot.records import fact_from_record, fact_from_snapshot, fact_record, fact_snapshot
+from bot.store import Store
+from bot.validation import MAX_POINTS, validate_fact_record
 
 GUILD = 444444444444444444
 Invoke = Callable[..., Result]
@@ -152,7 +148,7 @@ def test_good_points_are_accepted(point: Any) -> None:
 )
 def test_a_record_round_trips_through_json(points: tuple[str, ...], written: Any) -> None:
     fact = fact_with(points)
-    exported = json.loads(json.dumps(fact.to_record()))
+    exported = json.loads(json.dumps(fact_record(fact)))
     assert exported["point"] == written
     assert "points" not in exported
     again = fact_from_record(exported, default_reported_by=None, guild_id=GUILD, origin="moderator")
@@ -160,10 +156,13 @@ def test_a_record_round_trips_through_json(points: tuple[str, ...], written: Any
 
 
 def test_moderators_type_points_separated_by_commas() -> None:
-    assert split_points("resistance, government-losses") == ("resistance", "government-losses")
-    assert split_points("resistance") == ("resistance",)
-    assert split_points(" , ") == ()
-    assert split_points("-") == ()
+    assert FactDraft.from_fields(point="resistance, government-losses").point == (
+        "resistance",
+        "government-losses",
+    )
+    assert FactDraft.from_fields(point="resistance").point == ("resistance",)
+    assert FactDraft.from_fields(point=" , ").point == ()
+    assert FactDraft.from_fields(point="-").point == ()
 
 
 def test_the_discord_options_take_points_separated_by_commas() -> None:
@@ -237,7 +236,7 @@ def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
         old = again.fact("old-fact")
         assert old is not None and old.points == ("government-losses",)
         assert [f.points for f in again.facts(guild_id=GUILD)] == [("government-losses",)]
-        assert old.to_record()["point"] == "government-losses"
+        assert fact_record(old)["point"] == "government-losses"
     finally:
         again.close()
 

@@ -38,11 +38,13 @@ from bot.discordbot.replies import (
     fact_embed,
     problems_text,
 )
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
-from bot.knowledge import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
 from bot.models import GLOBAL, Answer, AskResult, Citation, Fact
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.text import fold, stem, words
+from bot.validation import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
+from tests.conftest import last_change
 
 GUILD = 555555555555555555
 # Every property runs this many examples; enough to find the odd character, fast in CI.
@@ -522,7 +524,7 @@ def test_moderator_input_is_stored_or_refused_with_field_messages(
     values = {name: data.draw(pair[name in broken], label=name) for name, pair in FIELDS.items()}
     values["questions"] = tuple(values["questions"])
     draft = FactDraft(**values)
-    audit_before = service.store.audit_count()
+    audit_before = last_change(service.store)
     try:
         fact = service.add_fact(draft, guild_id=GUILD, actor="discord:2")
     except ValidationError as error:
@@ -530,10 +532,10 @@ def test_moderator_input_is_stored_or_refused_with_field_messages(
         # Every problem names a field to fix (one that was broken), and nothing was written.
         assert error.problems
         assert {problem.split(":", 1)[0] for problem in error.problems} <= broken
-        assert service.store.audit_count() == audit_before
+        assert last_change(service.store) == audit_before
         return
     event("stored")
     assert service.store.fact(fact.id) == fact
-    assert service.store.audit_count() == audit_before + 1
+    assert last_change(service.store) == audit_before + 1
     # Free the phrasings again for the next example.
     service.remove_fact(fact.id, guild_id=GUILD, actor="discord:2")

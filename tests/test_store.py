@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot.drafts import FactDraft
 from bot.knowledge import Knowledge, load_knowledge
 from bot.models import GLOBAL
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.store import Store
 
 
@@ -33,7 +34,7 @@ def test_first_use_seeds_every_curated_fact(db_path: Path, knowledge: Knowledge)
         stored = service.store.facts()
         assert {f.id for f in stored} == {f.id for f in knowledge.facts}
         assert all(f.origin == "curated" and f.guild_id == GLOBAL for f in stored)
-        assert service.store.audit_count() == len(knowledge.facts)
+        assert all(len(service.store.history(f.id)) == 1 for f in knowledge.facts)
         first = knowledge.facts[0]
         assert service.store.fact(first.id) == first
     finally:
@@ -47,7 +48,7 @@ def test_reseeding_unchanged_files_does_nothing(db_path: Path, knowledge: Knowle
         assert store.seed(knowledge).skipped
         report = store.seed(knowledge, force=True)
         assert (report.added, report.updated, report.unchanged) == (0, 0, len(knowledge.facts))
-        assert store.audit_count() == len(knowledge.facts)
+        assert all(len(store.history(f.id)) == 1 for f in knowledge.facts)
     finally:
         store.close()
 
