@@ -13,26 +13,33 @@ migrations = Migrations("factbot")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    _create_sources(db)
-    _create_facts(db)
+    db.table("sources").create(
+        _columns("guild_id:int id name aliases description part_of origin"),
+        pk=("guild_id", "id"),
+        not_null={"name", "origin"},
+    )
+    db.table("facts").create(
+        _columns(
+            "id guild_id:int statement source_id reported_by quote date topics point origin"
+            " active:int curated_hash created_at updated_at"
+        ),
+        pk="id",
+        not_null={"guild_id", "statement", "source_id", "origin", "active"},
+    )
+    db.table("facts").create_index(["guild_id", "active"])
     db.table("phrasings").create(
-        {"fact_id": str, "position": int, "text": str},
+        _columns("fact_id position:int text"),
         pk=("fact_id", "position"),
         foreign_keys=[("fact_id", "facts", "id")],
     )
-    _create_audit(db)
-    db.table("unanswered").create(
-        {
-            "guild_id": int,
-            "key": str,
-            "question": str,
-            "count": int,
-            "first_at": str,
-            "last_at": str,
-        },
-        pk=("guild_id", "key"),
+    db.table("audit").create(
+        _columns("id:int at actor guild_id:int action fact_id before after"), pk="id"
     )
-    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("audit").create_index(["fact_id"])
+    db.table("unanswered").create(
+        _columns("guild_id:int key question count:int first_at last_at"), pk=("guild_id", "key")
+    )
+    db.table("meta").create(_columns("key value"), pk="key")
 
 
 @migrations()
@@ -48,58 +55,10 @@ def m002_phrasing_keys(db: Database) -> None:
     db.table("phrasings").create_index(["key"])
 
 
-def _create_sources(db: Database) -> None:
-    db.table("sources").create(
-        {
-            "guild_id": int,
-            "id": str,
-            "name": str,
-            "aliases": str,
-            "description": str,
-            "part_of": str,
-            "origin": str,
-        },
-        pk=("guild_id", "id"),
-        not_null={"name", "origin"},
-    )
-
-
-def _create_facts(db: Database) -> None:
-    db.table("facts").create(
-        {
-            "id": str,
-            "guild_id": int,
-            "statement": str,
-            "source_id": str,
-            "reported_by": str,
-            "quote": str,
-            "date": str,
-            "topics": str,
-            "point": str,
-            "origin": str,
-            "active": int,
-            "curated_hash": str,
-            "created_at": str,
-            "updated_at": str,
-        },
-        pk="id",
-        not_null={"guild_id", "statement", "source_id", "origin", "active"},
-    )
-    db.table("facts").create_index(["guild_id", "active"])
-
-
-def _create_audit(db: Database) -> None:
-    db.table("audit").create(
-        {
-            "id": int,
-            "at": str,
-            "actor": str,
-            "guild_id": int,
-            "action": str,
-            "fact_id": str,
-            "before": str,
-            "after": str,
-        },
-        pk="id",
-    )
-    db.table("audit").create_index(["fact_id"])
+def _columns(spec: str) -> dict[str, type]:
+    """A table's columns in order, from words "name" (text) and "name:int"."""
+    columns: dict[str, type] = {}
+    for word in spec.split():
+        name, _, kind = word.partition(":")
+        columns[name] = int if kind == "int" else str
+    return columns
