@@ -68,6 +68,7 @@ class FactChange:
     before: Fact | None
     after: Fact
     action: str
+    actor: str
 
 
 class FactService:
@@ -320,13 +321,13 @@ class FactService:
                 )
             source_id = self._live.sources.new_id(name)
             source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
-            self._commit(actor="", source=source)
+            self._commit(source=source)
         return source
 
     def add_fact(self, draft: FactDraft, *, guild_id: int = GLOBAL, actor: str) -> Fact:
         with self._write_lock:
             fact = self._checker().drafted(None, draft.changes(), guild_id)
-            self._commit([FactChange(None, fact, "add")], actor=actor)
+            self._commit([FactChange(None, fact, "add", actor)])
         return fact
 
     def edit_fact(
@@ -340,7 +341,7 @@ class FactService:
             fact = self._checker().drafted(before, changes, guild_id)
             if fact == before:
                 return before
-            self._commit([FactChange(before, fact, "edit")], actor=actor)
+            self._commit([FactChange(before, fact, "edit", actor)])
         return fact
 
     def remove_fact(self, fact_id: str, *, guild_id: int = GLOBAL, actor: str) -> Fact:
@@ -359,7 +360,7 @@ class FactService:
                 self._checker().check_phrasings(before.questions, guild_id, exclude=before.id)
             fact = dataclasses.replace(before, active=active)
             action = "restore" if active else "remove"
-            self._commit([FactChange(before, fact, action)], actor=actor)
+            self._commit([FactChange(before, fact, action, actor)])
         return fact
 
     def undo(self, entry_id: int, *, guild_id: int = GLOBAL, actor: str) -> Fact:
@@ -384,7 +385,7 @@ class FactService:
                 self._checker().check_phrasings(target.questions, guild_id, exclude=target.id)
             if target == current:
                 raise FactbotError(f"Fact '{current.id}' is already as it was before #{entry_id}.")
-            self._commit([FactChange(current, target, f"undo #{entry_id}")], actor=actor)
+            self._commit([FactChange(current, target, f"undo #{entry_id}", actor)])
         return target
 
     def attach_question(
@@ -400,16 +401,14 @@ class FactService:
                 raise FactbotError(f"'{question}' is already a phrasing of fact '{before.id}'.")
             questions = {"questions": (*before.questions, question)}
             fact = self._checker().drafted(before, questions, guild_id)
-            self._commit(
-                [FactChange(before, fact, "attach")], actor=actor, answered=(guild_id, question)
-            )
+            change = FactChange(before, fact, "attach", actor)
+            self._commit([change], answered=(guild_id, question))
         return fact
 
     def _commit(
         self,
         changes: Sequence[FactChange] = (),
         *,
-        actor: str,
         source: Source | None = None,
         answered: tuple[int, str] | None = None,
     ) -> None:
@@ -421,7 +420,7 @@ class FactService:
                 self.store.put_source(db, source, "moderator")
             for change in changes:
                 self.store.put_fact(
-                    db, change.after, actor=actor, action=change.action, before=change.before
+                    db, change.after, actor=change.actor, action=change.action, before=change.before
                 )
             if answered is not None:
                 self.store.forget_unanswered(db, *answered)
@@ -459,11 +458,11 @@ class FactService:
             if plan.problems:
                 raise ValidationError(plan.problems)
             changes = [
-                FactChange(p.before, p.after, "import-add" if p.before is None else "import-update")
+                FactChange(p.before, p.after, "import-update" if p.before else "import-add", actor)
                 for p in plan.facts
                 if p.before != p.after
             ]
-            self._commit(changes, actor=actor)
+            self._commit(changes)
         added = sum(change.before is None for change in changes)
         return ImportReport(added, len(changes) - added, len(plan.facts) - len(changes))
 
