@@ -3,7 +3,7 @@
 One connection serves the process, guarded by a lock: the answer path reads the in-memory
 index, not the database, so the lock is only taken by writes and moderator reads. WAL
 mode lets other processes (the CLI while the bot runs, a backup) read and write beside it,
-and `changed_elsewhere` tells the service when they did.
+`changed_elsewhere` tells the service when they did, and `feed` (feed.py) what they wrote.
 """
 
 from __future__ import annotations
