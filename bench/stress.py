@@ -33,7 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.service import FactDraft, FactService
+from bot.drafts import FactDraft
+from bot.service import FactService
 
 GUILD = 424242424242424242
 ACTOR = "discord:stress"
@@ -289,7 +290,8 @@ def run(args: argparse.Namespace, db: Path) -> int:
     for thread in [writer, *readers]:
         thread.join()
     elapsed = time.monotonic() - started
-    integrity = service.store.integrity()
+    with sqlite3.connect(service.store.path) as check:
+        integrity = str(check.execute("PRAGMA integrity_check").fetchone()[0])
     service.close()
 
     lost = lost_writes(db, tally)

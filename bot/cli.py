@@ -19,10 +19,11 @@ from bot import compose
 from bot.cli_context import GUILD, Context
 from bot.cli_errors import OneLineErrors
 from bot.compressed import gunzip_within
+from bot.drafts import FactDraft
 from bot.evaluation import evaluate, load_questions
-from bot.knowledge import check_knowledge, read_article, split_points
+from bot.knowledge import check_knowledge, read_article
 from bot.models import GLOBAL, AskResult
-from bot.service import MAX_IMPORT_BYTES, FactDraft
+from bot.transfer import MAX_IMPORT_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -243,24 +244,12 @@ def _draft_options(command: F) -> F:
     return command
 
 
-def _draft(**values: str | None) -> FactDraft:
-    questions = values.pop("questions")
-    topics = values.pop("topics")
-    point = values.pop("point")
-    return FactDraft(
-        questions=tuple(q for q in questions.split("|")) if questions is not None else None,
-        topics=tuple(t for t in topics.split(",")) if topics is not None else None,
-        point=split_points(point) if point is not None else None,
-        **values,
-    )
-
-
 @facts.command(name="add")
 @_draft_options
 @pass_context
 def facts_add(ctx: Context, /, **values: str | None) -> None:
     """Add a fact (needs --statement, --source and --questions)."""
-    fact = ctx.service.add_fact(_draft(**values), guild_id=ctx.guild, actor=actor())
+    fact = ctx.service.add_fact(FactDraft.from_fields(**values), guild_id=ctx.guild, actor=actor())
     click.echo(f"added {fact.id}")
 
 
@@ -270,7 +259,9 @@ def facts_add(ctx: Context, /, **values: str | None) -> None:
 @pass_context
 def facts_edit(ctx: Context, /, fact_id: str, **values: str | None) -> None:
     """Change some fields of a fact; --questions replaces all phrasings."""
-    fact = ctx.service.edit_fact(fact_id, _draft(**values), guild_id=ctx.guild, actor=actor())
+    fact = ctx.service.edit_fact(
+        fact_id, FactDraft.from_fields(**values), guild_id=ctx.guild, actor=actor()
+    )
     click.echo(f"edited {fact.id}")
 
 

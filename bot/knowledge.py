@@ -8,31 +8,24 @@ problem at once, so a curator can fix a file in one pass.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import functools
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.models import GLOBAL, ArticleInfo, Fact, Origin, Source
-from bot.text import fold, loose_quote_form
-
-MIN_CURATED_QUESTIONS = 6
-MIN_MODERATOR_QUESTIONS = 1
-MAX_QUESTIONS = 40
-MAX_STATEMENT = 1000
-MAX_QUOTE = 1000
-MAX_QUESTION = 200
-MAX_TOPICS = 8
-MAX_TOPIC = 40
-MAX_POINTS = 4
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-FACT_FIELDS = frozenset(
-    {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
+from bot.models import ArticleInfo, Fact, Source
+from bot.records import date_text as _date_text
+from bot.records import fact_from_record
+from bot.text import fold
+from bot.validation import (
+    ID_PATTERN,
+    MIN_CURATED_QUESTIONS,
+    claimed_phrasings,
+    is_string_list,
+    validate_fact_record,
 )
 
 
@@ -111,7 +104,6 @@ class Knowledge:
     sources: tuple[Source, ...]
     facts: tuple[Fact, ...]
     lexicon: Lexicon
-    directory: Path = field(compare=False)
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
@@ -148,7 +140,7 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     facts = _facts(tables["facts.toml"], article, sources, problems)
     if article is None:
         return None, problems
-    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory)
+    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon)
     return knowledge, problems
 
 
@@ -176,7 +168,7 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
     if date is None:
         problems.append(f"{where}: 'date' must be a date such as 2001-02-03")
     examples = table.get("examples", [])
-    if not _is_string_list(examples) or not all(example.strip() for example in examples):
+    if not is_string_list(examples) or not all(example.strip() for example in examples):
         problems.append(f"{where}: 'examples' must be a list of questions")
         examples = []
     if "file" not in values or date is None or len(values) < 6:
@@ -216,7 +208,7 @@ def _sources(table: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: 'name' must be a non-empty string")
             continue
-        if not _is_string_list(aliases):
+        if not is_string_list(aliases):
             problems.append(f"{where}: 'aliases' must be a list of strings")
             aliases = []
         unknown = set(record) - {"id", "name", "aliases", "description", "part_of"}
@@ -239,11 +231,11 @@ def _sources(table: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
 
 def _lexicon(table: Mapping[str, Any], problems: list[str]) -> Lexicon:
     stopwords = table.get("stopwords", [])
-    if not _is_string_list(stopwords):
+    if not is_string_list(stopwords):
         problems.append("lexicon.toml: 'stopwords' must be a list of strings")
         stopwords = []
     light_words = table.get("light_words", [])
-    if not _is_string_list(light_words):
+    if not is_string_list(light_words):
         problems.append("lexicon.toml: 'light_words' must be a list of strings")
         light_words = []
     for word in set(map(fold, light_words)) & set(map(fold, stopwords)):
@@ -257,7 +249,7 @@ def _lexicon(table: Mapping[str, Any], problems: list[str]) -> Lexicon:
         if not isinstance(canonical, str) or not re.fullmatch(r"[a-z0-9]+", canonical):
             problems.append(f"{where}: 'canonical' must be one lowercase word of letters/digits")
             continue
-        if not _is_string_list(variants) or not variants:
+        if not is_string_list(variants) or not variants:
             problems.append(f"{where} '{canonical}': 'variants' must be a non-empty list")
             continue
         for variant in (canonical, *variants):
@@ -329,183 +321,6 @@ def phrasing_clashes(facts: Iterable[Fact]) -> list[str]:
     ]
 
 
-def claimed_phrasings(
-    facts: Iterable[Fact], owners: dict[str, str]
-) -> Iterator[tuple[Fact, str, str]]:
-    """(fact, phrasing, other fact id) for each phrasing another fact already owns.
-
-    `owners` maps folded phrasings to the fact that has them, and grows as facts are
-    read, so of two facts with one phrasing the second is the one reported.
-    """
-    for fact in facts:
-        for question in fact.questions:
-            other = owners.setdefault(fold(question), fact.id)
-            if other != fact.id:
-                yield fact, question, other
-
-
-def validate_fact_record(
-    record: Mapping[str, Any],
-    *,
-    known_sources: Mapping[str, Source] | Iterable[str],
-    article_text: str | None,
-    min_questions: int,
-    require_id: bool = True,
-) -> list[str]:
-    """Per-field problems with one fact record; shared by `check`, import and moderators."""
-    problems: list[str] = []
-    unknown = set(record) - FACT_FIELDS
-    if unknown:
-        problems.append(f"unknown field(s): {', '.join(sorted(unknown))}")
-    for name in sorted(set(record) & FACT_FIELDS):
-        if not _is_unicode(record[name]):
-            problems.append(f"{name}: not valid Unicode text")
-    fact_id = record.get("id")
-    if require_id and (not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id)):
-        problems.append("id: must be 1-80 lowercase letters, digits and hyphens")
-    _check_text(record.get("statement"), "statement", MAX_STATEMENT, problems, required=True)
-    source = record.get("source")
-    if not isinstance(source, str) or not source.strip():
-        problems.append("source: required")
-    elif source not in known_sources:
-        problems.append(f"source: '{source}' is not a known source")
-    _check_text(record.get("reported_by"), "reported_by", 100, problems, required=False)
-    quote = record.get("quote")
-    _check_text(quote, "quote", MAX_QUOTE, problems, required=False)
-    if isinstance(quote, str) and quote.strip() and article_text is not None:
-        if loose_quote_form(quote) not in _loose_article(article_text):
-            problems.append("quote: does not appear verbatim in the article")
-    if record.get("date") is not None and _date_text(record.get("date")) is None:
-        problems.append("date: must be a date in the form YYYY-MM-DD")
-    topics = record.get("topics", [])
-    if not _is_string_list(topics) or len(topics) > MAX_TOPICS:
-        problems.append(f"topics: must be a list of at most {MAX_TOPICS} words")
-    elif any(len(topic) > MAX_TOPIC for topic in topics):
-        problems.append(f"topics: each at most {MAX_TOPIC} characters")
-    problems.extend(_point_problems(record.get("point")))
-    questions = record.get("questions")
-    if not isinstance(questions, list) or not _is_string_list(questions):
-        problems.append("questions: must be a list of question phrasings")
-    else:
-        usable = [q for q in questions if fold(q)]
-        if len(usable) < min_questions:
-            problems.append(
-                f"questions: needs at least {min_questions} phrasing(s), has {len(usable)}"
-            )
-        if len(questions) > MAX_QUESTIONS:
-            problems.append(f"questions: at most {MAX_QUESTIONS} phrasings")
-        for question in questions:
-            if len(question) > MAX_QUESTION:
-                problems.append(f"questions: '{question[:40]}…' is over {MAX_QUESTION} characters")
-        folded = [fold(q) for q in usable]
-        if len(set(folded)) != len(folded):
-            problems.append("questions: the same phrasing is listed twice")
-    return problems
-
-
-@functools.lru_cache(maxsize=4)
-def _loose_article(text: str) -> str:
-    """The article evened out once, not once per quote checked against it."""
-    return loose_quote_form(text)
-
-
-def fact_from_record(
-    record: Mapping[str, Any],
-    *,
-    default_reported_by: str | None,
-    guild_id: int = GLOBAL,
-    origin: Origin = "curated",
-) -> Fact:
-    """Build a Fact from a record that `validate_fact_record` accepted."""
-    return Fact(
-        id=record["id"],
-        statement=record["statement"].strip(),
-        source=record["source"].strip(),
-        reported_by=(record.get("reported_by") or default_reported_by or None),
-        quote=(record.get("quote") or "").strip() or None,
-        date=_date_text(record.get("date")),
-        topics=tuple(record.get("topics", ())),
-        points=record_points(record.get("point")),
-        questions=tuple(q.strip() for q in record["questions"] if fold(q)),
-        guild_id=guild_id,
-        origin=origin,
-    )
-
-
-def record_points(value: Any) -> tuple[str, ...]:
-    """A record's `point` as a tuple: a string is one point (the form every file and export
-    had before facts could have several), a list is several, None or [] is none."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value)
-
-
-def split_points(text: str) -> tuple[str, ...]:
-    """Points typed by a moderator, separated by commas; an empty text or "-" means none."""
-    if text.strip() == "-":
-        return ()
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _point_problems(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        points: list[Any] = [value]
-    elif isinstance(value, list | tuple):
-        points = list(value)
-    else:
-        return ["point: must be a point id or a list of them"]
-    problems: list[str] = []
-    if any(not isinstance(p, str) or not ID_PATTERN.match(p) for p in points):
-        problems.append("point: must be lowercase letters, digits and hyphens")
-    if len(points) > MAX_POINTS:
-        problems.append(f"point: at most {MAX_POINTS} points")
-    names = [p for p in points if isinstance(p, str)]
-    if len(set(names)) != len(names):
-        problems.append("point: the same point is listed twice")
-    return problems
-
-
-def _check_text(value: Any, name: str, limit: int, problems: list[str], *, required: bool) -> None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append(f"{name}: required")
-        return
-    if not isinstance(value, str):
-        problems.append(f"{name}: must be text")
-    elif len(value) > limit:
-        problems.append(f"{name}: at most {limit} characters (got {len(value)})")
-
-
-def _date_text(value: Any) -> str | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-def _is_unicode(value: Any) -> bool:
-    """False for text with lone surrogates (a JSON escape, undecodable shell bytes)."""
-    for item in value if isinstance(value, list | tuple) else [value]:
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return False
-    return True
-
-
-def _is_string_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
 _CHATTER_LISTS = {
     "chatter": ("greetings", "reactions", "fillers"),
     "hedges": ("hedges",),
@@ -535,7 +350,7 @@ def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
 
     def words(section: str, key: str) -> frozenset[str]:
         value = table.get(section, {}).get(key, [])
-        if not _is_string_list(value):
+        if not is_string_list(value):
             problems.append(f"chatter.toml: '{section}.{key}' must be a list of strings")
             return frozenset()
         # A trailing " $" (only at the end of a question) survives folding.
@@ -581,6 +396,6 @@ def _chatter(table: Mapping[str, Any], problems: list[str]) -> Chatter:
         outcome_equivalents=tuple(
             frozenset(fold(word) for word in group)
             for group in table.get("asking", {}).get("outcome_equivalents", [])
-            if _is_string_list(group)
+            if is_string_list(group)
         ),
     )

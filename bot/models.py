@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # Guild scope of curated facts and sources: every server sees them.
@@ -46,25 +46,6 @@ class Fact:
     guild_id: int = GLOBAL
     origin: Origin = "curated"
     active: bool = True
-
-    def to_record(self) -> dict[str, Any]:
-        """The fields of the knowledge files, as export writes them.
-
-        `point` is written as facts.toml spells it: null for none, a string for one (as
-        every export did before facts could have several), a list for two or more.
-        """
-        record = asdict(self)
-        record["questions"] = list(self.questions)
-        record["topics"] = list(self.topics)
-        for internal in ("guild_id", "origin", "active", "points"):
-            record.pop(internal)
-        point: str | list[str] | None = None
-        if len(self.points) == 1:
-            point = self.points[0]
-        elif self.points:
-            point = list(self.points)
-        record["point"] = point
-        return record
 
 
 @dataclass(frozen=True, slots=True)

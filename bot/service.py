@@ -7,16 +7,15 @@ so each behaviour (validation, audit, guild scope, index updates) is written onc
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot import compose
+from bot.checking import FactChecker
+from bot.drafts import FactDraft
 from bot.errors import (
     DatabaseUnavailable,
     FactbotError,
@@ -25,15 +24,9 @@ from bot.errors import (
     StorageUnavailable,
     ValidationError,
 )
-from bot.knowledge import (
-    ID_PATTERN,
-    MIN_MODERATOR_QUESTIONS,
-    Knowledge,
-    claimed_phrasings,
-    fact_from_record,
-    load_knowledge,
-    validate_fact_record,
-)
+from bot.following import LiveIndex
+from bot.indexing import IndexBuilder
+from bot.knowledge import Knowledge, load_knowledge
 from bot.matcher import MatchIndex, MatchPolicy
 from bot.models import (
     GLOBAL,
@@ -46,52 +39,13 @@ from bot.models import (
     Suggestion,
     UnansweredQuestion,
 )
+from bot.records import fact_from_snapshot
 from bot.settings import MAX_QUESTION_CHARS
-from bot.store import (
-    SEED_ACTION_PREFIX,
-    FeedMark,
-    IndexState,
-    SeedReport,
-    Store,
-    fact_from_snapshot,
-)
-from bot.text import fold, slug, unenclosed
-
-MAX_IMPORT_BYTES = 1_000_000
-MAX_IMPORT_FACTS = 2_000
-# Audit entries a refresh applies per hold of the write lock: a write of this process waits
-# for one such batch at most, not for a whole import made elsewhere.
-FEED_BATCH = 100
-# Builds off to the side before one is made holding writes off (see FactService._rebuild).
-REBUILD_ATTEMPTS = 3
+from bot.store import SEED_ACTION_PREFIX, SeedReport, Store
+from bot.text import fold, unenclosed
+from bot.transfer import ImportPlan, ImportReport, export_jsonl, import_lines
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FactDraft:
-    """What a moderator supplies for a new fact, or the fields an edit changes."""
-
-    statement: str | None = None
-    source: str | None = None
-    questions: tuple[str, ...] | None = None
-    reported_by: str | None = None
-    quote: str | None = None
-    date: str | None = None
-    topics: tuple[str, ...] | None = None
-    # The points the fact shares with facts from other sources: one id, or several
-    # (at most four); an empty tuple takes the fact out of every point.
-    point: tuple[str, ...] | str | None = None
-
-    def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    added: int
-    updated: int
-    unchanged: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,22 +59,13 @@ class About:
 
 
 @dataclass(frozen=True, slots=True)
-class _Position:
-    """How far an index has followed the change feed."""
+class FactChange:
+    """One audited write of a fact: `after` replaces `before` (None: a new fact)."""
 
-    mark: FeedMark  # the last audit entry applied
-    sources_digest: str  # of the sources table the index's sources match
-
-    @classmethod
-    def of(cls, state: IndexState) -> _Position:
-        return cls(state.mark, state.sources_digest)
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    position: _Position
-    complete: bool  # nothing after it in the log yet
-    changed: bool  # some fact was applied
+    before: Fact | None
+    after: Fact
+    action: str
+    actor: str
 
 
 class FactService:
@@ -141,18 +86,12 @@ class FactService:
         self.store = store
         self.max_question_chars = max_question_chars
         self.knowledge = knowledge
-        self._policy = policy
-        self._phrasing_limit = phrasing_limit
         self._write_lock = threading.Lock()
-        # One refresh at a time; a reader that finds one running answers from the index as is.
-        self._refresh_lock = threading.Lock()
         # `ask` catches up with other processes first (the CLI: one process, one question);
         # the bot turns this off and refreshes in the background (discordbot/refresh.py).
         self.refresh_on_read = True
-        # Rebuilds because the audit log could not say what changed (restored database).
-        self.full_rebuilds = 0
-        self._stale = False  # a refresh failed part way: look again, new commits or not
-        self._install(self.store.index_state())
+        build = IndexBuilder(knowledge.lexicon, policy, phrasing_limit)
+        self._live = LiveIndex(store, build, self._write_lock)
 
     @classmethod
     def open(
@@ -185,21 +124,15 @@ class FactService:
     def close(self) -> None:
         self.store.close()
 
-    def _new_index(self, sources: Iterable[Source], facts: list[Fact]) -> MatchIndex:
-        if self._phrasing_limit is None:
-            return MatchIndex(self.knowledge.lexicon, sources, facts, self._policy)
-        return _PhrasingLimitedIndex(
-            self._phrasing_limit,
-            self.knowledge.lexicon,
-            sources,
-            [_first_phrasings(fact, self._phrasing_limit) for fact in facts],
-            self._policy,
-        )
+    @property
+    def index(self) -> MatchIndex:
+        """The index answers read; it follows the database (see following.py)."""
+        return self._live.index
 
-    def _install(self, state: IndexState) -> None:
-        self._sources = _source_map(state.sources)
-        self.index = self._new_index(state.sources, state.facts)
-        self._feed = _Position.of(state)
+    @property
+    def full_rebuilds(self) -> int:
+        """Rebuilds because the audit log could not say what changed (restored database)."""
+        return self._live.full_rebuilds
 
     def _refresh(self) -> None:
         if self.refresh_on_read:
@@ -207,102 +140,15 @@ class FactService:
 
     def refresh(self) -> str:
         """Catch the index up with what other processes (the CLI, other shards) wrote:
-        "unchanged", "applied" (the changed facts, from the audit log), "rebuilt" (the log
-        could not say, or the sources changed), or "busy" (another thread is refreshing).
-
-        Answers keep using the current index meanwhile: they take no lock the refresh holds.
-        """
-        if not self._refresh_lock.acquire(blocking=False):
-            return "busy"
-        try:
-            if not self.store.changed_elsewhere() and not self._stale:
-                return "unchanged"
-            self._stale = True
-            outcome = self._follow_feed()
-            self._stale = False
-            return outcome
-        finally:
-            self._refresh_lock.release()
-
-    def _follow_feed(self) -> str:
-        applied = False
-        while True:
-            # Under the write lock a batch at a time: a write of ours cannot land between
-            # reading a fact's state and applying it (and be undone by the older state),
-            # and waits for one batch at most. Our own writes come back in the feed: applying
-            # a fact's current state again changes nothing.
-            with self._write_lock:
-                step = self._feed_step(self.index, self._sources, self._feed)
-                if step is None:
-                    break
-                self._feed = step.position
-                applied = applied or step.changed
-            if step.complete:
-                return "applied" if applied else "unchanged"
-        self._rebuild()
-        return "rebuilt"
-
-    def _feed_step(
-        self, index: MatchIndex, sources: Mapping[tuple[int, str], Source], position: _Position
-    ) -> _Step | None:
-        """Apply the next batch of the feed to `index` (whose sources are `sources`); None
-        if only a rebuild can catch up."""
-        batch = self.store.changes_since(position.mark, FEED_BATCH)
-        if batch is None:
-            return None
-        digest = position.sources_digest
-        if batch.sources_digest != digest:
-            # Our own new sources change the table too; a source we lack (new elsewhere)
-            # needs a rebuild: `set_sources` would re-index every fact holding our writes
-            # off, where a rebuild off to the side holds nothing.
-            digest, current = self.store.sources_state()
-            if _source_map(current) != sources:
-                return None
-        if batch.facts:
-            index.apply(
-                upserts=[fact for fact in batch.facts.values() if fact is not None],
-                removals=[fact_id for fact_id, fact in batch.facts.items() if fact is None],
-            )
-        return _Step(_Position(batch.mark, digest), batch.complete, bool(batch.facts))
-
-    def _rebuild(self) -> None:
-        """A new index built off to the side, brought up to the feed, and swapped in with one
-        assignment: answers use the old one meanwhile, and writes wait for the last step."""
-        for _ in range(REBUILD_ATTEMPTS):
-            state = self.store.index_state()
-            sources = _source_map(state.sources)
-            index = self._new_index(state.sources, state.facts)
-            # No lock for most of the catching up: only this thread knows the new index,
-            # and our own writes meanwhile went to the old one, and are in the feed.
-            position = self._caught_up(index, sources, _Position.of(state))
-            if position is None:
-                continue  # the sources or the log changed again during the build
-            with self._write_lock:
-                position = self._caught_up(index, sources, position)
-                if position is not None:
-                    self.index, self._sources, self._feed = index, sources, position
-                    self.full_rebuilds += 1
-                    return
-        # Changes kept outrunning the builds: build once more holding our writes off.
-        with self._write_lock:
-            self._install(self.store.index_state())
-            self.full_rebuilds += 1
-
-    def _caught_up(
-        self, index: MatchIndex, sources: Mapping[tuple[int, str], Source], position: _Position
-    ) -> _Position | None:
-        while True:
-            step = self._feed_step(index, sources, position)
-            if step is None:
-                return None
-            position = step.position
-            if step.complete:
-                return position
+        "unchanged", "applied", "rebuilt" or "busy" (see LiveIndex.refresh)."""
+        return self._live.refresh()
 
     def reseed(self, *, force: bool = False) -> SeedReport:
+        """Bring the curated facts in line with the knowledge files (the store writes and
+        audits them in one transaction, as when a database is opened), then re-index."""
         with self._write_lock:
             report = self.store.seed(self.knowledge, force=force)
-            self._install(self.store.index_state())
+            self._live.install()
         return report
 
     # -- asking -----------------------------------------------------------------------
@@ -395,7 +241,7 @@ class FactService:
         return Citation(fact.source, name, fact.reported_by, fact.date)
 
     def source(self, source_id: str, guild_id: int = GLOBAL) -> Source | None:
-        return self._sources.get((guild_id, source_id)) or self._sources.get((GLOBAL, source_id))
+        return self._live.sources.source(source_id, guild_id)
 
     def suggest_questions(self, partial: str, guild_id: int = GLOBAL, limit: int = 25) -> list[str]:
         """Known phrasings for autocomplete, best first."""
@@ -442,32 +288,16 @@ class FactService:
         )
 
     def source_counts(self, guild_id: int = GLOBAL) -> list[tuple[Source, int]]:
-        counts: dict[str, int] = {}
-        for fact in self.list_facts(guild_id):
-            counts[fact.source] = counts.get(fact.source, 0) + 1
-        result = []
-        for (scope, source_id), source in self._sources.items():
-            if scope in (GLOBAL, guild_id) and counts.get(source_id):
-                result.append((source, counts[source_id]))
-        return sorted(result, key=lambda pair: (-pair[1], pair[0].name))
+        return self._live.sources.counts(self.list_facts(guild_id), guild_id)
 
     def resolve_source(self, name: str, guild_id: int = GLOBAL) -> Source:
         """A source by id, name or alias, among the sources this guild can see."""
-        wanted = fold(name)
-        visible = [s for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)]
-        for source in visible:
-            if name.strip() == source.id or wanted in {fold(n) for n in source.all_names()}:
-                return source
-        known = ", ".join(sorted(s.name for s in visible))
-        raise ValidationError(
-            [
-                f"source: '{name.strip()}' is not a known source. Use a known name or alias "
-                f"({known}), or create it first: /fact source in Discord, "
-                "'sources add' in the shell."
-            ]
-        )
+        return self._live.sources.resolve(name, guild_id)
 
     # -- writing ----------------------------------------------------------------------
+    #
+    # Every write holds the write lock from reading what it checks to updating the index,
+    # and lands through `_commit`.
 
     def add_source(
         self,
@@ -495,21 +325,15 @@ class FactService:
                 raise ValidationError(
                     [f"name: '{candidate}' already names source '{existing.name}'"]
                 )
-            source_id = _unique_id(slug(name, 4, "source"), {sid for (_, sid) in self._sources})
+            source_id = self._live.sources.new_id(name)
             source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
-            with self.store.transaction() as db:
-                self.store.put_source(db, source, "moderator")
-            # A new mapping rather than an insert: readers may be iterating the old one.
-            self._sources = {**self._sources, (guild_id, source_id): source}
-            self.index.set_sources(self._sources.values())
+            self._commit(source=source)
         return source
 
     def add_fact(self, draft: FactDraft, *, guild_id: int = GLOBAL, actor: str) -> Fact:
         with self._write_lock:
-            fact = self._validated(None, draft.changes(), guild_id)
-            with self.store.transaction() as db:
-                self.store.put_fact(db, fact, actor=actor, action="add", before=None)
-            self.index.apply(upserts=[fact])
+            fact = self._checker().drafted(None, draft.changes(), guild_id)
+            self._commit([FactChange(None, fact, "add", actor)])
         return fact
 
     def edit_fact(
@@ -520,12 +344,10 @@ class FactService:
             raise ValidationError(["nothing to change: give at least one field"])
         with self._write_lock:
             before = self._writable(fact_id, guild_id)
-            fact = self._validated(before, changes, guild_id)
+            fact = self._checker().drafted(before, changes, guild_id)
             if fact == before:
                 return before
-            with self.store.transaction() as db:
-                self.store.put_fact(db, fact, actor=actor, action="edit", before=before)
-            self.index.apply(upserts=[fact])
+            self._commit([FactChange(before, fact, "edit", actor)])
         return fact
 
     def remove_fact(self, fact_id: str, *, guild_id: int = GLOBAL, actor: str) -> Fact:
@@ -541,12 +363,10 @@ class FactService:
                 state = "already in use" if active else "already removed"
                 raise FactbotError(f"Fact '{before.id}' is {state}.")
             if active:
-                self._check_phrasings(before.questions, guild_id, exclude=before.id)
+                self._checker().check_phrasings(before.questions, guild_id, exclude=before.id)
             fact = dataclasses.replace(before, active=active)
             action = "restore" if active else "remove"
-            with self.store.transaction() as db:
-                self.store.put_fact(db, fact, actor=actor, action=action, before=before)
-            self.index.apply(upserts=[fact])
+            self._commit([FactChange(before, fact, action, actor)])
         return fact
 
     def undo(self, entry_id: int, *, guild_id: int = GLOBAL, actor: str) -> Fact:
@@ -568,14 +388,10 @@ class FactService:
             else:
                 target = fact_from_snapshot(entry.before)
             if target.active:
-                self._check_phrasings(target.questions, guild_id, exclude=target.id)
+                self._checker().check_phrasings(target.questions, guild_id, exclude=target.id)
             if target == current:
                 raise FactbotError(f"Fact '{current.id}' is already as it was before #{entry_id}.")
-            with self.store.transaction() as db:
-                self.store.put_fact(
-                    db, target, actor=actor, action=f"undo #{entry_id}", before=current
-                )
-            self.index.apply(upserts=[target])
+            self._commit([FactChange(current, target, f"undo #{entry_id}", actor)])
         return target
 
     def attach_question(
@@ -589,12 +405,38 @@ class FactService:
             before = self._writable(fact_id, guild_id)
             if fold(question) in {fold(q) for q in before.questions}:
                 raise FactbotError(f"'{question}' is already a phrasing of fact '{before.id}'.")
-            fact = self._validated(before, {"questions": (*before.questions, question)}, guild_id)
-            with self.store.transaction() as db:
-                self.store.put_fact(db, fact, actor=actor, action="attach", before=before)
-                self.store.forget_unanswered(db, guild_id, question)
-            self.index.apply(upserts=[fact])
+            questions = {"questions": (*before.questions, question)}
+            fact = self._checker().drafted(before, questions, guild_id)
+            change = FactChange(before, fact, "attach", actor)
+            self._commit([change], answered=(guild_id, question))
         return fact
+
+    def _commit(
+        self,
+        changes: Sequence[FactChange] = (),
+        *,
+        source: Source | None = None,
+        answered: tuple[int, str] | None = None,
+    ) -> None:
+        """Write a new source, facts (each with its audit entry) and the unanswered question
+        a fact now answers, all or nothing; then bring the index up to them. Call holding
+        the write lock: nothing may land between the checks and the index update."""
+        with self.store.transaction() as db:
+            if source is not None:
+                self.store.put_source(db, source, "moderator")
+            for change in changes:
+                self.store.put_fact(
+                    db, change.after, actor=change.actor, action=change.action, before=change.before
+                )
+            if answered is not None:
+                self.store.forget_unanswered(db, *answered)
+        if source is not None:
+            self._live.add_source(source)
+        if changes:
+            self.index.apply(upserts=[change.after for change in changes])
+
+    def _checker(self) -> FactChecker:
+        return FactChecker(self.store, self._live.sources)
 
     def _writable(self, fact_id: str, guild_id: int) -> Fact:
         fact = self.get_fact(fact_id, guild_id)
@@ -605,188 +447,30 @@ class FactService:
             )
         return fact
 
-    def _validated(self, before: Fact | None, changes: Mapping[str, Any], guild_id: int) -> Fact:
-        """A complete, checked fact from `before` with `changes` applied (or a new one)."""
-        record: dict[str, Any] = before.to_record() if before else {}
-        record.update(changes)
-        if "questions" in changes:
-            record["questions"] = [q.strip() for q in changes["questions"]]
-        if "topics" in changes:
-            record["topics"] = [t.strip() for t in changes["topics"] if t.strip()]
-        record.setdefault("date", dt.date.today().isoformat())
-        if before is None:
-            record["id"] = _unique_id(
-                slug(str(record.get("statement") or "fact"), 6), self.store.fact_ids()
-            )
-        problems = self._record_problems(record, guild_id)
-        if problems:
-            raise ValidationError(problems)
-        fact = fact_from_record(
-            record,
-            default_reported_by=None,
-            guild_id=guild_id,
-            origin=before.origin if before else "moderator",
-        )
-        if before is not None:
-            fact = dataclasses.replace(fact, active=before.active)
-        self._check_phrasings(fact.questions, guild_id, exclude=fact.id)
-        return fact
-
-    def _record_problems(self, record: dict[str, Any], guild_id: int) -> list[str]:
-        """Every problem with a moderator's fact record; resolves its source in place."""
-        problems: list[str] = []
-        unresolved = False
-        source = record.get("source")
-        if isinstance(source, str) and source.strip():
-            try:
-                record["source"] = self.resolve_source(source, guild_id).id
-            except ValidationError as error:
-                problems.extend(error.problems)
-                unresolved = True
-        field_problems = validate_fact_record(
-            record,
-            known_sources={
-                s.id for (scope, _), s in self._sources.items() if scope in (GLOBAL, guild_id)
-            },
-            article_text=None,
-            min_questions=MIN_MODERATOR_QUESTIONS,
-        )
-        # The resolver already explained an unknown source; say it once.
-        problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
-        return list(dict.fromkeys(problems))
-
-    def _check_phrasings(self, questions: Iterable[str], guild_id: int, exclude: str) -> None:
-        questions = list(questions)
-        owners = self.store.phrasing_owners(map(fold, questions), guild_id, [exclude])
-        clashes = [
-            f"questions: '{q}' already belongs to fact '{owners[fold(q)]}'"
-            for q in questions
-            if fold(q) in owners
-        ]
-        if clashes:
-            raise ValidationError(clashes)
-
     # -- export and import ------------------------------------------------------------
 
     def export_jsonl(self, guild_id: int = GLOBAL) -> str:
         """The guild's own facts (the curated base, for the global scope), one per line."""
         facts = self.store.facts(guild_id=guild_id, include_retired=False)
-        return "".join(
-            json.dumps(self._portable_record(fact), ensure_ascii=False) + "\n" for fact in facts
-        )
-
-    def _portable_record(self, fact: Fact) -> dict[str, Any]:
-        """A server's own source is written by name: its id may differ in another database
-        (ids are made unique across servers), and import resolves names as well as ids."""
-        record = fact.to_record()
-        own_source = self._sources.get((fact.guild_id, fact.source))
-        if fact.guild_id != GLOBAL and own_source is not None:
-            record["source"] = own_source.name
-        return record
+        return export_jsonl(facts, self._live.sources)
 
     def import_jsonl(
         self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
     ) -> ImportReport:
         """Add or update facts from JSON Lines; every line is checked before any is written."""
-        raw = data.encode() if isinstance(data, str) else data
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise ValidationError([f"file: larger than {MAX_IMPORT_BYTES // 1000} kB"])
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(["file: not UTF-8 text"]) from None
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        if not lines:
-            raise ValidationError(["file: no facts in it"])
-        if len(lines) > MAX_IMPORT_FACTS:
-            raise ValidationError([f"file: more than {MAX_IMPORT_FACTS} facts"])
+        lines = import_lines(data)
         with self._write_lock:
-            planned, problems = self._plan_import(lines, guild_id)
-            if problems:
-                raise ValidationError(problems)
-            added = updated = unchanged = 0
-            with self.store.transaction() as db:
-                for before, fact in planned:
-                    if before == fact:
-                        unchanged += 1
-                        continue
-                    action = "import-add" if before is None else "import-update"
-                    self.store.put_fact(db, fact, actor=actor, action=action, before=before)
-                    added += before is None
-                    updated += before is not None
-            self.index.apply(upserts=[fact for before, fact in planned if before != fact])
-        return ImportReport(added, updated, unchanged)
-
-    def _plan_import(
-        self, lines: list[tuple[int, str]], guild_id: int
-    ) -> tuple[list[tuple[Fact | None, Fact]], list[str]]:
-        problems: list[str] = []
-        planned: list[tuple[Fact | None, Fact]] = []
-        planned_lines: list[int] = []
-        ids_in_file: set[str] = set()
-        for number, line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(f"line {number}: not valid JSON ({error.msg})")
-                continue
-            except RecursionError:
-                # Thousands of nested brackets exhaust the parser's stack.
-                problems.append(f"line {number}: not valid JSON (nested too deeply)")
-                continue
-            if not isinstance(record, dict):
-                problems.append(f"line {number}: expected a JSON object")
-                continue
-            fact_id = record.get("id")
-            if fact_id is None or fact_id == "":
-                problems.append(f"line {number}: id: missing; every fact needs one")
-                continue
-            if not isinstance(fact_id, str) or not ID_PATTERN.match(fact_id):
-                problems.append(f"line {number}: id: must be lowercase letters, digits, hyphens")
-                continue
-            if fact_id in ids_in_file:
-                problems.append(f"line {number}: id '{fact_id}' appears twice in the file")
-                continue
-            ids_in_file.add(fact_id)
-            existing = self.store.fact(fact_id)
-            if existing is not None and existing.guild_id != guild_id:
-                problems.append(f"line {number}: id '{fact_id}' is already used elsewhere")
-                continue
-            try:
-                changes = {k: v for k, v in record.items() if k != "id"}
-                fact = self._validated_import(existing, fact_id, changes, guild_id)
-            except ValidationError as error:
-                problems.extend(f"line {number}: {p}" for p in error.problems)
-                continue
-            planned.append((existing, fact))
-            planned_lines.append(number)
-        problems.extend(self._import_clashes(planned, guild_id, planned_lines))
-        return planned, problems
-
-    def _validated_import(
-        self, existing: Fact | None, fact_id: str, changes: dict[str, Any], guild_id: int
-    ) -> Fact:
-        record = dict(changes)
-        record["id"] = fact_id
-        problems = self._record_problems(record, guild_id)
-        if problems:
-            raise ValidationError(problems)
-        origin = existing.origin if existing else "moderator"
-        return fact_from_record(record, default_reported_by=None, guild_id=guild_id, origin=origin)
-
-    def _import_clashes(
-        self, planned: list[tuple[Fact | None, Fact]], guild_id: int, line_numbers: list[int]
-    ) -> list[str]:
-        owners = self.store.phrasing_owners(
-            (fold(q) for _, fact in planned for q in fact.questions),
-            guild_id,
-            exclude=[fact.id for _, fact in planned],
-        )
-        line_of = {fact.id: number for (_, fact), number in zip(planned, line_numbers, strict=True)}
-        return [
-            f"line {line_of[fact.id]}: questions: '{question}' already belongs to fact '{other}'"
-            for fact, question, other in claimed_phrasings((f for _, f in planned), owners)
-        ]
+            plan = ImportPlan(self.store, self._checker(), guild_id).read(lines)
+            if plan.problems:
+                raise ValidationError(plan.problems)
+            changes = [
+                FactChange(p.before, p.after, "import-update" if p.before else "import-add", actor)
+                for p in plan.facts
+                if p.before != p.after
+            ]
+            self._commit(changes)
+        added = sum(change.before is None for change in changes)
+        return ImportReport(added, len(changes) - added, len(plan.facts) - len(changes))
 
     # -- maintenance ------------------------------------------------------------------
 
@@ -808,36 +492,3 @@ def worth_reviewing(question: str) -> bool:
 
 def _visible(fact: Fact, guild_id: int) -> bool:
     return fact.guild_id in (GLOBAL, guild_id)
-
-
-def _source_map(sources: Iterable[Source]) -> dict[tuple[int, str], Source]:
-    return {(source.guild_id, source.id): source for source in sources}
-
-
-def _unique_id(base: str, taken: set[str]) -> str:
-    base = base.strip("-") or "fact"
-    candidate, counter = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{counter}"
-        counter += 1
-    return candidate
-
-
-def _first_phrasings(fact: Fact, limit: int) -> Fact:
-    if len(fact.questions) <= limit:
-        return fact
-    return dataclasses.replace(fact, questions=fact.questions[:limit])
-
-
-class _PhrasingLimitedIndex(MatchIndex):
-    """A match index that sees only each fact's first `limit` phrasings, for every fact that
-    enters it (the first build and each later `apply`), so the service's writes need no
-    change to honour `phrasing_limit`."""
-
-    def __init__(self, limit: int, *args: Any, **kwargs: Any) -> None:
-        self._phrasing_limit = limit  # before the base constructor applies the first facts
-        super().__init__(*args, **kwargs)
-
-    def apply(self, upserts: Iterable[Fact] = (), *args: Any, **kwargs: Any) -> None:
-        limit = self._phrasing_limit
-        super().apply([_first_phrasings(fact, limit) for fact in upserts], *args, **kwargs)

@@ -1,15 +1,19 @@
 """What several test modules share: where the repository and the question sets are, the
-question sets' questions, and the real click CLI run on one database."""
+question sets' questions, the real click CLI run on one database, and looks at a store
+from outside it."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from bot.cli import main
+from bot.feed import FeedMark
 from bot.models import Fact
+from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -64,3 +68,18 @@ def moderator_fact(points: tuple[str, ...], fact_id: str = "a-fact", guild_id: i
         guild_id=guild_id,
         origin="moderator",
     )
+
+
+def last_change(store: Store) -> FeedMark:
+    """The latest entry of the audit log, as the change feed names it: the same after a
+    refused write as before it, since every write is audited in its transaction."""
+    return store.feed.index_state().mark
+
+
+def integrity(store: Store) -> str:
+    """SQLite's own check of the store's file, through a connection of its own."""
+    connection = sqlite3.connect(store.path)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()

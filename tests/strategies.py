@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from bot.service import FactDraft, FactService
+from bot.drafts import FactDraft
+from bot.service import FactService
 from tests.helpers import VALIDATION_QUESTIONS, questions_in
 
 # The server of the marked-up fact below.

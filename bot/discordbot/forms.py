@@ -18,7 +18,7 @@ from typing import Any
 import discord
 
 from bot.discordbot.tree import FactModal
-from bot.service import FactDraft
+from bot.drafts import FactDraft
 
 # Interaction tokens last 15 minutes; a form left open longer cannot answer.
 FORM_TIMEOUT = 900.0

@@ -23,10 +23,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 from bot.discordbot.refresh import Refresher
+from bot.drafts import FactDraft
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
-from bot.service import About, FactDraft, FactService, ImportReport, worth_reviewing
+from bot.service import About, FactService, worth_reviewing
+from bot.transfer import ImportReport
 
 log = logging.getLogger(__name__)
 

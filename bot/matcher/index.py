@@ -279,14 +279,6 @@ class MatchIndex:
             return Decision("help", (), kind="help")
         return verdict
 
-    def rank(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> list[Match]:
-        """The candidate facts for a message's first question, scored, best first."""
-        snapshot = self._snapshot
-        asks = self._read(snapshot, question, guild_id)
-        if not asks:
-            return []
-        return self._rank(snapshot, self._query(snapshot, asks[0], guild_id), guild_id, exact)
-
     def _read(self, snapshot: _Snapshot, message: str, guild_id: int) -> tuple[Ask, ...]:
         """The questions a message asks, told from chatter by what the guild's facts know."""
         return self.reader.read(

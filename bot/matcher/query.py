@@ -167,17 +167,7 @@ class QueryBuilder:
 
     def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
         """The question's weighted terms, and the premise a fact must support to answer it."""
-        words = [self._correct(snapshot, word, guild_id) for word in ask.text.split()]
-        if ask.lead and not self.knows(snapshot, words[: ask.lead], guild_id):
-            # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
-            words = words[ask.lead :]
-        words = self._without_address(snapshot, words, guild_id)
-        if "or" in words:
-            # "…, or is it all rumours on telegram": an alternative the base knows nothing
-            # of is chatter, not part of what is asked.
-            last_or = len(words) - 1 - words[::-1].index("or")
-            if not self.knows(snapshot, words[last_or + 1 :], guild_id):
-                words = words[:last_or]
+        words = self._asked_words(snapshot, ask, guild_id)
         content, function = self.analyzer.analyse(words)
         # What a yes/no question claims, read before the alternative it offers: "is
         # araghchi going to turkey or syria" names Araghchi and Turkey.
@@ -194,13 +184,7 @@ class QueryBuilder:
             # "20 for me": a figure alone names nothing to look up.
             weights = {}
         claimants = self._claimants(words)
-        # A place elsewhere that no fact mentions is a name as much as one the facts use.
-        names = frozenset(
-            term
-            for term in terms
-            if self._is_name(snapshot, term, guild_id)
-            or (term in self._world_places and not _uses(snapshot, term, guild_id))
-        )
+        names = self._names(snapshot, terms, guild_id)
         named_actors = (names if claim_terms is None else names & claim_terms) - (
             self._common_actor_terms
         )
@@ -240,6 +224,31 @@ class QueryBuilder:
         )
         return _Query(
             " ".join(terms + function), weights, claimants, names, premise, _scopes(guild_id)
+        )
+
+    def _asked_words(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> list[str]:
+        """The question's words, spelling corrected, without the chatter around them."""
+        words = [self._correct(snapshot, word, guild_id) for word in ask.text.split()]
+        if ask.lead and not self.knows(snapshot, words[: ask.lead], guild_id):
+            # "bonjour tout le monde, who took…": a lead-in the base shares nothing with.
+            words = words[ask.lead :]
+        words = self._without_address(snapshot, words, guild_id)
+        if "or" in words:
+            # "…, or is it all rumours on telegram": an alternative the base knows nothing
+            # of is chatter, not part of what is asked.
+            last_or = len(words) - 1 - words[::-1].index("or")
+            if not self.knows(snapshot, words[last_or + 1 :], guild_id):
+                words = words[:last_or]
+        return words
+
+    def _names(self, snapshot: _Snapshot, terms: Iterable[str], guild_id: int) -> frozenset[str]:
+        """The terms that name someone or somewhere. A place elsewhere that no fact
+        mentions is a name as much as one the facts use."""
+        return frozenset(
+            term
+            for term in terms
+            if self._is_name(snapshot, term, guild_id)
+            or (term in self._world_places and not _uses(snapshot, term, guild_id))
         )
 
     def _weights(

@@ -17,7 +17,8 @@ import pytest
 
 from bot.discordbot.client import FactBot
 from bot.discordbot.service_async import AsyncFactService
-from bot.service import FactDraft, FactService
+from bot.drafts import FactDraft
+from bot.service import FactService
 from bot.settings import BotSettings
 from tests.fakediscord import (
     Channel,

@@ -18,8 +18,9 @@ import pytest
 
 from bot.discordbot.client import FactBot
 from bot.discordbot.forms import NOT_OPEN, NOT_YOURS
+from bot.drafts import FactDraft
 from bot.models import Fact
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from tests.e2e.conftest import TOKEN, World, jsonl, make_bot
 from tests.e2e.test_scenarios import (
     ANSWERABLE,
@@ -30,6 +31,7 @@ from tests.e2e.test_scenarios import (
     running_process,
 )
 from tests.fakediscord import ErrorCapture, FakeDiscord, InteractionHandle, Upload, running_bot
+from tests.helpers import last_change
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +101,7 @@ async def test_a_write_that_cannot_get_the_lock_says_so_and_the_answer_still_com
     fake: FakeDiscord, world: World, service: FactService, db_path: Path, errors: ErrorCapture
 ) -> None:
     async with running_bot(fake, make_bot(world, service, db_path, write_wait=0.2)):
-        audits = service.store.audit_count()
+        audits = last_change(service.store)
         with write_lock_held(db_path):
             write = await world.fact_handle(
                 "add", statement=ZEBRA_STATEMENT, source="AFP", questions=ZEBRA_QUESTION
@@ -109,7 +111,7 @@ async def test_a_write_that_cannot_get_the_lock_says_so_and_the_answer_still_com
         assert refused.ephemeral and "database is busy" in refused.content
         assert "Nothing was changed" in refused.content and "Sorry" not in refused.content
         assert "doesn't say" in unknown.content
-        assert service.store.audit_count() == audits
+        assert last_change(service.store) == audits
         assert facts_stated(service, world.guild.id, ZEBRA_STATEMENT) == []
 
 
@@ -168,7 +170,7 @@ async def test_a_form_opened_for_someone_else_is_refused(
 async def test_a_submit_for_a_form_never_opened_or_already_used_is_refused(
     world: World, bot: FactBot, service: FactService, custom_id: str
 ) -> None:
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     opened = await world.fact_handle("new")
     values = form_values(ZEBRA_STATEMENT, ZEBRA_QUESTION)
     forged = await world.fake.submit_modal(
@@ -176,13 +178,13 @@ async def test_a_submit_for_a_form_never_opened_or_already_used_is_refused(
     )
     refusal = await forged.reply()
     assert refusal.ephemeral and refusal.content == NOT_OPEN
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
 
     assert (await (await world.fake.submit_modal(world.mod, opened, values)).reply()).content
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     twice = await world.fake.submit_modal(world.mod, opened, form_values("Again.", "Again?"))
     assert (await twice.reply()).content == NOT_OPEN
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
 
 
 # -- 3. moderators' text shows as written, never as markdown ------------------------------
@@ -288,11 +290,11 @@ async def test_an_export_too_large_even_compressed_points_to_the_shell(
 async def test_a_damaged_gzip_import_is_refused_in_one_line(
     world: World, bot: FactBot, service: FactService
 ) -> None:
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     damaged = gzip.compress(jsonl([{"id": "zebra"}]))[:-12]
     reply = await world.fact("import", file=Upload("facts.jsonl.gz", damaged))
     assert reply.ephemeral and "damaged gzip file" in reply.content
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
 
 
 # -- 5. a fatal gateway close mid-run -----------------------------------------------------

@@ -43,6 +43,7 @@ from tests.fakediscord import (
     Upload,
     running_bot,
 )
+from tests.helpers import last_change
 
 pytestmark = pytest.mark.e2e
 
@@ -428,14 +429,14 @@ async def test_member_without_rights_is_refused_and_nothing_is_written(
     world: World, bot: FactBot, service: FactService
 ) -> None:
     # With a moderator role set, Discord shows /fact to everyone; the bot refuses them.
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     facts = len(service.list_facts(world.guild.id, include_retired=True))
     handle = await world.fact_handle(
         "add", world.alice, statement=ZEBRA_STATEMENT, source="AFP", questions=ZEBRA_QUESTION
     )
     reply = await handle.reply()
     assert reply.ephemeral and "Only moderators" in reply.content
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
     assert len(service.list_facts(world.guild.id, include_retired=True)) == facts
 
 
@@ -481,13 +482,13 @@ async def test_moderator_commands_are_refused_in_dms(world: World, bot: FactBot)
 async def test_validation_problems_are_listed(
     world: World, bot: FactBot, service: FactService
 ) -> None:
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     reply = await world.fact(
         "add", statement=ZEBRA_STATEMENT, source="Nobody Knows", questions=ZEBRA_QUESTION
     )
     assert reply.ephemeral and "didn't work" in reply.content
     assert "Nobody Knows" in reply.content and "not a known source" in reply.content
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
 
 
 async def test_remove_restore_and_history(world: World, bot: FactBot, service: FactService) -> None:
@@ -662,12 +663,12 @@ async def test_import_of_a_bad_file_names_the_lines_and_writes_nothing(
         "questions": [ZEBRA_QUESTION],
     }
     content = jsonl([good]) + b"{not json\n" + jsonl([{"id": "no-statement", "source": "AFP"}])
-    audits = service.store.audit_count()
+    audits = last_change(service.store)
     reply = await world.fact("import", file=Upload("facts.jsonl", content))
     assert reply.ephemeral and "didn't work" in reply.content
     assert "line 2" in reply.content and "line 3" in reply.content
     assert "line 1" not in reply.content
-    assert service.store.audit_count() == audits
+    assert last_change(service.store) == audits
     assert service.export_jsonl(world.guild.id) == ""
 
 

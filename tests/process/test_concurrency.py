@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from bot.drafts import FactDraft
 from bot.models import Fact
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.store import BUSY_TIMEOUT_MS
 from tests.helpers import REPO
 

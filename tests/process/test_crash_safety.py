@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import FactService
+from tests.helpers import integrity
 
 GUILD = 444444444444444444
 KILLS = 20
@@ -28,7 +29,8 @@ BATCH = 30  # facts per import, in one transaction
 WRITER = r"""
 import json
 import sys
-from bot.service import FactDraft, FactService
+from bot.service import FactService
+from bot.drafts import FactDraft
 
 db, run, guild, batch_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 service = FactService.open(db)
@@ -165,6 +167,6 @@ def test_killed_writers_lose_nothing_they_reported(tmp_path: Path) -> None:
             if kind == "add" and fact.active:
                 answer = service.ask(fact.questions[0], GUILD, log=False)
                 assert answer.answered and answer.answers[0].fact_id == fact_id
-        assert service.store.integrity() == "ok"
+        assert integrity(service.store) == "ok"
     finally:
         service.close()

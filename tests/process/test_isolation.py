@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from bot.discordbot.runner import RedactSecret
+from bot.drafts import FactDraft
 from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.settings import BotSettings, SettingsError
 from tests.helpers import REPO, Cli
 

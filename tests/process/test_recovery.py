@@ -31,9 +31,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.drafts import FactDraft
 from bot.errors import FactbotError, NotFound, ValidationError
-from bot.service import FactDraft, FactService
-from tests.helpers import Cli
+from bot.service import FactService
+from tests.helpers import Cli, integrity
 
 GUILD = 666666666666666666
 MOD = "discord:7"
@@ -252,7 +253,8 @@ def test_restoring_a_backup_brings_back_exactly_its_state(db_path: Path, tmp_pat
 
 WRITE_FOREVER = """
 import sys
-from bot.service import FactDraft, FactService
+from bot.service import FactService
+from bot.drafts import FactDraft
 service = FactService.open(sys.argv[1])
 for n in range(1_000_000):
     service.add_fact(
@@ -286,7 +288,7 @@ def test_restoring_after_a_crash_ignores_the_dead_process_wal(
     assert dump(db_path) == saved
     reopened = FactService.open(db_path)
     try:
-        assert reopened.store.integrity() == "ok"
+        assert integrity(reopened.store) == "ok"
         assert not [fact for fact in reopened.list_facts(GUILD) if fact.guild_id == GUILD]
     finally:
         reopened.close()
@@ -323,7 +325,7 @@ def test_restoring_a_server_from_its_export(db_path: Path, tmp_path: Path) -> No
             draft(n, source="the radio" if n % 2 else "afp"), guild_id=GUILD, actor=MOD
         )
     service.remove_fact(service.list_facts(GUILD)[-1].id, guild_id=GUILD, actor=MOD)
-    in_use = sorted(f.to_record()["id"] for f in service.list_facts(GUILD) if f.guild_id)
+    in_use = sorted(f.id for f in service.list_facts(GUILD) if f.guild_id)
     exported = sorted(service.export_jsonl(GUILD).splitlines())
     service.close()
     export = tmp_path / "facts.jsonl"

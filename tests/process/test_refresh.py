@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
-from bot.service import FEED_BATCH, FactDraft, FactService
-from bot.store import IndexState
+from bot.feed import IndexState
+from bot.following import FEED_BATCH
+from bot.service import FactService
 
 GUILD = 444444444444444444
 OTHER_GUILD = 555555555555555555
@@ -243,7 +245,7 @@ def test_answers_and_writes_go_on_during_a_rebuild(
     known = other.add_fact(draft("quail"), guild_id=GUILD, actor=ELSEWHERE)
     bot_side.refresh()
     other.add_source("Raven Desk", guild_id=GUILD)  # a sources change: a rebuild
-    read_state = bot_side.store.index_state
+    read_state = bot_side.store.feed.index_state
     state_read = threading.Event()
     write_done = threading.Event()
     waited: list[bool] = []
@@ -256,7 +258,7 @@ def test_answers_and_writes_go_on_during_a_rebuild(
             waited.append(write_done.wait(timeout=30))
         return state
 
-    monkeypatch.setattr(bot_side.store, "index_state", index_state)
+    monkeypatch.setattr(bot_side.store.feed, "index_state", index_state)
     outcome: list[str] = []
     refresher = threading.Thread(
         target=lambda: outcome.append(bot_side.refresh()), name="refresher"
@@ -296,7 +298,7 @@ def test_a_write_of_ours_during_a_feed_step_is_not_undone(
     fact = other.add_fact(draft("vole"), guild_id=GUILD, actor=ELSEWHERE)
     bot_side.refresh()
     other.edit_fact(fact.id, draft("vole", 1), guild_id=GUILD, actor=ELSEWHERE)
-    read_changes = bot_side.store.changes_since
+    read_changes = bot_side.store.feed.changes_since
     editor = threading.Thread(
         target=lambda: bot_side.edit_fact(fact.id, draft("vole", 2), guild_id=GUILD, actor=MOD)
     )
@@ -309,7 +311,7 @@ def test_a_write_of_ours_during_a_feed_step_is_not_undone(
             editor.join(timeout=1)
         return batch
 
-    monkeypatch.setattr(bot_side.store, "changes_since", changes_since)
+    monkeypatch.setattr(bot_side.store.feed, "changes_since", changes_since)
     bot_side.refresh()
     editor.join(timeout=30)
     assert not editor.is_alive()
@@ -324,7 +326,7 @@ def test_a_write_of_ours_after_the_rebuild_caught_up_is_in_the_new_index(
     the last catch-up before the swap must bring it into the new one."""
     bot_side, other = services
     other.add_source("Swift Desk", guild_id=GUILD)  # a sources change: a rebuild
-    read_state, read_changes = bot_side.store.index_state, bot_side.store.changes_since
+    read_state, read_changes = bot_side.store.feed.index_state, bot_side.store.feed.changes_since
     built: list[bool] = []
     written: list[Any] = []
 
@@ -344,8 +346,8 @@ def test_a_write_of_ours_after_the_rebuild_caught_up_is_in_the_new_index(
             writer.join(timeout=30)
         return batch
 
-    monkeypatch.setattr(bot_side.store, "index_state", index_state)
-    monkeypatch.setattr(bot_side.store, "changes_since", changes_since)
+    monkeypatch.setattr(bot_side.store.feed, "index_state", index_state)
+    monkeypatch.setattr(bot_side.store.feed, "changes_since", changes_since)
     assert bot_side.refresh() == "rebuilt"
     assert len(written) == 1
     assert bot_side.index.fact(written[0].id) == written[0]

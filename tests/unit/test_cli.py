@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.knowledge import fact_from_record
+from bot.records import fact_from_record
 from bot.service import FactService
 from bot.store import Store
 from tests.helpers import Cli

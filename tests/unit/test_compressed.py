@@ -12,7 +12,7 @@ import pytest
 
 from bot.compressed import gunzip_within, is_gzip
 from bot.errors import ValidationError
-from bot.service import MAX_IMPORT_BYTES
+from bot.transfer import MAX_IMPORT_BYTES
 from tests.helpers import Cli
 
 GUILD = 444444444444444444

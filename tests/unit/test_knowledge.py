@@ -10,17 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.knowledge import (
-    MAX_POINTS,
-    Knowledge,
-    KnowledgeError,
-    check_knowledge,
-    fact_from_record,
-    load_knowledge,
-    split_points,
-    validate_fact_record,
-)
+from bot.drafts import FactDraft
+from bot.knowledge import Knowledge, KnowledgeError, check_knowledge, load_knowledge
+from bot.records import fact_from_record, fact_record
 from bot.text import loose_quote_form
+from bot.validation import MAX_POINTS, validate_fact_record
 from tests.helpers import moderator_fact
 
 GUILD = 444444444444444444
@@ -123,7 +117,7 @@ def test_good_points_are_accepted(point: Any) -> None:
 )
 def test_a_record_round_trips_through_json(points: tuple[str, ...], written: Any) -> None:
     fact = moderator_fact(points, guild_id=GUILD)
-    exported = json.loads(json.dumps(fact.to_record()))
+    exported = json.loads(json.dumps(fact_record(fact)))
     assert exported["point"] == written
     assert "points" not in exported
     again = fact_from_record(exported, default_reported_by=None, guild_id=GUILD, origin="moderator")
@@ -131,10 +125,13 @@ def test_a_record_round_trips_through_json(points: tuple[str, ...], written: Any
 
 
 def test_moderators_type_points_separated_by_commas() -> None:
-    assert split_points("resistance, government-losses") == ("resistance", "government-losses")
-    assert split_points("resistance") == ("resistance",)
-    assert split_points(" , ") == ()
-    assert split_points("-") == ()
+    assert FactDraft.from_fields(point="resistance, government-losses").point == (
+        "resistance",
+        "government-losses",
+    )
+    assert FactDraft.from_fields(point="resistance").point == ("resistance",)
+    assert FactDraft.from_fields(point=" , ").point == ()
+    assert FactDraft.from_fields(point="-").point == ()
 
 
 # -- checking the files: each kind of problem, and the shipped files -------------------

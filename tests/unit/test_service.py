@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from bot.drafts import FactDraft
 from bot.errors import FactbotError, Forbidden, NotFound, ValidationError
-from bot.service import FactDraft, FactService
+from bot.records import fact_record
+from bot.service import FactService
+from tests.helpers import last_change
 
 GUILD_A = 111111111111111111
 GUILD_B = 222222222222222222
@@ -112,11 +115,11 @@ def test_edit_remove_restore_and_undo(service: FactService) -> None:
 def test_bad_drafts_are_refused_with_a_field_message(
     service: FactService, draft: FactDraft, message: str
 ) -> None:
-    before = service.store.audit_count()
+    before = last_change(service.store)
     with pytest.raises(ValidationError) as caught:
         service.add_fact(draft, guild_id=GUILD_A, actor=MOD)
     assert any(message in problem for problem in caught.value.problems), caught.value.problems
-    assert service.store.audit_count() == before
+    assert last_change(service.store) == before
 
 
 def test_a_phrasing_that_belongs_to_another_fact_is_reported(service: FactService) -> None:
@@ -158,9 +161,9 @@ def test_export_then_import_round_trips_and_is_idempotent(service: FactService) 
 
     report = service.import_jsonl(exported, guild_id=GUILD_A, actor=MOD)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
-    audit_before = service.store.audit_count()
+    audit_before = last_change(service.store)
     service.import_jsonl(exported, guild_id=GUILD_A, actor=MOD)
-    assert service.store.audit_count() == audit_before
+    assert last_change(service.store) == audit_before
 
     record = json.loads(exported)
     record["statement"] = "The water supply in the eastern quarter came back."
@@ -185,14 +188,14 @@ def test_import_is_all_or_nothing_with_line_numbers(service: FactService) -> Non
     }
     bad_source = dict(good, id="other", source="nobody", questions=["who is nobody"])
     text = "\n".join([json.dumps(good), "{not json", json.dumps(bad_source), "[1, 2]"])
-    before = service.store.audit_count()
+    before = last_change(service.store)
     with pytest.raises(ValidationError) as caught:
         service.import_jsonl(text, guild_id=GUILD_A, actor=MOD)
     problems = caught.value.problems
     assert any(p.startswith("line 2: not valid JSON") for p in problems)
     assert any(p.startswith("line 3: source:") for p in problems)
     assert any(p.startswith("line 4: expected a JSON object") for p in problems)
-    assert service.store.audit_count() == before
+    assert last_change(service.store) == before
     assert service.store.fact("power-cut") is None
 
 
@@ -200,7 +203,7 @@ def test_import_refuses_oversized_files_and_foreign_ids(service: FactService) ->
     with pytest.raises(ValidationError, match="larger than"):
         service.import_jsonl(b"x" * 1_000_001, guild_id=GUILD_A, actor=MOD)
     curated = service.list_facts(GUILD_A)[0]
-    line = json.dumps(dict(curated.to_record(), questions=["something new entirely"]))
+    line = json.dumps(dict(fact_record(curated), questions=["something new entirely"]))
     with pytest.raises(ValidationError, match="already used elsewhere"):
         service.import_jsonl(line, guild_id=GUILD_A, actor=MOD)
 
@@ -221,10 +224,10 @@ def test_undoing_the_seeding_of_a_curated_fact_is_refused(service: FactService) 
 @pytest.mark.parametrize("question", ["", "   ", "?!"])
 def test_attaching_an_empty_question_is_refused(service: FactService, question: str) -> None:
     fact = service.add_fact(water_draft(), guild_id=GUILD_A, actor=MOD)
-    audit = service.store.audit_count()
+    audit = last_change(service.store)
     with pytest.raises(ValidationError, match="empty"):
         service.attach_question(fact.id, question, guild_id=GUILD_A, actor=MOD)
-    assert service.store.audit_count() == audit
+    assert last_change(service.store) == audit
     assert service.get_fact(fact.id, GUILD_A).questions == fact.questions
 
 

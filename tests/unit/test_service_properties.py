@@ -10,10 +10,12 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
 from bot.models import GLOBAL
-from bot.service import FactDraft, FactService
+from bot.service import FactService
 from bot.text import fold
+from tests.helpers import last_change
 from tests.strategies import (
     ESSAY,
     GUILD,
@@ -114,7 +116,7 @@ def test_moderator_input_is_stored_or_refused_with_field_messages(
     values = {name: data.draw(pair[name in broken], label=name) for name, pair in FIELDS.items()}
     values["questions"] = tuple(values["questions"])
     draft = FactDraft(**values)
-    audit_before = service.store.audit_count()
+    audit_before = last_change(service.store)
     try:
         fact = service.add_fact(draft, guild_id=GUILD, actor="discord:2")
     except ValidationError as error:
@@ -122,10 +124,13 @@ def test_moderator_input_is_stored_or_refused_with_field_messages(
         # Every problem names a field to fix (one that was broken), and nothing was written.
         assert error.problems
         assert {problem.split(":", 1)[0] for problem in error.problems} <= broken
-        assert service.store.audit_count() == audit_before
+        assert last_change(service.store) == audit_before
         return
     event("stored")
     assert service.store.fact(fact.id) == fact
-    assert service.store.audit_count() == audit_before + 1
+    # One audit entry, for this fact: the only change since the one before.
+    changed = service.store.feed.changes_since(audit_before, 2)
+    assert changed is not None and changed.facts == {fact.id: fact}
+    assert len(service.history(fact.id, GUILD)) == 1
     # Free the phrasings again for the next example.
     service.remove_fact(fact.id, guild_id=GUILD, actor="discord:2")

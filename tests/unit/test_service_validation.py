@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
-from bot.knowledge import (
+from bot.service import FactService
+from bot.transfer import MAX_IMPORT_FACTS
+from bot.validation import (
     MAX_QUESTION,
     MAX_QUESTIONS,
     MAX_QUOTE,
@@ -17,7 +20,7 @@ from bot.knowledge import (
     MAX_TOPIC,
     MAX_TOPICS,
 )
-from bot.service import MAX_IMPORT_FACTS, FactDraft, FactService
+from tests.helpers import last_change
 
 GUILD = 111111111111111111
 OTHER_GUILD = 222222222222222222
@@ -41,10 +44,10 @@ def largest_draft(**overrides: Any) -> FactDraft:
 
 
 def refused(service: FactService, draft: FactDraft) -> list[str]:
-    audit_before = service.store.audit_count()
+    audit_before = last_change(service.store)
     with pytest.raises(ValidationError) as caught:
         service.add_fact(draft, guild_id=GUILD, actor=MOD)
-    assert service.store.audit_count() == audit_before
+    assert last_change(service.store) == audit_before
     return caught.value.problems
 
 
@@ -210,12 +213,12 @@ def record(fact_id: str, question: str, **fields: Any) -> str:
 
 
 def import_problems(service: FactService, text: str | bytes) -> list[str]:
-    audit_before = service.store.audit_count()
+    audit_before = last_change(service.store)
     facts_before = service.store.facts()
     with pytest.raises(ValidationError) as caught:
         service.import_jsonl(text, guild_id=GUILD, actor=MOD)
     # All or nothing: a refused file changes nothing at all.
-    assert service.store.audit_count() == audit_before
+    assert last_change(service.store) == audit_before
     assert service.store.facts() == facts_before
     return caught.value.problems
 
@@ -301,12 +304,12 @@ def test_importing_the_same_file_twice_changes_nothing(service: FactService) -> 
     first = service.import_jsonl(text.encode(), guild_id=GUILD, actor=MOD)
     assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
     facts = service.store.facts()
-    audit = service.store.audit_count()
+    audit = last_change(service.store)
     again = service.import_jsonl(text.encode(), guild_id=GUILD, actor=MOD)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
-    assert service.store.facts() == facts and service.store.audit_count() == audit
+    assert service.store.facts() == facts and last_change(service.store) == audit
     # An export of those facts, imported back, is just as idle.
     exported = service.export_jsonl(GUILD)
     report = service.import_jsonl(exported, guild_id=GUILD, actor=MOD)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 2)
-    assert service.store.audit_count() == audit
+    assert last_change(service.store) == audit

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.drafts import FactDraft
 from bot.knowledge import Knowledge, load_knowledge
 from bot.models import GLOBAL, Fact
-from bot.service import FactDraft, FactService
-from bot.store import Store, fact_from_snapshot, fact_snapshot
+from bot.records import fact_from_snapshot, fact_record, fact_snapshot
+from bot.service import FactService
+from bot.store import Store
 from tests.helpers import moderator_fact
 
 GUILD = 444444444444444444
@@ -40,7 +42,7 @@ def test_first_use_seeds_every_curated_fact(db_path: Path, knowledge: Knowledge)
         stored = service.store.facts()
         assert {f.id for f in stored} == {f.id for f in knowledge.facts}
         assert all(f.origin == "curated" and f.guild_id == GLOBAL for f in stored)
-        assert service.store.audit_count() == len(knowledge.facts)
+        assert all(len(service.store.history(f.id)) == 1 for f in knowledge.facts)
         first = knowledge.facts[0]
         assert service.store.fact(first.id) == first
     finally:
@@ -54,7 +56,7 @@ def test_reseeding_unchanged_files_does_nothing(db_path: Path, knowledge: Knowle
         assert store.seed(knowledge).skipped
         report = store.seed(knowledge, force=True)
         assert (report.added, report.updated, report.unchanged) == (0, 0, len(knowledge.facts))
-        assert store.audit_count() == len(knowledge.facts)
+        assert all(len(store.history(f.id)) == 1 for f in knowledge.facts)
     finally:
         store.close()
 
@@ -210,7 +212,7 @@ def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
         old = again.fact("old-fact")
         assert old is not None and old.points == ("government-losses",)
         assert [f.points for f in again.facts(guild_id=GUILD)] == [("government-losses",)]
-        assert old.to_record()["point"] == "government-losses"
+        assert fact_record(old)["point"] == "government-losses"
     finally:
         again.close()
 

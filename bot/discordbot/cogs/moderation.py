@@ -39,10 +39,10 @@ from bot.discordbot.replies import (
 )
 from bot.discordbot.tree import report_error
 from bot.discordbot.views import Pages
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
-from bot.knowledge import split_points
 from bot.models import Fact
-from bot.service import MAX_IMPORT_BYTES, FactDraft
+from bot.transfer import MAX_IMPORT_BYTES
 
 QUESTIONS_HELP = "Question phrasings that lead to the fact, separated by |"
 POINT_HELP = "Points shared with facts from other sources, separated by , (- for none)"
@@ -58,14 +58,14 @@ def draft(
     point: str | None = None,
 ) -> FactDraft:
     """The options as the service's draft; the service strips and validates them."""
-    return FactDraft(
+    return FactDraft.from_fields(
         statement=statement,
         source=source,
-        questions=tuple(questions.split("|")) if questions is not None else None,
+        questions=questions,
         reported_by=reported_by,
         quote=quote,
         date=date,
-        point=split_points(point) if point is not None else None,
+        point=point,
     )
 
 

@@ -32,10 +32,10 @@ from bot.discordbot.replies import (
     fact_embed,
     problems_text,
 )
-from bot.knowledge import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
 from bot.models import GLOBAL, Answer, AskResult, Citation, Fact
 from bot.service import FactService
 from bot.text import fold
+from bot.validation import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
 from tests.strategies import (
     ESSAY,
     GUILD,

@@ -353,7 +353,7 @@ def test_apply_in_place_equals_a_fresh_build(knowledge: Knowledge) -> None:
     ]
     for guild_id in (GLOBAL, GUILD):
         for question in questions:
-            assert index.rank(question, guild_id) == fresh.rank(question, guild_id), question
+            assert index.match(question, guild_id) == fresh.match(question, guild_id), question
 
 
 def test_a_changed_source_reindexes_its_facts(knowledge: Knowledge) -> None:

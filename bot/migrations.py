@@ -1,0 +1,64 @@
+"""The database's schema, as the steps that built it: a database of any age is brought
+up to date by applying the steps it has not had yet."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from bot.text import fold
+
+migrations = Migrations("factbot")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("sources").create(
+        _columns("guild_id:int id name aliases description part_of origin"),
+        pk=("guild_id", "id"),
+        not_null={"name", "origin"},
+    )
+    db.table("facts").create(
+        _columns(
+            "id guild_id:int statement source_id reported_by quote date topics point origin"
+            " active:int curated_hash created_at updated_at"
+        ),
+        pk="id",
+        not_null={"guild_id", "statement", "source_id", "origin", "active"},
+    )
+    db.table("facts").create_index(["guild_id", "active"])
+    db.table("phrasings").create(
+        _columns("fact_id position:int text"),
+        pk=("fact_id", "position"),
+        foreign_keys=[("fact_id", "facts", "id")],
+    )
+    db.table("audit").create(
+        _columns("id:int at actor guild_id:int action fact_id before after"), pk="id"
+    )
+    db.table("audit").create_index(["fact_id"])
+    db.table("unanswered").create(
+        _columns("guild_id:int key question count:int first_at last_at"), pk=("guild_id", "key")
+    )
+    db.table("meta").create(_columns("key value"), pk="key")
+
+
+@migrations()
+def m002_phrasing_keys(db: Database) -> None:
+    # The folded form of each phrasing, indexed, so a clash check asks SQLite for the
+    # few phrasings in question instead of loading every fact.
+    db.table("phrasings").add_column("key", str)
+    for row in list(db.query("select fact_id, position, text from phrasings")):
+        db.execute(
+            "update phrasings set key = ? where fact_id = ? and position = ?",
+            [fold(row["text"]), row["fact_id"], row["position"]],
+        )
+    db.table("phrasings").create_index(["key"])
+
+
+def _columns(spec: str) -> dict[str, type]:
+    """A table's columns in order, from words "name" (text) and "name:int"."""
+    columns: dict[str, type] = {}
+    for word in spec.split():
+        name, _, kind = word.partition(":")
+        columns[name] = int if kind == "int" else str
+    return columns
