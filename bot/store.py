@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from bot.document_table import m003_documents, seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.knowledge import Knowledge, record_points
 from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
@@ -115,6 +116,9 @@ def m002_phrasing_keys(db: Database) -> None:
             [fold(row["text"]), row["fact_id"], row["position"]],
         )
     db.table("phrasings").create_index(["key"])
+
+
+migrations()(m003_documents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,6 +546,7 @@ class Store:
         curated fact survives until the curators change that fact in the files. Facts
         moderators added are never touched.
         """
+        seed_curated_documents(self, knowledge, now(), force=force)
         fingerprint = knowledge_fingerprint(knowledge)
         with self._lock:
             stored = self.db.execute("select value from meta where key = 'knowledge'").fetchone()
