@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.compressed import gunzip_within
+from bot.document_cli import documents
 from bot.errors import FactbotError, ValidationError
 from bot.evaluation import QuestionSetError, evaluate, load_questions
 from bot.knowledge import KnowledgeError, check_knowledge, default_knowledge_dir, split_points
@@ -158,6 +159,9 @@ def main(ctx: click.Context, db: Path | None, knowledge: Path | None, guild: int
     """factbot: answers about the rebel offensive on Aleppo (AFP, 30 November 2024)."""
     ctx.obj = Context(db, knowledge, guild)
     ctx.call_on_close(ctx.obj.close)
+
+
+main.add_command(documents)
 
 
 # -- asking ---------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -267,3 +270,75 @@ file = "missing.txt"
     text = "\n".join(raised.value.problems)
     for expected in ("id: must be", "title: required", "date: must be", "'missing.txt'"):
         assert expected in text
+
+
+# -- the command line, through the real `python -m bot` -------------------------------------
+
+
+def bot(db_path: Path, *args: str, guild: int = ONE) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "FACTBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db_path), "--guild", str(guild), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_cli_add_prints_the_new_documents_id(db_path: Path, tmp_path: Path) -> None:
+    file = tmp_path / "bridge.txt"
+    file.write_text(STATEMENT, encoding="utf-8")
+    ran = bot(
+        db_path,
+        *("documents", "add", str(file), "--outlet", "Reuters", "--date", "2024-12-02"),
+        *("--title", "Bridge reopens", "--url", "https://example.com/bridge"),
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "bridge-reopens\n"
+    store = Store(db_path)
+    try:
+        assert Documents(store).show(ONE, "bridge-reopens").text == STATEMENT
+    finally:
+        store.close()
+
+
+def test_cli_list_shows_what_the_server_sees(db_path: Path) -> None:
+    ran = bot(db_path, "documents", "list")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == [
+        f"{ARTICLE}  2024-11-30  AFP  (curated)",
+        "    Rebels take control of parts of Aleppo",
+        "1 document(s)",
+    ]
+
+
+def test_cli_show_gives_the_metadata_and_the_start_of_the_text(db_path: Path) -> None:
+    ran = bot(db_path, "documents", "show", ARTICLE)
+    assert ran.returncode == 0, ran.stderr
+    assert f"id:       {ARTICLE}" in ran.stdout and "outlet:   AFP" in ran.stdout
+    assert "Islamic fighters and their Turkish-backed allies" in ran.stdout
+    assert "more characters)" in ran.stdout
+    # The start, not the whole: the article's last words are not printed.
+    assert load_knowledge().article.text.strip()[-40:] not in ran.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["documents", "add", "{bin}", "--outlet", "AFP", "--date", "2024-12-02", "--title", "B"],
+        ["documents", "add", "{txt}", "--outlet", "AFP", "--date", "02/12/2024", "--title", "T"],
+        ["documents", "add", "{txt}", "--outlet", "AFP", "--date", "2024-12-02"],
+        ["documents", "show", "no-such-document"],
+    ],
+    ids=["binary-file", "bad-date", "no-title", "unknown-id"],
+)
+def test_cli_bad_input_is_one_line(db_path: Path, tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "b.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "t.txt").write_text(STATEMENT, encoding="utf-8")
+    paths = {"bin": str(tmp_path / "b.bin"), "txt": str(tmp_path / "t.txt")}
+    ran = bot(db_path, *(arg.format(**paths) for arg in args))
+    assert ran.returncode != 0
+    assert ran.stdout == ""
+    assert len(ran.stderr.splitlines()) == 1 and ran.stderr.startswith("Error: "), ran.stderr
+    assert "Traceback" not in ran.stderr
