@@ -272,6 +272,26 @@ file = "missing.txt"
         assert expected in text
 
 
+def test_a_database_from_before_documents_gets_the_article_on_opening(
+    db_path: Path, knowledge: Knowledge
+) -> None:
+    store = Store(db_path)
+    store.seed(knowledge)
+    # As such a database is: no documents tables, no record of them, the facts seeded.
+    store.db.execute("drop table documents")
+    store.db.execute("drop table document_audit")
+    store.db.execute("delete from _sqlite_migrations where name = 'm003_documents'")
+    store.db.execute("delete from meta where key = 'documents'")
+    store.db.conn.commit()
+    store.close()
+    reopened = Store(db_path)
+    try:
+        assert reopened.seed(knowledge).skipped  # the facts are as they were
+        assert [d.id for d in Documents(reopened).list(ONE)] == [ARTICLE]
+    finally:
+        reopened.close()
+
+
 # -- the command line, through the real `python -m bot` -------------------------------------
 
 
