@@ -143,32 +143,33 @@ def seed_curated_documents(
         stored = db.execute("select value from meta where key = ?", [_FINGERPRINT_KEY]).fetchone()
         if stored and stored[0] == fingerprint and not force:
             return
+        # Only the curated rows: a server's documents may be many, and are not touched.
         current = {
             row["id"]: row
             for row in db.query(
-                "select id, origin, title, outlet, date, url, text, added_at from documents"
+                "select id, title, outlet, date, url, text, added_at from documents"
+                " where origin = 'curated'"
             )
         }
         for document in documents:
             row = current.pop(document.id, None)
             if row is None:
+                if db.execute("select 1 from documents where id = ?", [document.id]).fetchone():
+                    raise KnowledgeError(
+                        [f"documents: the id '{document.id}' already names a server's document"]
+                    )
                 insert_document(db, document, action=SEED_ADD)
-            elif row["origin"] != "curated":
-                raise KnowledgeError(
-                    [f"documents: the id '{document.id}' already names a server's document"]
-                )
             elif _content(row) != _content(_fields(document)):
                 # Still the document added then; the audit log says when it changed.
                 kept = dataclasses.replace(document, added_at=row["added_at"])
                 db.table("documents").update(document.id, _row(kept))
                 log_change(db, kept, action=SEED_UPDATE, actor=CURATOR, at=stamp)
-        for document_id, row in current.items():
-            if row["origin"] == "curated":
-                gone = document_from_row(
-                    next(db.query("select * from documents where id = ?", [document_id]))
-                )
-                db.execute("delete from documents where id = ?", [document_id])
-                log_change(db, gone, action=SEED_REMOVE, actor=CURATOR, at=stamp)
+        for document_id in current:
+            gone = document_from_row(
+                next(db.query("select * from documents where id = ?", [document_id]))
+            )
+            db.execute("delete from documents where id = ?", [document_id])
+            log_change(db, gone, action=SEED_REMOVE, actor=CURATOR, at=stamp)
         db.table("meta").upsert({"key": _FINGERPRINT_KEY, "value": fingerprint}, pk="key")
 
 

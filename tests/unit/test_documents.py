@@ -252,6 +252,22 @@ def test_documents_toml_adds_curated_documents_on_seeding(
         store.close()
 
 
+def test_a_curated_id_a_server_already_uses_is_refused(
+    db_path: Path, knowledge: Knowledge, knowledge_copy: Path
+) -> None:
+    store = Store(db_path)
+    try:
+        store.seed(knowledge)
+        theirs = Documents(store).add(draft(title="Ministry bridge"), guild_id=ONE, actor="t")
+        assert theirs.id == "ministry-bridge"
+        curated = _with_documents_file(knowledge_copy, STATEMENT_TOML, **{"bridge.txt": "New."})
+        with pytest.raises(KnowledgeError, match="'ministry-bridge' already names"):
+            store.seed(curated)
+        assert Documents(store).show(ONE, "ministry-bridge").text == STATEMENT
+    finally:
+        store.close()
+
+
 def test_a_bad_documents_toml_lists_every_problem(db_path: Path, knowledge_copy: Path) -> None:
     toml = """
 [[document]]
