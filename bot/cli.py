@@ -6,7 +6,6 @@ so asking from the shell starts fast.
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,12 +15,14 @@ from typing import Any, TypeVar
 import click
 
 from bot import compose
-from bot.cli_context import GUILD, Context
+from bot.cli_context import GUILD, Context, actor
 from bot.cli_errors import OneLineErrors
 from bot.compressed import gunzip_within
+from bot.curated_documents import curated_documents
+from bot.document_cli import documents
 from bot.drafts import FactDraft
 from bot.evaluation import evaluate, load_questions
-from bot.knowledge import check_knowledge, read_article
+from bot.knowledge import KnowledgeError, check_knowledge, read_article
 from bot.models import GLOBAL, AskResult
 from bot.transfer import MAX_IMPORT_BYTES
 
@@ -29,13 +30,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 pass_context = click.make_pass_decorator(Context)
-
-
-def actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 class ArticleHelp(OneLineErrors):
@@ -73,6 +67,9 @@ def main(ctx: click.Context, db: Path | None, knowledge: Path | None, guild: int
     """factbot: attributed answers about one news article."""
     ctx.obj = Context(db, knowledge, guild)
     ctx.call_on_close(ctx.obj.close)
+
+
+main.add_command(documents)
 
 
 # -- asking ---------------------------------------------------------------------------
@@ -123,6 +120,12 @@ def check(ctx: Context) -> None:
     """Validate the knowledge files and list every problem."""
     directory = ctx.settings.knowledge_dir
     knowledge, problems = check_knowledge(directory)
+    documents = 0
+    if knowledge is not None:
+        try:
+            documents = len(curated_documents(knowledge, added_at=""))
+        except KnowledgeError as error:
+            problems = [*problems, *error.problems]
     if problems or knowledge is None:
         for problem in problems:
             click.echo(f"  {problem}", err=True)
@@ -131,7 +134,8 @@ def check(ctx: Context) -> None:
     phrasings = sum(len(f.questions) for f in knowledge.facts)
     click.echo(
         f"check: ok: {len(knowledge.facts)} facts, {phrasings} phrasings, "
-        f"{len(knowledge.sources)} sources, {len(knowledge.lexicon.synonyms)} synonym groups"
+        f"{len(knowledge.sources)} sources, {len(knowledge.lexicon.synonyms)} synonym groups, "
+        f"{documents} document(s)"
     )
 
 

@@ -3,6 +3,7 @@ and the service opened with those settings."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,11 @@ class GuildIdType(click.ParamType):  # type: ignore[type-arg]
 
 
 GUILD = GuildIdType()
+
+
+def actor() -> str:
+    """Who the audit log names for a change made from this shell."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -104,6 +104,8 @@ class Knowledge:
     sources: tuple[Source, ...]
     facts: tuple[Fact, ...]
     lexicon: Lexicon
+    # Where the files are: more curated documents may sit beside the article.
+    directory: Path = field(compare=False)
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
@@ -140,7 +142,7 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     facts = _facts(tables["facts.toml"], article, sources, problems)
     if article is None:
         return None, problems
-    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon)
+    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory)
     return knowledge, problems
 
 

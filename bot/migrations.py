@@ -55,6 +55,44 @@ def m002_phrasing_keys(db: Database) -> None:
     db.table("phrasings").create_index(["key"])
 
 
+@migrations()
+def m003_documents(db: Database) -> None:
+    db.table("documents").create(
+        {
+            "id": str,
+            "guild_id": int,
+            "title": str,
+            # The folded title: two titles that read the same clash in one server.
+            "title_key": str,
+            "outlet": str,
+            "date": str,
+            "url": str,
+            "text": str,
+            "characters": int,
+            "origin": str,
+            "added_by": str,
+            "added_at": str,
+        },
+        pk="id",
+        not_null={"guild_id", "title", "title_key", "outlet", "date", "text", "origin"},
+    )
+    db.table("documents").create_index(["guild_id", "title_key"])
+    # Apart from `audit`, whose entries are fact changes the answer index follows.
+    db.table("document_audit").create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "guild_id": int,
+            "action": str,
+            "document_id": str,
+            "record": str,
+        },
+        pk="id",
+    )
+    db.table("document_audit").create_index(["document_id"])
+
+
 def _columns(spec: str) -> dict[str, type]:
     """A table's columns in order, from words "name" (text) and "name:int"."""
     columns: dict[str, type] = {}

@@ -23,6 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.connection import open_database, storage_problem, unavailable
+from bot.document_table import seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
 from bot.knowledge import Knowledge
@@ -341,6 +342,7 @@ class Store:
         curated fact survives until the curators change that fact in the files. Facts
         moderators added are never touched.
         """
+        seed_curated_documents(self, knowledge, now(), force=force)
         fingerprint = knowledge_fingerprint(knowledge)
         with self._lock:
             stored = self.db.execute("select value from meta where key = 'knowledge'").fetchone()

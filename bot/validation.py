@@ -55,7 +55,7 @@ def validate_fact_record(
     quote = record.get("quote")
     _check_text(quote, "quote", MAX_QUOTE, problems, required=False)
     if isinstance(quote, str) and quote.strip() and article_text is not None:
-        if loose_quote_form(quote) not in _loose_article(article_text):
+        if loose_quote_form(quote) not in loose_article(article_text):
             problems.append("quote: does not appear verbatim in the article")
     if record.get("date") is not None and date_text(record.get("date")) is None:
         problems.append("date: must be a date in the form YYYY-MM-DD")
@@ -86,7 +86,7 @@ def validate_fact_record(
 
 
 @functools.lru_cache(maxsize=4)
-def _loose_article(text: str) -> str:
+def loose_article(text: str) -> str:
     """The article evened out once, not once per quote checked against it."""
     return loose_quote_form(text)
 

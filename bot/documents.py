@@ -1,0 +1,173 @@
+"""The documents of each server: add, list, show, and check a quote against one.
+
+A server sees its own documents and the curated ones (guild 0), never another server's.
+A quote is checked as `python -m bot check` checks the curated facts' quotes: verbatim,
+with only typographic quotes, dashes and whitespace evened out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlite_utils import Database
+
+from bot.document_records import (
+    Document,
+    DocumentInfo,
+    document_text,
+    metadata_problems,
+)
+from bot.document_table import INFO_COLUMNS, document_from_row, info_from_row, insert_document
+from bot.errors import NotFound, ValidationError
+from bot.models import GLOBAL
+from bot.store import Store, now
+from bot.text import fold, loose_quote_form, slug
+from bot.validation import MAX_QUOTE, loose_article
+
+# Characters of context shown on each side of the closest passage to a refused quote.
+PASSAGE_MARGIN = 40
+
+
+class QuoteNotFound(ValidationError):
+    """A quote the document does not contain; `closest` is the passage nearest to it."""
+
+    def __init__(self, document: DocumentInfo, closest: str) -> None:
+        super().__init__(
+            [
+                f"quote: does not appear verbatim in '{document.title}' ({document.id}); "
+                f"the closest passage is: “{closest}”"
+            ]
+        )
+        self.document = document
+        self.closest = closest
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDraft:
+    """A document as a moderator gives it, before it is checked."""
+
+    title: str
+    outlet: str
+    date: str
+    text: bytes | str
+    url: str | None = None
+
+
+class Documents:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @contextmanager
+    def _reading(self) -> Iterator[Database]:
+        # The store's connection serves every thread of the process, one at a time.
+        with self.store.reading():
+            yield self.store.db
+
+    def add(self, draft: DocumentDraft, *, guild_id: int, actor: str) -> Document:
+        """Store a new document in a server, or ValidationError listing every problem."""
+        text, problems = document_text(draft.text)
+        with self.store.transaction() as db:
+            # Checked under the write lock, so two adds of one title cannot both pass.
+            taken = [
+                row["title"]
+                for row in db.query(
+                    "select title from documents where title_key = ? and guild_id in (?, ?)",
+                    [fold(draft.title), GLOBAL, guild_id],
+                )
+            ]
+            problems = [
+                *metadata_problems(
+                    title=draft.title,
+                    outlet=draft.outlet,
+                    date=draft.date,
+                    url=draft.url,
+                    taken_titles=taken,
+                ),
+                *problems,
+            ]
+            if problems:
+                raise ValidationError(problems)
+            ids = {row["id"] for row in db.query("select id from documents")}
+            document = Document(
+                id=_unique_id(slug(draft.title, 6, "document"), ids),
+                title=draft.title.strip(),
+                outlet=draft.outlet.strip(),
+                date=draft.date.strip(),  # checked: YYYY-MM-DD
+                url=(draft.url or "").strip() or None,
+                characters=len(text),
+                guild_id=guild_id,
+                origin="moderator",
+                added_by=actor,
+                added_at=now(),
+                text=text,
+            )
+            insert_document(db, document, action="add")
+        return document
+
+    def list(self, guild_id: int) -> list[DocumentInfo]:
+        """The documents a server sees, curated ones first, each in the order added."""
+        with self._reading() as db:
+            rows = db.query(
+                f"select {INFO_COLUMNS} from documents where guild_id in (?, ?)"
+                " order by guild_id != 0, rowid",
+                [GLOBAL, guild_id],
+            )
+            return [info_from_row(row) for row in rows]
+
+    def show(self, guild_id: int, document_id: str) -> Document:
+        """One document the server sees, text and all; NotFound otherwise."""
+        with self._reading() as db:
+            rows = list(
+                db.query(
+                    "select * from documents where id = ? and guild_id in (?, ?)",
+                    [document_id.strip(), GLOBAL, guild_id],
+                )
+            )
+        if not rows:
+            raise NotFound(
+                f"no document '{document_id}' here; `documents list` shows the ones there are"
+            )
+        return document_from_row(rows[0])
+
+    def verify_quote(self, guild_id: int, document_id: str, quote: str) -> DocumentInfo:
+        """The document, if it contains `quote` as `check` reads quotes; QuoteNotFound (with
+        the closest passage) if it does not."""
+        if not quote.strip():
+            raise ValidationError(["quote: required"])
+        if len(quote) > MAX_QUOTE:
+            raise ValidationError([f"quote: at most {MAX_QUOTE} characters (got {len(quote)})"])
+        document = self.show(guild_id, document_id)
+        wanted = loose_quote_form(quote)
+        text = loose_article(document.text)
+        if wanted in text:
+            return document
+        raise QuoteNotFound(document, closest_passage(wanted, text))
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The passage of `text` most like `quote`, widened to whole words and a little context."""
+    span = fuzz.partial_ratio_alignment(quote, text)
+    # None only below a score cutoff, and there is none: a passage is always found.
+    found_start, found_end = (span.dest_start, span.dest_end) if span else (0, len(quote))
+    start = max(0, found_start - PASSAGE_MARGIN)
+    end = min(len(text), found_end + PASSAGE_MARGIN)
+    # Out to the nearest spaces, so no word is cut.
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    passage = text[start:end].strip()
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return f"{prefix}{passage}{suffix}"
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
