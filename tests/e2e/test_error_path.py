@@ -99,7 +99,7 @@ async def test_an_expired_interaction_gets_no_reply_and_only_a_warning(
     fake: FakeDiscord, world: World, bot: FactBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.discordbot.tree")
-    fake.interaction_deadline = -1.0  # every first callback comes too late
+    fake.settings.interaction_deadline = -1.0  # every first callback comes too late
     handle = await fake.slash(world.alice, world.general, "help")
     await fake.wait_until(lambda: handle.rejected, what="the late callback")
     await fake.wait_until(
