@@ -74,7 +74,6 @@ def test_check_lists_every_problem(cli: Cli, knowledge_copy: Path) -> None:
     assert "check: 2 problem(s)" in result.output
 
 
-
 def test_check_looks_at_the_curated_documents_too(knowledge_copy: Path) -> None:
     (knowledge_copy / "documents.toml").write_text(
         '[[document]]\nid = "follow-up"\ntitle = "A follow-up"\noutlet = "AFP"\n'
@@ -85,6 +84,7 @@ def test_check_looks_at_the_curated_documents_too(knowledge_copy: Path) -> None:
     assert result.exit_code == 1
     assert "missing.txt" in result.output
     assert "check: 1 problem(s)" in result.output
+
 
 def test_moderator_operations_from_the_shell(cli: Cli) -> None:
     guild = 333333333333333333

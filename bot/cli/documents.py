@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.cli_context import Context, actor
+from bot.cli.context import Context, actor
 from bot.document_records import MAX_DOCUMENT_BYTES, DocumentInfo
 from bot.documents import DocumentDraft, Documents
 from bot.models import GLOBAL
@@ -31,7 +31,7 @@ def documents() -> None:
 @documents.command(name="add")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--title", required=True, help="The document's headline or title.")
-@click.option("--outlet", required=True, help="Who published it (AFP, a ministry...).")
+@click.option("--outlet", required=True, help="Who published it (a news agency, a ministry...).")
 @click.option("--date", required=True, help="When it was published, YYYY-MM-DD.")
 @click.option("--url", help="Where it was published, an http(s) address.")
 @click.pass_obj

@@ -79,3 +79,6 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+pass_context = click.make_pass_decorator(Context)
