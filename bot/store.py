@@ -23,7 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.connection import open_database, storage_problem, unavailable
-from bot.document_table import seed_curated_documents
+from bot.documents.table import seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
 from bot.knowledge import Knowledge

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.context import Context, pass_context
-from bot.curated_documents import curated_documents
+from bot.documents.curated import curated_documents
 from bot.knowledge import KnowledgeError, check_knowledge
 
 

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from bot.cli.context import Context, actor
-from bot.document_records import MAX_DOCUMENT_BYTES, DocumentInfo
-from bot.documents import DocumentDraft, Documents
+from bot.documents.library import DocumentDraft, Documents
+from bot.documents.records import MAX_DOCUMENT_BYTES, DocumentInfo
 from bot.models import GLOBAL
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.document_records import MAX_DOCUMENT_BYTES
-from bot.documents import DocumentDraft, Documents, QuoteNotFound
+from bot.documents.library import DocumentDraft, Documents, QuoteNotFound
+from bot.documents.records import MAX_DOCUMENT_BYTES
 from bot.errors import NotFound, ValidationError
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.models import GLOBAL

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from bot.curated_documents import CURATOR, curated_documents
-from bot.document_records import Document, DocumentInfo
+from bot.documents.curated import CURATOR, curated_documents
+from bot.documents.records import Document, DocumentInfo
 from bot.knowledge import Knowledge, KnowledgeError
 from bot.text import fold
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.document_records import Document, date_text, document_text, metadata_problems
+from bot.documents.records import Document, date_text, document_text, metadata_problems
 from bot.knowledge import Knowledge, KnowledgeError
 from bot.models import GLOBAL
 from bot.validation import ID_PATTERN

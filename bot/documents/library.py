@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from sqlite_utils import Database
 
-from bot.document_records import (
+from bot.documents.records import (
     Document,
     DocumentInfo,
     document_text,
     metadata_problems,
 )
-from bot.document_table import INFO_COLUMNS, document_from_row, info_from_row, insert_document
+from bot.documents.table import INFO_COLUMNS, document_from_row, info_from_row, insert_document
 from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
 from bot.store import Store, now
