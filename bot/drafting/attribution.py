@@ -1,0 +1,562 @@
+"""Who says what in one sentence of wire copy.
+
+A sentence is cut into parts where it hands over to another claim (", adding that",
+", while", " and reported"); each part either names who says it, in one of the forms
+wire copy uses, or takes the attribution of the sentence it belongs to. What the
+reporter slips in on their own account (a fronted "As the fighting raged…", a subject's
+", whose air support…", a trailing ", which saw…") comes back as background.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.drafting.segment import Span, quote_regions
+
+# How the claim is attributed:
+#   said      "X said (that) …", "…, X said", "…, said X", "according to X"
+#   act       the claim is the act itself: "France called on …", "X reported fierce battles"
+#   visual    "AFPTV footage showed …", "…, images showed"
+#   coclaim   "… joined Iran in expressing …": Iran makes the claim too
+#   inherit   a part with no attribution of its own, in a sentence that has one
+Mode = Literal["said", "act", "visual", "coclaim", "inherit"]
+
+_SAY = (
+    "said|says|say|told|tells|added|adds|reported|reports|confirmed|confirms|stated|states|"
+    "announced|announces|claimed|claims|noted|notes|warned|warns|explained|explains|insisted|"
+    "stressed|wrote|writes|tweeted|posted|estimated|denied|denies|acknowledged|admitted|"
+    "alleged|argued|declared|indicated|revealed|maintained|asserted|affirmed|recalled|"
+    "recounted|cautioned|predicted|replied|continued|went on|told AFP|quoted"
+)
+_ACT = (
+    r"called on|called for|calls on|calls for|urged|urges|condemned|condemns|denounced|"
+    r"welcomed|welcomes|demanded|demands|accused|accuses|blamed|vowed|pledged|threatened|"
+    r"expressed|expresses|voiced|rejected|dismissed|praised|appealed|criticised|criticized|"
+    r"slammed|reaffirmed|issued an? (?:[\w-]+ )?(?:statement|warning|appeal|call|communique)|"
+    r"joined (?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|the [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) "
+    r"in \w+ing"
+)
+_SHOW = "showed|shows|show|showing"
+_VERB = re.compile(rf"\b(?:(?P<act>{_ACT})|(?P<say>{_SAY})|(?P<show>{_SHOW}))\b")
+# Verbs that only attribute after the claim ("…,” he continued).
+_END_ONLY = frozenset({"continued", "went on", "replied", "quoted"})
+# Verbs that report a thing rather than a clause: "X reported fierce battles".
+_OBJECT_VERBS = frozenset(
+    {"reported", "reports", "confirmed", "confirms", "announced", "announces", "denied",
+     "denies", "estimated", "acknowledged", "admitted", "revealed"}
+)  # fmt: skip
+_VISUAL_NOUNS = re.compile(
+    r"\b(?:footage|images?|video|videos|pictures?|photos?|photographs?|imagery|AFPTV|"
+    r"livestream|broadcast)\b",
+    re.IGNORECASE,
+)
+# Words that cannot stand in the noun phrase naming a claimant.
+_NOT_IN_NAME = frozenset(
+    {"is", "are", "was", "were", "be", "been", "being", "will", "would", "can", "could", "may",
+     "might", "should", "shall", "must", "did", "does", "do", "has", "have", "had", "that",
+     "which", "where", "when", "while", "as", "because", "if", "since", "until", "although",
+     "though", "after", "before", "not", "there", "this", "these", "than", "into", "onto"}
+)  # fmt: skip
+_NOT_FIRST = frozenset(
+    {"and", "but", "or", "so", "then", "to", "of", "in", "on", "at", "with", "by", "for",
+     "from", "also", "later", "earlier", "over", "under", "about"}
+)  # fmt: skip
+_MAX_NAME_WORDS = 10
+# A claimant's words may end with these before the verb: "the army also said".
+_BEFORE_VERB = re.compile(
+    r"(?:,?\s+(?:also|later|earlier|previously|separately|further|then|again|had|has|have|"
+    r"would|on \w+day|late on \w+day|in a statement|in a statement on \w+day))+\s*$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(
+    r"^(?:in|on|at|during|after|before|via|by|from|to|while|when|as|late|earlier|later|last|"
+    r"this|overnight|also|again|through|through|without|with|under|over|near|inside|outside)\b",
+    re.IGNORECASE,
+)
+# Where a claimant is told something: "told AFP", "told reporters".
+_TOLD_OBJECT = re.compile(
+    r"^\s*(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|reporters|journalists|the agency|the press|"
+    r"a news conference|a press conference|a briefing|state (?:media|television|TV)|"
+    r"(?:the |a )?[\w-]+ (?:newspaper|daily|channel|broadcaster|television|agency|radio))"
+)
+_FRONTED = re.compile(
+    r"^(?P<lead>(?P<word>[A-Z][a-z]+)(?: [^,“”\"]*?)?),\s+",
+)
+_SUBORDINATORS = frozenset(
+    {"as", "while", "when", "after", "before", "although", "though", "amid", "with", "even",
+     "because", "once", "since", "until"}
+)  # fmt: skip
+_FRONTED_WORDS = _SUBORDINATORS | frozenset(
+    {"in", "on", "at", "later", "earlier", "meanwhile", "separately", "elsewhere", "also",
+     "however", "but", "and", "overnight", "late", "early", "during", "by", "for",
+     "speaking", "yesterday", "today"}
+)  # fmt: skip
+_SPLIT = re.compile(
+    r"(?P<continue>,\s+(?:adding|saying|stressing|noting|warning|insisting)(?:\s+that)?\s+"
+    r"|\s+and\s+(?=(?:reported|said|added|told|confirmed|warned|noted|announced|insisted|"
+    r"stressed|urged)\b))"
+    r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+)"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+_CLAUSE_VERB = re.compile(
+    r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
+)
+_RELATIVE = re.compile(r"^(?:which|who|whose|where)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    who: str  # the words naming the claimant, as written ("a war monitor", "it", "Tehran")
+    who_span: Span
+    verb: str
+    mode: Mode
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPart:
+    span: Span  # the quote: the claim with its attribution
+    content: tuple[Span, ...]  # the claim's own words, attribution left out
+    attribution: Attribution | None  # None: in the reporter's voice (or continuing one)
+
+
+@dataclass(frozen=True, slots=True)
+class Background:
+    """Something the reporter tells on their own account inside an attributed sentence."""
+
+    span: Span
+    kind: Literal["fronted", "relative-subject", "relative-trailing"]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceClaims:
+    parts: tuple[ClaimPart, ...]
+    background: tuple[Background, ...]
+
+    @property
+    def attributed(self) -> bool:
+        return any(part.attribution is not None for part in self.parts)
+
+
+def analyse(text: str, start: int, end: int) -> SentenceClaims:
+    """The claims of the sentence text[start:end] and their attributions."""
+    sentence = text[start:end]
+    regions = quote_regions(sentence)
+    background: list[Background] = []
+    body_start = 0
+    fronted = _fronted_clause(sentence, regions)
+    if fronted is not None:
+        lead_end, rest_start, is_clause = fronted
+        rest = analyse_parts(sentence, rest_start, len(sentence), regions, start)
+        if rest.attributed and rest.parts[0].attribution is not None:
+            if is_clause:
+                background.append(Background(Span(start, start + lead_end), "fronted"))
+                body_start = rest_start
+            else:
+                return SentenceClaims(
+                    (_widened(rest.parts[0], start), *rest.parts[1:]), rest.background
+                )
+            return SentenceClaims(rest.parts, (*background, *rest.background))
+    result = analyse_parts(sentence, body_start, len(sentence), regions, start)
+    return SentenceClaims(result.parts, (*background, *result.background))
+
+
+def _widened(part: ClaimPart, start: int) -> ClaimPart:
+    """A fronted "In a statement," belongs to the attributed claim's quote."""
+    return ClaimPart(Span(start, part.span.end), part.content, part.attribution)
+
+
+def analyse_parts(
+    sentence: str, begin: int, end: int, regions: list[tuple[int, int]], offset: int
+) -> SentenceClaims:
+    pieces = _split(sentence, begin, end, regions)
+    parts: list[ClaimPart] = []
+    background: list[Background] = []
+    shared: Attribution | None = None
+    for piece_start, piece_end, continues in pieces:
+        found = _attribute(sentence, piece_start, piece_end, regions, offset, continues, shared)
+        if found is None:
+            parts.append(_unattributed(sentence, piece_start, piece_end, offset))
+            continue
+        part, extra = found
+        parts.append(part)
+        background.extend(extra)
+        if part.attribution is not None and part.attribution.mode != "coclaim" and shared is None:
+            shared = part.attribution
+    if shared is not None:
+        # Parts with no attribution of their own take the sentence's.
+        inherited = Attribution(shared.who, shared.who_span, shared.verb, "inherit")
+        parts = [
+            part if part.attribution is not None else ClaimPart(part.span, part.content, inherited)
+            for part in parts
+        ]
+    return SentenceClaims(tuple(parts), tuple(background))
+
+
+def _split(
+    sentence: str, begin: int, end: int, regions: list[tuple[int, int]]
+) -> list[tuple[int, int, bool]]:
+    """(start, end, continues the claimant before) for each part of the sentence."""
+    cuts: list[tuple[int, int, bool]] = []
+    for match in _SPLIT.finditer(sentence, begin, end):
+        if _in_quote(regions, match.start()):
+            continue
+        cuts.append((match.start(), match.end(), match.group("continue") is not None))
+    pieces: list[tuple[int, int, bool]] = []
+    start, continues = begin, False
+    for cut_start, cut_end, cut_continues in cuts:
+        pieces.append((start, cut_start, continues))
+        start, continues = cut_end, cut_continues
+    pieces.append((start, end, continues))
+    return [(s, _content_end(sentence, s, e), c) for s, e, c in pieces if e > s]
+
+
+def _content_end(sentence: str, start: int, end: int) -> int:
+    """The end of a part without a trailing full stop or comma (a closing quote stays)."""
+    while end > start and sentence[end - 1] in " .,;:!?…\t":
+        end -= 1
+    return end
+
+
+def _in_quote(regions: list[tuple[int, int]], position: int) -> bool:
+    return any(start < position < stop - 1 for start, stop in regions)
+
+
+def _verbs(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    return [m for m in _VERB.finditer(sentence, start, end) if not _in_quote(regions, m.start())]
+
+
+def _attribute(
+    sentence: str,
+    start: int,
+    end: int,
+    regions: list[tuple[int, int]],
+    offset: int,
+    continues: bool,
+    shared: Attribution | None,
+) -> tuple[ClaimPart, list[Background]] | None:
+    according = _according(sentence, start, end, regions, offset)
+    if according is not None:
+        return according, []
+    verbs = _verbs(sentence, start, end, regions)
+    for verb in reversed(verbs):
+        found = _at_end(sentence, start, end, verb, regions, offset)
+        if found is not None:
+            return found, []
+    if verbs:
+        return _subject_first(sentence, start, end, verbs[0], regions, offset, continues, shared)
+    if continues and shared is not None:
+        content = Span(offset + start, offset + end)
+        return ClaimPart(content, (content,), shared), []
+    return None
+
+
+def _according(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]], offset: int
+) -> ClaimPart | None:
+    for match in _ACCORDING.finditer(sentence, start, end):
+        if _in_quote(regions, match.start()):
+            continue
+        who_end = _name_end(sentence, match.end(), end)
+        who = sentence[match.end() : who_end].strip()
+        if not who or len(who.split()) > _MAX_NAME_WORDS + 4:
+            continue
+        attribution = Attribution(
+            who, Span(offset + match.end(), offset + who_end), "according to", "said"
+        )
+        before = sentence[start : match.start()].rstrip(" ,")
+        if before.strip():
+            content = Span(offset + start, offset + start + len(before))
+        else:
+            after = who_end
+            while after < end and sentence[after] in " ,":
+                after += 1
+            content = Span(offset + after, offset + end)
+        if content.end <= content.start:
+            continue
+        return ClaimPart(Span(offset + start, offset + end), (content,), attribution)
+    return None
+
+
+def _name_end(sentence: str, start: int, end: int) -> int:
+    """Where a claimant's name after "according to" ends: at a comma, quote or clause."""
+    match = re.compile(r",|[“\"]|\s(?:that|who|which)\s").search(sentence, start, end)
+    return match.start() if match else end
+
+
+def _at_end(
+    sentence: str,
+    start: int,
+    end: int,
+    verb: re.Match[str],
+    regions: list[tuple[int, int]],
+    offset: int,
+) -> ClaimPart | None:
+    """The forms "…, X said", "“…,” said X", "“…,” he said, “…”", "…, images showed"."""
+    separator = _separator_before(sentence, start, verb.start(), regions)
+    if separator is None:
+        return None
+    sep_start, sep_end = separator
+    content = sentence[start:sep_start].strip()
+    if not content:
+        return None
+    who_start, who_end = sep_end, verb.start()
+    tail_start = verb.end()
+    stop = end
+    mid = re.compile(r",\s*(?=[“\"])").search(sentence, tail_start, end)
+    if mid is not None:
+        stop = mid.start()
+    tail = sentence[tail_start:stop]
+    if not sentence[who_start:who_end].strip():
+        # "…,” said the Observatory": the claimant follows the verb.
+        who_start, who_end = tail_start, stop
+        while who_start < who_end and sentence[who_start] == " ":
+            who_start += 1
+        tail = ""
+    who_start, who_end = _trimmed(sentence, who_start, who_end)
+    who_end = _before_verb_words(sentence, who_start, who_end)
+    who = sentence[who_start:who_end]
+    kind = _kind(verb, who)
+    if kind is None or not _is_name(who, max_words=8) or not _tail_ok(tail, verb.group(0)):
+        return None
+    attribution = Attribution(who, Span(offset + who_start, offset + who_end), verb.group(0), kind)
+    spans = [Span(offset + start, offset + start + len(sentence[start:sep_start].rstrip(" ,")))]
+    if mid is not None:
+        spans.append(Span(offset + mid.end(), offset + end))
+    return ClaimPart(Span(offset + start, offset + end), tuple(spans), attribution)
+
+
+def _kind(verb: re.Match[str], who: str) -> Mode | None:
+    if verb.group("show") is not None:
+        return "visual" if _VISUAL_NOUNS.search(who) else None
+    if verb.group("act") is not None:
+        return None
+    return "said"
+
+
+def _separator_before(
+    sentence: str, start: int, position: int, regions: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The comma or closing quotation mark that ends the claim before an attribution."""
+    best: tuple[int, int] | None = None
+    for index in range(position - 1, start - 1, -1):
+        char = sentence[index]
+        if char == "," and not _in_quote(regions, index):
+            best = (index, index + 1)
+            break
+        if any(stop - 1 == index for _, stop in regions):
+            best = (index + 1, index + 1)
+            # "“…,” he said": the comma inside the quotation is part of the quote.
+            break
+    return best
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ,":
+        start += 1
+    while end > start and text[end - 1] in " ,":
+        end -= 1
+    return start, end
+
+
+def _before_verb_words(sentence: str, start: int, end: int) -> int:
+    """The end of the claimant's words, without "also", "had" or "on Saturday" after them."""
+    match = _BEFORE_VERB.search(sentence, start, end)
+    if match is not None and match.start() > start:
+        return _trimmed(sentence, start, match.start())[1]
+    return end
+
+
+def _is_name(words_text: str, max_words: int = _MAX_NAME_WORDS) -> bool:
+    words = re.findall(r"[\w'’-]+", words_text)
+    if not words or len(words) > max_words or re.search(r"[“”\"]", words_text):
+        return False
+    if words[0].lower() in _NOT_FIRST:
+        return False
+    return not any(word.lower() in _NOT_IN_NAME for word in words)
+
+
+def _tail_ok(tail: str, verb: str) -> bool:
+    """What may follow an attribution at the end: "in a statement", "AFP in a square"."""
+    tail = tail.strip().rstrip(".!?…")
+    if not tail:
+        return True
+    if len(tail.split()) > 20 or re.search(r"\bthat\b", tail):
+        return False
+    if verb.startswith("told") and _TOLD_OBJECT.match(tail):
+        rest = tail[_TOLD_OBJECT.match(tail).end() :].strip(" ,")  # type: ignore[union-attr]
+        return not rest or _PREPOSITION.match(rest) is not None or rest[0].isupper()
+    return _PREPOSITION.match(tail) is not None
+
+
+def _subject_first(
+    sentence: str,
+    start: int,
+    end: int,
+    verb: re.Match[str],
+    regions: list[tuple[int, int]],
+    offset: int,
+    continues: bool,
+    shared: Attribution | None,
+) -> tuple[ClaimPart, list[Background]] | None:
+    """The forms "X said (that) …", "X told AFP that …", "France called on …"."""
+    background: list[Background] = []
+    who_start, who_end = _trimmed(sentence, start, verb.start())
+    who_end = _before_verb_words(sentence, who_start, who_end)
+    who = sentence[who_start:who_end]
+    verb_text = verb.group(0)
+    if verb_text in _END_ONLY:
+        return None
+    if not who.strip():
+        if not (continues and shared is not None):
+            return None
+        attribution = Attribution(shared.who, shared.who_span, verb_text, shared.mode)
+    else:
+        head_end, relative = _parenthetical(sentence, who_start, who_end)
+        if relative is not None:
+            background.append(
+                Background(Span(offset + who_start, offset + relative), "relative-subject")
+            )
+        head = sentence[who_start:head_end]
+        if not _is_name(head):
+            return None
+        mode: Mode = "said"
+        if verb.group("show") is not None:
+            if not _VISUAL_NOUNS.search(head):
+                return None
+            mode = "visual"
+        elif verb.group("act") is not None:
+            mode = "act"
+        attribution = Attribution(
+            sentence[who_start:who_end] if relative is None else head,
+            Span(offset + who_start, offset + (head_end if relative is not None else who_end)),
+            verb_text,
+            mode,
+        )
+    content_start = _claim_start(sentence, verb, end, regions)
+    if attribution.mode == "said" and verb_text in _OBJECT_VERBS:
+        if not _CLAUSE_VERB.search(_unquoted(sentence[content_start:end])):
+            attribution = Attribution(attribution.who, attribution.who_span, verb_text, "act")
+    head_end = who_end
+    if attribution.mode in ("act", "visual"):
+        content_start = start if who.strip() else verb.start()
+        if who.strip():
+            head_end = _parenthetical(sentence, who_start, who_end)[0]
+    content_end = end
+    if attribution.mode == "said":
+        trailing = _trailing_relative(sentence, content_start, end, regions)
+        if trailing is not None:
+            content_end = _trimmed(sentence, content_start, trailing)[1]
+            background.append(
+                Background(Span(offset + trailing + 2, offset + end), "relative-trailing")
+            )
+    if content_end <= content_start:
+        return None
+    content: tuple[Span, ...] = (Span(offset + content_start, offset + content_end),)
+    if head_end < who_end:
+        # "Russia, whose air support …, joined Iran": the claim leaves the aside out.
+        content = (
+            Span(offset + content_start, offset + head_end),
+            Span(offset + verb.start(), offset + content_end),
+        )
+    part = ClaimPart(Span(offset + start, offset + content_end), content, attribution)
+    return part, background
+
+
+def coclaim_part(part: ClaimPart, text: str) -> ClaimPart | None:
+    """For "X joined Iran in expressing …", the same claim made by Iran."""
+    if part.attribution is None or not part.attribution.verb.startswith("joined "):
+        return None
+    match = re.match(r"joined (?P<who>.+?) in (?P<ing>\w+ing)\b", part.attribution.verb)
+    if match is None:
+        return None
+    verb_at = text.find(part.attribution.verb, part.span.start, part.span.end)
+    if verb_at < 0:
+        return None
+    who_start = verb_at + len("joined ")
+    who = match.group("who")
+    attribution = Attribution(
+        who, Span(who_start, who_start + len(who)), match.group("ing"), "coclaim"
+    )
+    span = Span(verb_at, part.span.end)
+    content = Span(verb_at + match.end("ing") - len(match.group("ing")), part.span.end)
+    return ClaimPart(span, (content,), attribution)
+
+
+def _parenthetical(sentence: str, start: int, end: int) -> tuple[int, int | None]:
+    """For "Russia, whose air support …, joined": where the name ends, and where the
+    relative clause about it ends when there is one (an appositive stays in the name)."""
+    words = sentence[start:end]
+    first = words.find(",")
+    if first < 0:
+        return end, None
+    rest = words[first + 1 :].strip()
+    if _RELATIVE.match(rest):
+        return start + first, end
+    return end, None
+
+
+def _claim_start(
+    sentence: str, verb: re.Match[str], end: int, regions: list[tuple[int, int]]
+) -> int:
+    """Where the claim begins after "said", "told AFP that", "said in a statement:"."""
+    position = verb.end()
+    window = sentence[position:end]
+    first_quote = min((s for s, _ in regions if s >= position), default=end) - position
+    that = re.search(r"\bthat\s+", window)
+    if (
+        that is not None
+        and that.start() < first_quote
+        and len(window[: that.start()].split()) <= 12
+    ):
+        lead = window[: that.start()].strip()
+        if not lead or _PREPOSITION.match(lead) or verb.group(0).startswith("told"):
+            return position + that.end()
+    colon = re.match(r"[^“\":]{0,80}?:\s*", window)
+    if colon is not None and colon.end() <= first_quote + 2:
+        return position + colon.end()
+    if verb.group(0).startswith("told"):
+        told = _TOLD_OBJECT.match(window)
+        if told is not None:
+            position += told.end()
+    while position < end and sentence[position] in " ,":
+        position += 1
+    return position
+
+
+def _trailing_relative(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]]
+) -> int | None:
+    """Where a trailing ", which saw …" after reported speech begins."""
+    for match in re.finditer(r", (?=(?:which|whose) )", sentence[:end]):
+        if match.start() > start and not _in_quote(regions, match.start()):
+            return match.start()
+    return None
+
+
+def _unquoted(text: str) -> str:
+    for region_start, region_end in sorted(quote_regions(text), reverse=True):
+        text = text[:region_start] + " " + text[region_end:]
+    return text
+
+
+def _fronted_clause(sentence: str, regions: list[tuple[int, int]]) -> tuple[int, int, bool] | None:
+    """A lead-in before the claimant: "As the fighting raged for a fourth day, …" (a clause
+    of the reporter's) or "In a statement, …" (part of the attribution)."""
+    match = _FRONTED.match(sentence)
+    if match is None or _in_quote(regions, match.end("lead")):
+        return None
+    word = match.group("word").lower()
+    if word not in _FRONTED_WORDS:
+        return None
+    lead = match.group("lead")
+    is_clause = word in _SUBORDINATORS and len(lead.split()) >= 4
+    return match.end("lead"), match.end(), is_clause
+
+
+def _unattributed(sentence: str, start: int, end: int, offset: int) -> ClaimPart:
+    span = Span(offset + start, offset + end)
+    return ClaimPart(span, (span,), None)

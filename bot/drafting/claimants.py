@@ -1,0 +1,324 @@
+"""Who a claimant's words in the report name: a known source, or a new one to propose.
+
+The words are matched against each source's name and aliases, then against the words
+the lexicon treats as the same ("the Britain-based monitor"), then fuzzily (rapidfuzz),
+then against what the report has just said ("it added", "he said", "the 29-year-old",
+"his ministry"). A match on a plain common word ("military") does not stand when the
+words also carry a proper name the source does not ("a Turkish military source").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Lexicon
+from bot.models import Source
+from bot.text import fold, stem
+
+_DETERMINERS = frozenset({"a", "an", "the"})
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
+# Words that make the words name a person (who may speak for an organisation).
+_ROLES = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "official", "minister", "chief", "head",
+     "director", "commander", "fighter", "resident", "doctor", "witness", "activist",
+     "president", "leader", "general", "colonel", "mayor", "governor", "envoy", "ambassador",
+     "analyst", "researcher", "student", "father", "mother", "man", "woman", "nurse", "medic",
+     "journalist", "correspondent", "reporter", "teacher", "farmer", "driver", "soldier",
+     "source", "rescuer", "volunteer", "diplomat", "officer", "negotiator", "secretary",
+     "chairman", "founder", "member", "lawmaker", "mp", "worker", "survivor",
+     "engineer", "shopkeeper", "lawyer", "coordinator"}
+)  # fmt: skip
+# Words in a source's name that make it an organisation, not a person.
+_ORGANISATION_WORDS = frozenset(
+    {"army", "ministry", "government", "observatory", "forces", "council", "agency", "office",
+     "radio", "tv", "fm", "news", "group", "committee", "union", "nations", "police", "front",
+     "party", "movement", "organisation", "organization", "authority", "authorities",
+     "military", "command", "coalition", "brigade", "brigades", "crescent", "cross",
+     "network", "channel", "station", "television", "media", "department", "state",
+     "republic", "kingdom", "commission", "institute", "centre", "center", "foundation",
+     "federation", "alliance", "administration", "presidency", "embassy", "consulate"}
+)  # fmt: skip
+_SPEAKS_FOR = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:spokesman|spokeswoman|spokesperson|official|"
+    r"officials|source|sources|representative|member|members|statement|report|figures|"
+    r"data|tally|toll)\s+(?:for|from|of|with|in|at|by|close to|released by|issued by)\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_AGE = re.compile(r"\b\d+-year-old\b")
+_STRONG = 3.0
+_WEAK = 1.0
+_FUZZY_CUTOFF = 88.0
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    source_id: str | None  # a known source's id; None when the source is to be added
+    name: str
+
+    @property
+    def proposed(self) -> bool:
+        return self.source_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    words: tuple[str, ...]
+    source_id: str
+    weight: float
+    # A plain common word ("army") rather than a name ("Syrian Army").
+    generic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    claimant: Claimant
+    person: bool
+    words: frozenset[str]
+
+
+class ClaimantResolver:
+    """Resolves claimants' words in order of the report, remembering whom it has met."""
+
+    def __init__(self, sources: Sequence[Source], lexicon: Lexicon, outlet: str) -> None:
+        self._sources = {source.id: source for source in sources}
+        self._aliases = _aliases(sources, lexicon)
+        self._vocabulary = {
+            source.id: frozenset(
+                stem(word)
+                for alias in self._aliases
+                if alias.source_id == source.id
+                for word in alias.words
+            )
+            for source in sources
+        }
+        self._described = {
+            source.id: frozenset(stem(word) for word in fold(source.description).split())
+            for source in sources
+        }
+        self._choices = {
+            index: " ".join(alias.words)
+            for index, alias in enumerate(self._aliases)
+            if alias.weight == _STRONG and len(" ".join(alias.words)) >= 5
+        }
+        self._history: list[_Mention] = []
+        self.outlet = self._known(outlet, outlet) or Claimant(None, outlet)
+
+    def resolve(self, who: str, context: str) -> Claimant:
+        """The source that `who` names, in a sentence reading `context`; remembered."""
+        claimant, person = self._resolve(who, context)
+        self._history.append(_Mention(claimant, person, frozenset(_stems(who))))
+        return claimant
+
+    def known(self, who: str, context: str) -> Claimant | None:
+        """The known source `who` names, if any; not remembered as a speaker."""
+        return self._known(who, context)
+
+    def short_name(self, claimant: Claimant) -> str:
+        """How a person would name the claimant in a question: "sohr", "the syrian army"."""
+        name = re.sub(r"\s*\(.*?\)", "", claimant.name).strip()
+        source = self._sources.get(claimant.source_id or "")
+        if source is not None and len(name.split()) > 3:
+            short = [alias for alias in source.aliases if len(alias.split()) <= 3]
+            named = [alias for alias in short if alias != alias.lower()]
+            name = (named or short or [name])[0]
+        return name.lower()
+
+    def last(self) -> Claimant | None:
+        """The last claimant met, for a quotation that carries on without attribution."""
+        return self._history[-1].claimant if self._history else None
+
+    def is_person(self, claimant: Claimant) -> bool:
+        if claimant.source_id is None:
+            return _person_words(claimant.name)
+        source = self._sources[claimant.source_id]
+        return source.part_of is not None or _person_words(source.name)
+
+    def _resolve(self, who: str, context: str) -> tuple[Claimant, bool]:
+        words = _content_words(who)
+        person = _person_words(who)
+        if not words:
+            return self.outlet, False
+        if len(words) == 1 and words[0] in {"he", "she", "him", "her"}:
+            return self._recent(person=True), True
+        if len(words) == 1 and words[0] == "it":
+            return self._recent(person=False), False
+        if len(words) == 1 and words[0] in {"they", "we"}:
+            return self._recent(person=None), False
+        if _AGE.search(who) and len(words) <= 3:
+            return self._recent(person=True), True
+        if words[0] in _POSSESSIVES:
+            rest = " ".join(words[1:])
+            found = self._known(rest, context) or self._by_head(words[1:], context)
+            if found is not None:
+                return found, person
+        found = self._known(who, context)
+        if found is not None:
+            return found, person or self.is_person(found)
+        if words[-1] not in _ROLES or len(words) == 1:
+            found = self._by_head(words, context)
+            if found is not None:
+                return found, person
+        return Claimant(None, proposed_name(who)), person
+
+    def _recent(self, person: bool | None) -> Claimant:
+        for mention in reversed(self._history):
+            if person is None or mention.person == person:
+                return mention.claimant
+        return self._history[-1].claimant if self._history else self.outlet
+
+    def _known(self, who: str, context: str) -> Claimant | None:
+        head = who.split(",")[0]
+        words = _content_words(who)
+        head_words = _content_words(head)
+        stems = [stem(word) for word in words]
+        proper = _proper_words(who)
+        scores: dict[str, float] = {}
+        for alias in self._aliases:
+            at = _find(stems, [stem(word) for word in alias.words])
+            if at < 0:
+                continue
+            if alias.generic and proper - self._vocabulary[alias.source_id]:
+                continue
+            score = alias.weight * len(alias.words)
+            if at + len(alias.words) <= len(head_words):
+                score += 0.5  # in the name itself, not an appositive after it
+            scores[alias.source_id] = max(scores.get(alias.source_id, 0.0), score)
+        if not scores:
+            return self._fuzzy(" ".join(head_words), proper)
+        best = max(scores.values())
+        tied = [source_id for source_id, score in scores.items() if score == best]
+        return self._claimant(self._prefer(tied, context))
+
+    def _fuzzy(self, words: str, proper: set[str]) -> Claimant | None:
+        if len(words) < 5:
+            return None
+        match = process.extractOne(
+            words, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_CUTOFF
+        )
+        if match is None:
+            return None
+        alias = self._aliases[match[2]]
+        if alias.generic and proper - self._vocabulary[alias.source_id]:
+            return None
+        return self._claimant(alias.source_id)
+
+    def _by_head(self, words: Sequence[str], context: str) -> Claimant | None:
+        """For "the ministry", "the monitor": a source whose names or description have the
+        word, preferring one the report has just quoted or the sentence names."""
+        head = stem(words[-1])
+        if head in {stem(role) for role in _ROLES}:
+            return None
+        candidates = [
+            source_id
+            for source_id in self._sources
+            if head in self._vocabulary[source_id] or head in self._described[source_id]
+        ]
+        if candidates:
+            return self._claimant(self._prefer(candidates, context))
+        for mention in reversed(self._history):
+            if head in mention.words:
+                return mention.claimant
+        return None
+
+    def _prefer(self, candidates: Sequence[str], context: str) -> str:
+        """Of equally good sources, the one the sentence says most of, then the latest met."""
+        if len(candidates) == 1:
+            return candidates[0]
+        context_stems = set(_stems(context))
+        recency = {mention.claimant.source_id: index for index, mention in enumerate(self._history)}
+
+        def key(source_id: str) -> tuple[int, int]:
+            overlap = len(self._vocabulary[source_id] & context_stems)
+            return overlap, recency.get(source_id, -1)
+
+        return max(candidates, key=key)
+
+    def _claimant(self, source_id: str) -> Claimant:
+        return Claimant(source_id, self._sources[source_id].name)
+
+
+def _aliases(sources: Iterable[Source], lexicon: Lexicon) -> list[_Alias]:
+    aliases: list[_Alias] = []
+    strong: set[tuple[str, ...]] = set()
+    for source in sources:
+        for name in source.all_names():
+            words = tuple(_content_words(name))
+            if words:
+                aliases.append(_Alias(words, source.id, _STRONG, name == name.lower()))
+                strong.add(words)
+    # The lexicon's groups: every word the matcher treats as a source's name names it here
+    # too, unless it would name two sources or is a plain word for a person.
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for group in lexicon.synonyms:
+        variants = [fold(variant) for variant in (group.canonical, *group.variants)]
+        members = [alias for alias in aliases if " ".join(alias.words) in variants]
+        for variant in variants:
+            words = tuple(word for word in variant.split() if word not in _DETERMINERS)
+            if not words or words in strong or (len(words) == 1 and stem(words[0]) in _ROLES):
+                continue
+            for member in members:
+                owners.setdefault(words, set()).add(member.source_id)
+    for words, owner_ids in owners.items():
+        if len(owner_ids) == 1:
+            aliases.append(_Alias(words, next(iter(owner_ids)), _WEAK, True))
+    return aliases
+
+
+def _find(words: Sequence[str], needle: Sequence[str]) -> int:
+    size = len(needle)
+    for index in range(len(words) - size + 1):
+        if list(words[index : index + size]) == list(needle):
+            return index
+    return -1
+
+
+def _content_words(text: str) -> list[str]:
+    words = fold(text).split()
+    while words and words[0] in _DETERMINERS:
+        words = words[1:]
+    return words
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in fold(text).split()]
+
+
+def _proper_words(text: str) -> set[str]:
+    """The words of `text` written as names, other than its first word's capital."""
+    found: set[str] = set()
+    for index, word in enumerate(re.findall(r"[\w'’-]+", text)):
+        if not word[0].isupper() or (index == 0 and fold(word) in _DETERMINERS):
+            continue
+        found.update(stem(part) for part in fold(word).split())
+    return found
+
+
+def _person_words(text: str) -> bool:
+    words = _content_words(text)
+    if not words:
+        return False
+    if any(stem(word) in _ROLES for word in words) or _AGE.search(text):
+        return True
+    capitals = [word for word in re.findall(r"[\w'’-]+", text) if word[:1].isupper()]
+    organisation = any(word in _ORGANISATION_WORDS for word in words)
+    return 2 <= len(capitals) <= 4 and len(capitals) == len(words) and not organisation
+
+
+def proposed_name(who: str) -> str:
+    """The name to propose for a source no known one matches."""
+    text = re.sub(r"^(?:a|an|the)\s+", "", who.strip(), flags=re.IGNORECASE).strip(" ,")
+    speaks_for = _SPEAKS_FOR.match(text)
+    if speaks_for is not None:
+        return proposed_name(speaks_for.group("rest"))
+    head = text.split(",")[0].strip()
+    run = re.search(
+        r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |for |of )?[A-Z][\w'’.&-]*)*$", head
+    )
+    if run is not None and run.start() > 0:
+        return run.group(0)
+    return head or who.strip()

@@ -1,0 +1,246 @@
+"""From a report to drafted facts: every attributed claim, quoted and attributed.
+
+The report is read in order, sentence by sentence, because attributions carry over:
+"it added" and "the monitor said" name whoever the report quoted last, and a quotation
+with no attribution of its own carries on the last speaker's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.drafting.attribution import Attribution, Background, ClaimPart, analyse, coclaim_part
+from bot.drafting.background import descriptions
+from bot.drafting.claimants import Claimant, ClaimantResolver
+from bot.drafting.document import Document
+from bot.drafting.draft import Draft
+from bot.drafting.phrasings import Thesaurus, phrasings
+from bot.drafting.points import PointCandidate, suggest_points
+from bot.drafting.segment import Dateline, Span, quote_regions, segment
+from bot.drafting.statement import neutral_statement, subject_of
+from bot.knowledge import Lexicon
+from bot.models import Source
+from bot.text import slug
+
+# A sentence with no attribution carries on the last speaker's words when it opens with a
+# quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
+_QUOTE_LEAD_WORDS = 3
+_QUOTED_SHARE = 0.4
+_SUBORDINATOR = re.compile(
+    r"^(?:as|while|when|after|before|although|though|amid|with|even as|because|once|since|"
+    r"until)\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    span: Span
+    claimant: Claimant
+    claimant_words: str
+    statement: str
+    reporter_voice: bool
+
+
+def draft_facts(document: Document, sources: Sequence[Source], lexicon: Lexicon) -> list[Draft]:
+    """Drafts for every claim in `document`, in the order of its text."""
+    text = document.text
+    resolver = ClaimantResolver(sources, lexicon, document.outlet)
+    segmented = segment(text)
+    pending: list[_Pending] = []
+    if segmented.dateline is not None:
+        pending.append(_dateline(segmented.dateline, resolver.outlet))
+    previous_subject: str | None = None
+    for sentence in segmented.sentences:
+        sentence_text = sentence.text(text)
+        claims = analyse(text, sentence.start, sentence.end)
+        resolved: dict[Span, Claimant] = {}
+        found: list[_Pending] = []
+        if claims.attributed:
+            found.extend(
+                _Pending(d.span, resolver.outlet, "", d.statement, True)
+                for d in descriptions(text, sentence.start, sentence.end)
+            )
+            found.extend(_background(text, item, resolver.outlet) for item in claims.background)
+        carried = None if claims.attributed else _carried_on(sentence_text, resolver)
+        for part in claims.parts:
+            main = _claim(text, part, sentence_text, resolver, resolved, carried, previous_subject)
+            found.append(main)
+            extra = coclaim_part(part, text)
+            if extra is not None:
+                found.append(_claim(text, extra, sentence_text, resolver, resolved, None, None))
+        first = next((item for item in found if not item.reporter_voice), None) or (
+            found[0] if found else None
+        )
+        previous_subject = subject_of(first.statement) if first is not None else None
+        pending.extend(found)
+    pending.sort(key=lambda item: (item.span.start, -item.span.end))
+    return _finish(document, pending, lexicon, resolver)
+
+
+def _claim(
+    text: str,
+    part: ClaimPart,
+    sentence_text: str,
+    resolver: ClaimantResolver,
+    resolved: dict[Span, Claimant],
+    carried: Claimant | None,
+    previous_subject: str | None,
+) -> _Pending:
+    attribution = part.attribution
+    pieces = [text[span.start : span.end] for span in part.content]
+    if attribution is None:
+        claimant = carried or resolver.outlet
+        statement = neutral_statement(
+            pieces, claimant=claimant.name, previous_subject=previous_subject
+        )
+        return _Pending(part.span, claimant, "", statement, carried is None)
+    claimant = _who(attribution, sentence_text, resolver, resolved)
+    name = _display(claimant, attribution.who)
+    act_alone = attribution.mode == "act" and pieces[0].lstrip().startswith(attribution.verb)
+    statement = neutral_statement(
+        pieces,
+        claimant=name,
+        act_without_subject=act_alone,
+        coclaim=attribution.mode == "coclaim",
+        previous_subject=previous_subject if attribution.mode == "said" else None,
+    )
+    reporter = claimant == resolver.outlet
+    return _Pending(part.span, claimant, attribution.who, statement, reporter)
+
+
+def _who(
+    attribution: Attribution,
+    sentence_text: str,
+    resolver: ClaimantResolver,
+    resolved: dict[Span, Claimant],
+) -> Claimant:
+    """The claimant an attribution names, resolved once per sentence however many parts
+    share it (so "it" is not counted as two mentions)."""
+    if attribution.who_span in resolved:
+        return resolved[attribution.who_span]
+    if attribution.mode == "visual":
+        # Pictures are the outlet's, unless they are named as someone else's.
+        claimant = resolver.known(attribution.who, sentence_text) or resolver.outlet
+    else:
+        claimant = resolver.resolve(attribution.who, sentence_text)
+    resolved[attribution.who_span] = claimant
+    return claimant
+
+
+def _display(claimant: Claimant, words: str) -> str:
+    """The claimant as a statement names it: the report's words when they are its name
+    ("The Syrian Army", "Tehran"), else the source's name."""
+    stripped = words.strip()
+    written = re.sub(r"^(?:the|The)\s+", "", stripped)
+    if stripped and written.lower() == claimant.name.lower():
+        return stripped[0].upper() + stripped[1:]
+    tokens = written.split()
+    if claimant.source_id and 1 <= len(tokens) <= 4 and all(t[:1].isupper() for t in tokens):
+        return written
+    return re.sub(r"\s*\(.*?\)", "", claimant.name)
+
+
+def _carried_on(sentence_text: str, resolver: ClaimantResolver) -> Claimant | None:
+    regions = quote_regions(sentence_text)
+    if not regions:
+        return None
+    start, _ = regions[0]
+    if len(sentence_text[:start].split()) > _QUOTE_LEAD_WORDS:
+        return None
+    quoted = sum(end - begin for begin, end in regions)
+    if quoted < _QUOTED_SHARE * len(sentence_text):
+        return None
+    return resolver.last()
+
+
+def _background(text: str, item: Background, outlet: Claimant) -> _Pending:
+    words = text[item.span.start : item.span.end]
+    if item.kind == "fronted":
+        statement = _SUBORDINATOR.sub("", words)
+    elif item.kind == "relative-subject":
+        name, _, clause = words.partition(",")
+        relative, _, rest = clause.strip().partition(" ")
+        joined = f"{name}’s {rest}" if relative == "whose" else f"{name} {rest}"
+        statement = joined
+    else:
+        before = text[max(0, item.span.start - 120) : item.span.start - 2]
+        relative, _, rest = words.partition(" ")
+        antecedent = _antecedent(before)
+        statement = f"{antecedent}’s {rest}" if relative == "whose" else f"{antecedent} {rest}"
+    return _Pending(item.span, outlet, "", neutral_statement([statement], claimant=""), True)
+
+
+def _antecedent(before: str) -> str:
+    """The noun phrase a trailing ", which …" is about: after the last preposition."""
+    words = before.split()
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].lower() in {"on", "of", "in", "for", "to", "at", "by", "with", "from"}:
+            return " ".join(words[index + 1 :])
+    return " ".join(words[-3:])
+
+
+def _dateline(dateline: Dateline, outlet: Claimant) -> _Pending:
+    if dateline.date is not None:
+        day = dt.date.fromisoformat(dateline.date)
+        statement = f"The report is dated {day.day} {day:%B %Y}."
+    else:
+        place = (dateline.place or "").strip().title()
+        statement = f"The report was filed from {place}."
+    return _Pending(dateline.span, outlet, "", statement, True)
+
+
+def _finish(
+    document: Document, pending: list[_Pending], lexicon: Lexicon, resolver: ClaimantResolver
+) -> list[Draft]:
+    thesaurus = Thesaurus(lexicon)
+    candidates = [
+        PointCandidate(_source_key(item.claimant), item.statement, item.reporter_voice)
+        for item in pending
+    ]
+    points = suggest_points(candidates, lexicon)
+    drafts: list[Draft] = []
+    ids: set[str] = set()
+    taken: list[str] = []
+    for item, item_points in zip(pending, points, strict=True):
+        source = _source_key(item.claimant)
+        speaker = resolver.short_name(item.claimant)
+        questions = phrasings(item.statement, speaker, thesaurus, taken=taken)
+        taken.extend(questions)
+        drafts.append(
+            Draft(
+                id=_unique(slug(item.statement, max_words=6), source, ids),
+                quote=document.text[item.span.start : item.span.end],
+                start=item.span.start,
+                end=item.span.end,
+                source=source,
+                source_name=item.claimant.name,
+                new_source=item.claimant.proposed,
+                claimant_words=item.claimant_words,
+                statement=item.statement,
+                date=document.date,
+                reported_by=document.outlet,
+                questions=questions,
+                points=item_points,
+            )
+        )
+    return drafts
+
+
+def _source_key(claimant: Claimant) -> str:
+    return claimant.source_id or slug(claimant.name, max_words=5, default="source")
+
+
+def _unique(base: str, source: str, ids: set[str]) -> str:
+    candidate = base
+    if candidate in ids:
+        candidate = f"{source}-{base}"[:80].rstrip("-")
+    number = 2
+    while candidate in ids:
+        candidate = f"{base[:75]}-{number}"
+        number += 1
+    ids.add(candidate)
+    return candidate
