@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.drafting.clause import IRREGULAR
 from bot.drafting.segment import Span, quote_regions
 
 # How the claim is attributed:
@@ -35,6 +36,7 @@ _ACT = (
     r"welcomed|welcomes|demanded|demands|accused|accuses|blamed|vowed|pledged|threatened|"
     r"expressed|expresses|voiced|rejected|dismissed|praised|appealed|criticised|criticized|"
     r"slammed|reaffirmed|issued an? (?:[\w-]+ )?(?:statement|warning|appeal|call|communique)|"
+    r"put the (?:[\w-]+ )?(?:toll|number|figure|count)|gave a (?:[\w-]+ )?toll|"
     r"joined (?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|the [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) "
     r"in \w+ing"
 )
@@ -64,6 +66,15 @@ _NOT_FIRST = frozenset(
      "from", "also", "later", "earlier", "over", "under", "about"}
 )  # fmt: skip
 _MAX_NAME_WORDS = 10
+_MAX_TIME_WORDS = 4
+_MAX_ASIDE_WORDS = 16
+_ASIDE = re.compile(r",|\s(?:who|which)\s")
+# Participles that describe a speaker rather than say what they did.
+_ADJECTIVE_PARTICIPLES = frozenset(
+    {"armed", "based", "unnamed", "unidentified", "detained", "displaced", "injured",
+     "wounded", "concerned", "affected", "united", "killed", "led", "left", "set", "hit",
+     "put", "cut", "let", "retired", "elected", "exiled", "appointed", "named"}
+)  # fmt: skip
 # A claimant's words may end with these before the verb: "the army also said".
 _BEFORE_VERB = re.compile(
     r"(?:,?\s+(?:also|later|earlier|previously|separately|further|then|again|had|has|have|"
@@ -100,6 +111,11 @@ _SPLIT = re.compile(
     r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+)"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+# "according to a joint statement" names no one: the claimant is the sentence's subject.
+_BARE_DOCUMENT = re.compile(
+    r"^(?:an?|the)\s+(?:[\w-]+\s+)?(?:statement|communique|readout|report|declaration)\b"
+    r"(?!.*\b(?:by|from|of)\s+[A-Z])"
+)
 _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
 )
@@ -262,7 +278,7 @@ def _according(
             continue
         who_end = _name_end(sentence, match.end(), end)
         who = sentence[match.end() : who_end].strip()
-        if not who or len(who.split()) > _MAX_NAME_WORDS + 4:
+        if not who or len(who.split()) > _MAX_NAME_WORDS + 4 or _BARE_DOCUMENT.match(who):
             continue
         attribution = Attribution(
             who, Span(offset + match.end(), offset + who_end), "according to", "said"
@@ -318,15 +334,39 @@ def _at_end(
         tail = ""
     who_start, who_end = _trimmed(sentence, who_start, who_end)
     who_end = _before_verb_words(sentence, who_start, who_end)
+    quoted = _after_quote(sentence, start, verb.start(), regions)
+    if quoted is not None and (not sentence[who_start:who_end] or quoted[0] < sep_start):
+        # "“…,” Ahmad al-Hamwi, a 45-year-old shopkeeper, told Reuters": the claim ends
+        # at the quotation, and the speaker's words run to the verb, aside and all.
+        sep_start = quoted[0]
+        who_start, who_end = _trimmed(sentence, quoted[0], verb.start())
+        who_end = _before_verb_words(sentence, who_start, who_end)
+        tail = sentence[tail_start:stop]
     who = sentence[who_start:who_end]
     kind = _kind(verb, who)
-    if kind is None or not _is_name(who, max_words=8) or not _tail_ok(tail, verb.group(0)):
+    if kind is None or not _is_claimant(who, max_words=8) or not _tail_ok(tail, verb.group(0)):
         return None
     attribution = Attribution(who, Span(offset + who_start, offset + who_end), verb.group(0), kind)
     spans = [Span(offset + start, offset + start + len(sentence[start:sep_start].rstrip(" ,")))]
     if mid is not None:
         spans.append(Span(offset + mid.end(), offset + end))
     return ClaimPart(Span(offset + start, offset + end), tuple(spans), attribution)
+
+
+def _after_quote(
+    sentence: str, start: int, position: int, regions: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The quotation closing before `position` when only a speaker's words, with an aside,
+    stand between them."""
+    closing = [stop for begin, stop in regions if begin >= start and stop <= position]
+    if not closing:
+        return None
+    words = sentence[closing[-1] : position].strip(" ,")
+    if "," not in words and not re.search(r"\s(?:who|which)\s", words):
+        return None
+    if not _is_claimant(words, max_words=8):
+        return None
+    return closing[-1], closing[-1]
 
 
 def _kind(verb: re.Match[str], who: str) -> Mode | None:
@@ -370,13 +410,34 @@ def _before_verb_words(sentence: str, start: int, end: int) -> int:
     return end
 
 
+def _is_claimant(words_text: str, max_words: int = _MAX_NAME_WORDS) -> bool:
+    """Words that can name a claimant: a name, perhaps with an aside after it
+    ("Ahmad al-Hamwi, a 45-year-old shopkeeper", "a commander who gave his name as …")."""
+    aside = _ASIDE.search(words_text)
+    if aside is None:
+        return _is_name(words_text, max_words)
+    rest = words_text[aside.start() :]
+    return (
+        _is_name(words_text[: aside.start()], max_words)
+        and len(re.findall(r"[\w'’-]+", rest)) <= _MAX_ASIDE_WORDS
+        and not re.search(r"[“”\"]", rest)
+    )
+
+
 def _is_name(words_text: str, max_words: int = _MAX_NAME_WORDS) -> bool:
     words = re.findall(r"[\w'’-]+", words_text)
     if not words or len(words) > max_words or re.search(r"[“”\"]", words_text):
         return False
     if words[0].lower() in _NOT_FIRST:
         return False
-    return not any(word.lower() in _NOT_IN_NAME for word in words)
+    return not any(word.lower() in _NOT_IN_NAME or _finite(word) for word in words)
+
+
+def _finite(word: str) -> bool:
+    """A word that makes a clause rather than a name ("took", "carried")."""
+    if word in IRREGULAR and word not in _ADJECTIVE_PARTICIPLES:
+        return True
+    return re.fullmatch(r"[a-z]{3,}ed", word) is not None and word not in _ADJECTIVE_PARTICIPLES
 
 
 def _tail_ok(tail: str, verb: str) -> bool:
@@ -421,7 +482,7 @@ def _subject_first(
                 Background(Span(offset + who_start, offset + relative), "relative-subject")
             )
         head = sentence[who_start:head_end]
-        if not _is_name(head):
+        if not _is_claimant(head):
             return None
         mode: Mode = "said"
         if verb.group("show") is not None:
@@ -446,6 +507,10 @@ def _subject_first(
         if who.strip():
             head_end = _parenthetical(sentence, who_start, who_end)[0]
     content_end = end
+    according = _ACCORDING.search(sentence, content_start, end)
+    if according is not None and not _in_quote(regions, according.start()):
+        # "…, according to a joint statement": the source of the words is no claim.
+        content_end = _trimmed(sentence, content_start, according.start())[1]
     if attribution.mode == "said":
         trailing = _trailing_relative(sentence, content_start, end, regions)
         if trailing is not None:
@@ -515,6 +580,8 @@ def _claim_start(
         lead = window[: that.start()].strip()
         if not lead or _PREPOSITION.match(lead) or verb.group(0).startswith("told"):
             return position + that.end()
+        if len(lead.split()) <= _MAX_TIME_WORDS and not _CLAUSE_VERB.search(lead):
+            return position + that.end()  # "warned Thursday that"
     colon = re.match(r"[^“\":]{0,80}?:\s*", window)
     if colon is not None and colon.end() <= first_quote + 2:
         return position + colon.end()

@@ -50,6 +50,8 @@ _SPEAKS_FOR = re.compile(
     re.IGNORECASE,
 )
 _AGE = re.compile(r"\b\d+-year-old\b")
+# Where the words naming a claimant give way to an aside about them.
+_HEAD_END = re.compile(r",|\s(?:who|which|whose)\s")
 _STRONG = 3.0
 _WEAK = 1.0
 _FUZZY_CUTOFF = 88.0
@@ -72,6 +74,12 @@ class _Alias:
     weight: float
     # A plain common word ("army") rather than a name ("Syrian Army").
     generic: bool
+    # Words written in capitals ("WHO", "UN"): they name the source only so written.
+    acronyms: frozenset[str] = frozenset()
+
+    @property
+    def stems(self) -> list[str]:
+        return [stem(word) for word in self.words]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +161,21 @@ class ClaimantResolver:
             return self._recent(person=True), True
         if words[0] in _POSSESSIVES:
             rest = " ".join(words[1:])
-            found = self._known(rest, context) or self._by_head(words[1:], context)
+            found = self._known(rest, context) or self._by_head(words[1:], context, who)
             if found is not None:
                 return found, person
+        named = person_name(who)
+        if named is not None:
+            # "Kremlin spokesman Dmitry Peskov": the person speaks, for whomever they work.
+            found = self._known(named, context)
+            if found is not None:
+                return found, self.is_person(found)
+            return Claimant(None, named), True
         found = self._known(who, context)
         if found is not None:
             return found, person or self.is_person(found)
         if words[-1] not in _ROLES or len(words) == 1:
-            found = self._by_head(words, context)
+            found = self._by_head(words, context, who)
             if found is not None:
                 return found, person
         return Claimant(None, proposed_name(who)), person
@@ -172,27 +187,27 @@ class ClaimantResolver:
         return self._history[-1].claimant if self._history else self.outlet
 
     def _known(self, who: str, context: str) -> Claimant | None:
-        head = who.split(",")[0]
-        words = _content_words(who)
-        head_words = _content_words(head)
-        stems = [stem(word) for word in words]
+        """The known source the words name, by its names and aliases: those in the name
+        itself before any in an aside after it ("…, a mother of four who fled …")."""
+        head = _HEAD_END.split(who, maxsplit=1)[0]
         proper = _proper_words(who)
-        scores: dict[str, float] = {}
-        for alias in self._aliases:
-            at = _find(stems, [stem(word) for word in alias.words])
-            if at < 0:
-                continue
-            if alias.generic and proper - self._vocabulary[alias.source_id]:
-                continue
-            score = alias.weight * len(alias.words)
-            if at + len(alias.words) <= len(head_words):
-                score += 0.5  # in the name itself, not an appositive after it
-            scores[alias.source_id] = max(scores.get(alias.source_id, 0.0), score)
-        if not scores:
-            return self._fuzzy(" ".join(head_words), proper)
-        best = max(scores.values())
-        tied = [source_id for source_id, score in scores.items() if score == best]
-        return self._claimant(self._prefer(tied, context))
+        capitals = {fold(word) for word in re.findall(r"[\w'’-]+", who) if word.isupper()}
+        for words in (_content_words(head), _content_words(who)):
+            stems = [stem(word) for word in words]
+            scores: dict[str, float] = {}
+            for alias in self._aliases:
+                if alias.acronyms - capitals:
+                    continue  # "WHO" names the organisation; "who" does not
+                at = _find(stems, alias.stems)
+                if at < 0 or (alias.generic and proper - self._vocabulary[alias.source_id]):
+                    continue
+                score = alias.weight * len(alias.words)
+                scores[alias.source_id] = max(scores.get(alias.source_id, 0.0), score)
+            if scores:
+                best = max(scores.values())
+                tied = [source_id for source_id, score in scores.items() if score == best]
+                return self._claimant(self._prefer(tied, context, who))
+        return self._fuzzy(" ".join(_content_words(head)), proper)
 
     def _fuzzy(self, words: str, proper: set[str]) -> Claimant | None:
         if len(words) < 5:
@@ -207,29 +222,31 @@ class ClaimantResolver:
             return None
         return self._claimant(alias.source_id)
 
-    def _by_head(self, words: Sequence[str], context: str) -> Claimant | None:
+    def _by_head(self, words: Sequence[str], context: str, written: str) -> Claimant | None:
         """For "the ministry", "the monitor": a source whose names or description have the
         word, preferring one the report has just quoted or the sentence names."""
         head = stem(words[-1])
         if head in {stem(role) for role in _ROLES}:
             return None
-        candidates = [
+        proper = _proper_words(written)
+        candidates = {
             source_id
             for source_id in self._sources
             if head in self._vocabulary[source_id] or head in self._described[source_id]
-        ]
+        }
+        mentioned = [m.claimant for m in self._history if head in m.words]
+        candidates.update(c.source_id for c in mentioned if c.source_id is not None)
+        candidates = {c for c in candidates if not proper - self._vocabulary[c]}
+        mentioned = [c for c in mentioned if c.source_id is None or c.source_id in candidates]
         if candidates:
-            return self._claimant(self._prefer(candidates, context))
-        for mention in reversed(self._history):
-            if head in mention.words:
-                return mention.claimant
-        return None
+            return self._claimant(self._prefer(sorted(candidates), context, written))
+        return mentioned[-1] if mentioned else None
 
-    def _prefer(self, candidates: Sequence[str], context: str) -> str:
+    def _prefer(self, candidates: Sequence[str], context: str, who: str = "") -> str:
         """Of equally good sources, the one the sentence says most of, then the latest met."""
         if len(candidates) == 1:
             return candidates[0]
-        context_stems = set(_stems(context))
+        context_stems = set(_stems(context)) - set(_stems(who))
         recency = {mention.claimant.source_id: index for index, mention in enumerate(self._history)}
 
         def key(source_id: str) -> tuple[int, int]:
@@ -249,7 +266,13 @@ def _aliases(sources: Iterable[Source], lexicon: Lexicon) -> list[_Alias]:
         for name in source.all_names():
             words = tuple(_content_words(name))
             if words:
-                aliases.append(_Alias(words, source.id, _STRONG, name == name.lower()))
+                acronyms = frozenset(
+                    fold(word)
+                    for word in re.findall(r"[\w'’-]+", name)
+                    if word.isupper() and len(word) > 1
+                )
+                generic = name == name.lower()
+                aliases.append(_Alias(words, source.id, _STRONG, generic, acronyms))
                 strong.add(words)
     # The lexicon's groups: every word the matcher treats as a source's name names it here
     # too, unless it would name two sources or is a plain word for a person.
@@ -309,6 +332,48 @@ def _person_words(text: str) -> bool:
     return 2 <= len(capitals) <= 4 and len(capitals) == len(words) and not organisation
 
 
+_TITLES = frozenset(
+    {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
+     "general", "chief", "head", "director", "commander", "coordinator", "envoy", "ambassador",
+     "governor", "mayor", "leader", "official", "prime", "foreign", "defence", "defense",
+     "interior", "deputy", "vice", "senior", "colonel", "lieutenant", "brigadier", "major",
+     "captain", "king", "queen", "prince", "emir", "chancellor", "premier", "sheikh",
+     "fighter", "resident", "doctor", "activist", "dr", "mr", "mrs", "ms"}
+)  # fmt: skip
+_NAME_RUN = re.compile(
+    r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |ibn |abu |for |of |de |van )?[A-Z][\w'’.&-]*)*$"
+)
+# A name after these is a place ("residents in Hama"), not the speaker's.
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "from", "near", "of", "outside", "across", "inside", "around", "to", "for"}
+)
+
+
+def person_name(who: str) -> str | None:
+    """The name of a person that words describing them end with: "Hakan Fidan" from
+    "Turkish Foreign Minister Hakan Fidan", "Abu Omar" from "a rebel commander who gave
+    his name as Abu Omar". None when the words have no such name after a description."""
+    head = who.split(",")[0].strip()
+    run = _NAME_RUN.search(head)
+    if run is None:
+        return None
+    tokens = run.group(0).split()
+    titled = [i for i, token in enumerate(tokens) if fold(token) in _TITLES]
+    if titled:
+        tokens = tokens[titled[-1] + 1 :]
+    elif run.start() == 0:
+        return None
+    else:
+        before = head[: run.start()].split()
+        if not before or fold(before[-1]) in _PLACE_PREPOSITIONS | _DETERMINERS:
+            return None
+        if fold(before[-1]) in _ORGANISATION_WORDS:
+            return None  # "radio station Sham FM" names an organisation
+    if len(tokens) < 2 or not all(token[:1].isupper() for token in tokens):
+        return None
+    return " ".join(tokens)
+
+
 def proposed_name(who: str) -> str:
     """The name to propose for a source no known one matches."""
     text = re.sub(r"^(?:a|an|the)\s+", "", who.strip(), flags=re.IGNORECASE).strip(" ,")
@@ -316,9 +381,12 @@ def proposed_name(who: str) -> str:
     if speaks_for is not None:
         return proposed_name(speaks_for.group("rest"))
     head = text.split(",")[0].strip()
-    run = re.search(
-        r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |for |of )?[A-Z][\w'’.&-]*)*$", head
-    )
+    named = person_name(head)
+    if named is not None:
+        return named
+    run = _NAME_RUN.search(head)
     if run is not None and run.start() > 0:
-        return run.group(0)
+        before = head[: run.start()].split()
+        if before and fold(before[-1]) not in _PLACE_PREPOSITIONS:
+            return run.group(0)
     return head or who.strip()

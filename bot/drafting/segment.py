@@ -33,7 +33,7 @@ _DATELINE = re.compile(
     r"|(?P<place>[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]+?)?)\s*\((?P<agency>[A-Za-z ]{2,20})\)"
     r"\s*[-–—]+)\s*"
 )
-_MAX_HEADING_WORDS = 10
+_MAX_HEADING_WORDS = 14
 
 
 @dataclass(frozen=True, slots=True)
