@@ -89,8 +89,9 @@ _PREPOSITION = re.compile(
 # Where a claimant is told something: "told AFP", "told reporters".
 _TOLD_OBJECT = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|reporters|journalists|the agency|the press|"
-    r"a news conference|a press conference|a briefing|state (?:media|television|TV)|"
-    r"(?:the |a )?[\w-]+ (?:newspaper|daily|channel|broadcaster|television|agency|radio))"
+    r"a news conference|a press conference|a briefing|"
+    r"(?:(?:the|a|an) )?(?:[\w-]+ ){0,3}(?:newspaper|daily|channel|broadcaster|television|TV|"
+    r"agency|radio|station|outlet|website|media)(?: [A-Z][\w'’.-]*)*)"
 )
 _FRONTED = re.compile(
     r"^(?P<lead>(?P<word>[A-Z][a-z]+)(?: [^,“”\"]*?)?),\s+",
@@ -106,8 +107,10 @@ _FRONTED_WORDS = _SUBORDINATORS | frozenset(
 )  # fmt: skip
 _SPLIT = re.compile(
     r"(?P<continue>,\s+(?:adding|saying|stressing|noting|warning|insisting)(?:\s+that)?\s+"
-    r"|\s+and\s+(?=(?:reported|said|added|told|confirmed|warned|noted|announced|insisted|"
-    r"stressed|urged)\b))"
+    r"|,?\s+and\s+that\s+)"
+    r"|(?P<verb>,?\s+and\s+(?=(?:reported|said|added|told|confirmed|warned|noted|announced|"
+    r"insisted|stressed|urged|called|denied|accused|vowed|expressed|condemned|demanded|"
+    r"rejected)\b))"
     r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+)"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
@@ -120,6 +123,7 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
 )
 _RELATIVE = re.compile(r"^(?:which|who|whose|where)\b")
+_SUBORDINATE = re.compile(r"(?:as|while|when|after|before|amid|with|even as|because)\s", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,15 +216,18 @@ def analyse_parts(
 
 def _split(
     sentence: str, begin: int, end: int, regions: list[tuple[int, int]]
-) -> list[tuple[int, int, bool]]:
-    """(start, end, continues the claimant before) for each part of the sentence."""
-    cuts: list[tuple[int, int, bool]] = []
+) -> list[tuple[int, int, str]]:
+    """(start, end, how it goes on from the part before) for each part of the sentence:
+    "verb" when it opens with the verb of the same claimant ("… and reported …"),
+    "continue" when it carries on the same claimant's words (", adding that …")."""
+    cuts: list[tuple[int, int, str]] = []
     for match in _SPLIT.finditer(sentence, begin, end):
         if _in_quote(regions, match.start()):
             continue
-        cuts.append((match.start(), match.end(), match.group("continue") is not None))
-    pieces: list[tuple[int, int, bool]] = []
-    start, continues = begin, False
+        kind = "verb" if match.group("verb") else "continue" if match.group("continue") else ""
+        cuts.append((match.start(), match.end(), kind))
+    pieces: list[tuple[int, int, str]] = []
+    start, continues = begin, ""
     for cut_start, cut_end, cut_continues in cuts:
         pieces.append((start, cut_start, continues))
         start, continues = cut_end, cut_continues
@@ -251,7 +258,7 @@ def _attribute(
     end: int,
     regions: list[tuple[int, int]],
     offset: int,
-    continues: bool,
+    continues: str,
     shared: Attribution | None,
 ) -> tuple[ClaimPart, list[Background]] | None:
     according = _according(sentence, start, end, regions, offset)
@@ -261,10 +268,10 @@ def _attribute(
     for verb in reversed(verbs):
         found = _at_end(sentence, start, end, verb, regions, offset)
         if found is not None:
-            return found, []
+            return found
     if verbs:
         return _subject_first(sentence, start, end, verbs[0], regions, offset, continues, shared)
-    if continues and shared is not None:
+    if continues == "continue" and shared is not None:
         content = Span(offset + start, offset + end)
         return ClaimPart(content, (content,), shared), []
     return None
@@ -310,7 +317,7 @@ def _at_end(
     verb: re.Match[str],
     regions: list[tuple[int, int]],
     offset: int,
-) -> ClaimPart | None:
+) -> tuple[ClaimPart, list[Background]] | None:
     """The forms "…, X said", "“…,” said X", "“…,” he said, “…”", "…, images showed"."""
     separator = _separator_before(sentence, start, verb.start(), regions)
     if separator is None:
@@ -323,8 +330,23 @@ def _at_end(
     tail_start = verb.end()
     stop = end
     mid = re.compile(r",\s*(?=[“\"])").search(sentence, tail_start, end)
+    after: Span | None = None  # the claim going on after the attribution
+    background: list[Background] = []
     if mid is not None:
         stop = mid.start()
+        after = Span(offset + mid.end(), offset + end)
+    else:
+        comma = sentence.find(",", tail_start, end)
+        if comma >= 0 and not _in_quote(regions, comma):
+            rest_start = _trimmed(sentence, comma, end)[0]
+            if _SUBORDINATE.match(sentence, rest_start):
+                # "…, a war monitor said, as the army pressed on": the reporter's aside.
+                stop = comma
+                background.append(Background(Span(offset + rest_start, offset + end), "fronted"))
+            elif not sentence[tail_start:comma].strip():
+                # "Dozens more were wounded, the monitor said, some of them critically."
+                stop = comma
+                after = Span(offset + rest_start, offset + end)
     tail = sentence[tail_start:stop]
     if not sentence[who_start:who_end].strip():
         # "…,” said the Observatory": the claimant follows the verb.
@@ -348,9 +370,10 @@ def _at_end(
         return None
     attribution = Attribution(who, Span(offset + who_start, offset + who_end), verb.group(0), kind)
     spans = [Span(offset + start, offset + start + len(sentence[start:sep_start].rstrip(" ,")))]
-    if mid is not None:
-        spans.append(Span(offset + mid.end(), offset + end))
-    return ClaimPart(Span(offset + start, offset + end), tuple(spans), attribution)
+    if after is not None:
+        spans.append(after)
+    span_end = stop if background else end
+    return ClaimPart(Span(offset + start, offset + span_end), tuple(spans), attribution), background
 
 
 def _after_quote(
@@ -460,7 +483,7 @@ def _subject_first(
     verb: re.Match[str],
     regions: list[tuple[int, int]],
     offset: int,
-    continues: bool,
+    continues: str,
     shared: Attribution | None,
 ) -> tuple[ClaimPart, list[Background]] | None:
     """The forms "X said (that) …", "X told AFP that …", "France called on …"."""
@@ -472,9 +495,10 @@ def _subject_first(
     if verb_text in _END_ONLY:
         return None
     if not who.strip():
-        if not (continues and shared is not None):
+        if not (continues == "verb" and shared is not None):
             return None
-        attribution = Attribution(shared.who, shared.who_span, verb_text, shared.mode)
+        mode_alone: Mode = "act" if verb.group("act") is not None else shared.mode
+        attribution = Attribution(shared.who, shared.who_span, verb_text, mode_alone)
     else:
         head_end, relative = _parenthetical(sentence, who_start, who_end)
         if relative is not None:

@@ -42,6 +42,7 @@ _ORGANISATION_WORDS = frozenset(
      "republic", "kingdom", "commission", "institute", "centre", "center", "foundation",
      "federation", "alliance", "administration", "presidency", "embassy", "consulate"}
 )  # fmt: skip
+_ROLE_STEMS = frozenset(stem(role) for role in _ROLES)
 _SPEAKS_FOR = re.compile(
     r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:spokesman|spokeswoman|spokesperson|official|"
     r"officials|source|sources|representative|member|members|statement|report|figures|"
@@ -164,6 +165,13 @@ class ClaimantResolver:
             found = self._known(rest, context) or self._by_head(words[1:], context, who)
             if found is not None:
                 return found, person
+        head_words = _content_words(_HEAD_END.split(who, maxsplit=1)[0])
+        definite = re.match(r"\s*the\s", who, re.IGNORECASE) is not None
+        if definite and head_words and stem(head_words[-1]) in _ROLE_STEMS:
+            # "the doctor", "the official": the one the report has just introduced.
+            for mention in reversed(self._history):
+                if stem(head_words[-1]) in mention.words:
+                    return mention.claimant, mention.person
         named = person_name(who)
         if named is not None:
             # "Kremlin spokesman Dmitry Peskov": the person speaks, for whomever they work.

@@ -105,7 +105,7 @@ def base_form(verb: str) -> str:
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
             return stem[:-1]
         if re.search(
-            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$", stem
+            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|ur|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$", stem
         ):
             return stem + "e"
         return stem

@@ -28,6 +28,12 @@ from bot.text import slug
 # A sentence with no attribution carries on the last speaker's words when it opens with a
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
 _QUOTE_LEAD_WORDS = 3
+_PRONOUN = re.compile(r"(?:he|she|it|they|we)", re.IGNORECASE)
+# "Images broadcast by state television": the pictures are the broadcaster's claim.
+_BROADCAST_BY = re.compile(
+    r"\b(?:broadcast|released|published|posted|shared|aired|distributed|issued|filmed|"
+    r"provided|supplied) by (?P<owner>.+)$"
+)
 _QUOTED_SHARE = 0.4
 _SUBORDINATOR = re.compile(
     r"^(?:as|while|when|after|before|although|though|amid|with|even as|because|once|since|"
@@ -101,12 +107,17 @@ def _claim(
     claimant = _who(attribution, sentence_text, resolver, resolved)
     name = _display(claimant, attribution.who)
     act_alone = attribution.mode == "act" and pieces[0].lstrip().startswith(attribution.verb)
+    if act_alone and not _PRONOUN.fullmatch(attribution.who.strip()):
+        # "… and denied targeting civilians": said of whom the report names, as it names them.
+        name = attribution.who.strip()[0].upper() + attribution.who.strip()[1:]
+    said = attribution.mode in ("said", "inherit")
     statement = neutral_statement(
         pieces,
         claimant=name,
         act_without_subject=act_alone,
         coclaim=attribution.mode == "coclaim",
-        previous_subject=previous_subject if attribution.mode == "said" else None,
+        previous_subject=previous_subject if said else None,
+        speaker_pronoun=said and part.content[0].start > attribution.who_span.end,
     )
     reporter = claimant == resolver.outlet
     return _Pending(part.span, claimant, attribution.who, statement, reporter)
@@ -124,7 +135,10 @@ def _who(
         return resolved[attribution.who_span]
     if attribution.mode == "visual":
         # Pictures are the outlet's, unless they are named as someone else's.
-        claimant = resolver.known(attribution.who, sentence_text) or resolver.outlet
+        owner = _BROADCAST_BY.search(attribution.who)
+        claimant = resolver.known(attribution.who, sentence_text) or (
+            resolver.resolve(owner.group("owner"), sentence_text) if owner else resolver.outlet
+        )
     else:
         claimant = resolver.resolve(attribution.who, sentence_text)
     resolved[attribution.who_span] = claimant
@@ -188,7 +202,7 @@ def _dateline(dateline: Dateline, outlet: Claimant) -> _Pending:
         day = dt.date.fromisoformat(dateline.date)
         statement = f"The report is dated {day.day} {day:%B %Y}."
     else:
-        place = (dateline.place or "").strip().title()
+        place = (dateline.place or "").split(",")[0].strip().title()
         statement = f"The report was filed from {place}."
     return _Pending(dateline.span, outlet, "", statement, True)
 

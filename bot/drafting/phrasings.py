@@ -30,7 +30,7 @@ _FIGURE = re.compile(
     rf"\b(?:{_NUMBER})(?: (?:million|thousand|hundred))?(?: of)? "
     rf"(?P<noun>(?!(?:{_MONTHS}|of|the|a|an|to|in|on|at|for|from|were|was|and|or|others?)\b)"
     r"[a-z][\w-]*(?: (?:and )?(?![a-z]+ed\b)(?!(?:from|of|in|on|at|to|for|with|without|"
-    r"across|were|was|and|or|who|which|that)\b)[a-z][\w-]*){0,2})"
+    r"across|were|was|and|or|who|which|that|have|has|had|been|are|is)\b)[a-z][\w-]*){0,2})"
     r"(?: (?P<aux>were|was|have been|had been) (?P<participle>[a-z]+(?:ed|en|wn)))?",
     re.IGNORECASE,
 )
@@ -100,6 +100,7 @@ def phrasings(
     """At least MIN_PHRASINGS questions for `statement`, none of them in `taken`."""
     said = _SAID.match(statement)
     core = said.group("words") if said else statement
+    core = re.split(r"(?<=[.!?])\s+(?=[A-Z])", core)[0]  # the first sentence of a long quote
     clause = read_clause(core)
     speaker_words = set(fold(speaker).split())
     keywords = [word for word in key_words(core) if word not in speaker_words]

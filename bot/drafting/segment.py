@@ -29,7 +29,7 @@ _CREDIT = re.compile(
 )
 # "date 2024-11-30", "2024-11-30" or "BEIRUT (AFP) -" at the head of the copy.
 _DATELINE = re.compile(
-    r"^\s*(?:(?:date[:\s]+)?(?P<iso>\d{4}-\d{2}-\d{2})\b"
+    r"\s*(?:(?:date[:\s]+)?(?P<iso>\d{4}-\d{2}-\d{2})\b"
     r"|(?P<place>[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]+?)?)\s*\((?P<agency>[A-Za-z ]{2,20})\)"
     r"\s*[-–—]+)\s*"
 )
@@ -60,6 +60,7 @@ class Dateline:
     span: Span
     date: str | None
     place: str | None
+    body_start: int  # where the copy after it begins, past the dash that ends it
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +102,20 @@ def inside(regions: list[tuple[int, int]], position: int) -> bool:
 
 def segment(text: str) -> Segmented:
     """The sentences of `text` that may carry claims, and its dateline if it has one."""
-    dateline = _dateline(text)
+    dateline: Dateline | None = None
     sentences: list[Sentence] = []
     paragraph_index = 0
     for paragraph in re.finditer(r"[^\n]+", text):
         start, end = paragraph.span()
-        if dateline is not None and start <= dateline.span.start < end:
-            start = dateline.span.end
         body = text[start:end]
         if not body.strip() or _is_heading(body):
             continue
+        if paragraph_index == 0:
+            # The dateline opens the copy, after any headline.
+            dateline = _dateline(text, start)
+            if dateline is not None:
+                start = dateline.body_start
+                body = text[start:end]
         for piece_start, piece_end in _split_sentences(body):
             piece = body[piece_start:piece_end]
             if _CREDIT.match(piece) or not re.search(r"[A-Za-z]", piece):
@@ -120,15 +125,15 @@ def segment(text: str) -> Segmented:
     return Segmented(tuple(sentences), dateline)
 
 
-def _dateline(text: str) -> Dateline | None:
-    match = _DATELINE.match(text)
+def _dateline(text: str, start: int) -> Dateline | None:
+    match = _DATELINE.match(text, start)
     if match is None:
         return None
     head = match.group(0)
     span = Span(match.start() + len(head) - len(head.lstrip()), match.end())
     # The quote keeps the dateline's own words, without the dash that ends it.
     end = span.start + len(text[span.start : span.end].rstrip(" -–—\t"))
-    return Dateline(Span(span.start, end), match.group("iso"), match.group("place"))
+    return Dateline(Span(span.start, end), match.group("iso"), match.group("place"), match.end())
 
 
 def _is_heading(paragraph: str) -> bool:

@@ -17,6 +17,12 @@ _LEADING_JOINERS = re.compile(r"^(?:that|while|whereas|and|but|as)\s+", re.IGNOR
 _FIRST_PERSON = re.compile(
     r"\b(?:I|we|We|our|Our|us|my|My|me|I’m|I'm|we’re|we're|We’ve|We've|we’ve|we've)\b"
 )
+_SPEAKER_PRONOUN = re.compile(
+    r"^(?P<lead>(?:on|late on|early on|earlier on|later on|in|at)\s+[A-Z]?\w+\s+)?"
+    r"(?:it|he|she|they)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+_SPEAKER_POSSESSIVE = re.compile(r"^(?:its|his|her|their)\s+(?=[a-z])", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?P<pronoun>They|It)\s+(?=[a-z])")
 _TODAY = re.compile(r"\[\s*today\s*\]|\btoday\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
@@ -40,9 +46,19 @@ def neutral_statement(
     act_without_subject: bool = False,
     coclaim: bool = False,
     previous_subject: str | None = None,
+    speaker_pronoun: bool = False,
 ) -> str:
-    """The statement for a claim whose own words are `pieces` (in order)."""
-    text = " ".join(piece.strip().rstrip(",;:") for piece in pieces if piece.strip())
+    """The statement for a claim whose own words are `pieces` (in order).
+
+    `speaker_pronoun`: the claim follows "X said", so a pronoun opening it ("The Kremlin
+    said on Tuesday it was in contact…") is X."""
+    text = ""
+    for piece in (piece.strip() for piece in pieces if piece.strip()):
+        if text:
+            # "“We will go on,” he said, “to the end.”" reads on; "…, the monitor said, some
+            # of them critically" keeps its comma.
+            text += " " if piece[0] in "“\"‘'" else ", "
+        text += piece.rstrip(",;:")
     text = _tidy(unquoted(text))
     text = _LEADING_JOINERS.sub("", text)
     if coclaim:
@@ -51,7 +67,11 @@ def neutral_statement(
     elif act_without_subject:
         text = f"{claimant} {text}"
     elif _FIRST_PERSON.search(text):
-        return f"{claimant} said: “{_sentence(text)}”"
+        return f"{_sentence(claimant)[:-1]} said: “{_sentence(text)}”"
+    elif speaker_pronoun and _SPEAKER_PRONOUN.match(text):
+        text = _SPEAKER_PRONOUN.sub(lambda m: f"{m.group('lead') or ''}{claimant} ", text, count=1)
+    elif speaker_pronoun and _SPEAKER_POSSESSIVE.match(text):
+        text = _SPEAKER_POSSESSIVE.sub(f"{claimant}’s ", text, count=1)
     elif previous_subject:
         text = _PRONOUN_START.sub(f"{previous_subject} ", text, count=1)
     return _sentence(text)
