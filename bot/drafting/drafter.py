@@ -22,7 +22,7 @@ from bot.drafting.points import PointCandidate, suggest_points
 from bot.drafting.segment import Dateline, Span, quote_regions, segment
 from bot.drafting.statement import neutral_statement, subject_of
 from bot.knowledge import Lexicon
-from bot.models import Source
+from bot.models import Fact, Source
 from bot.text import slug
 
 # A sentence with no attribution carries on the last speaker's words when it opens with a
@@ -51,8 +51,17 @@ class _Pending:
     reporter_voice: bool
 
 
-def draft_facts(document: Document, sources: Sequence[Source], lexicon: Lexicon) -> list[Draft]:
-    """Drafts for every claim in `document`, in the order of its text."""
+def draft_facts(
+    document: Document,
+    sources: Sequence[Source],
+    lexicon: Lexicon,
+    *,
+    existing: Sequence[Fact] = (),
+) -> list[Draft]:
+    """Drafts for every claim in `document`, in the order of its text.
+
+    `existing`: facts already in the base; the drafts take none of their ids or question
+    phrasings, so `facts import` accepts them next to those facts."""
     text = document.text
     resolver = ClaimantResolver(sources, lexicon, document.outlet)
     segmented = segment(text)
@@ -84,7 +93,7 @@ def draft_facts(document: Document, sources: Sequence[Source], lexicon: Lexicon)
         previous_subject = subject_of(first.statement) if first is not None else None
         pending.extend(found)
     pending.sort(key=lambda item: (item.span.start, -item.span.end))
-    return _finish(document, pending, lexicon, resolver)
+    return _finish(document, pending, lexicon, resolver, existing)
 
 
 def _claim(
@@ -208,7 +217,11 @@ def _dateline(dateline: Dateline, outlet: Claimant) -> _Pending:
 
 
 def _finish(
-    document: Document, pending: list[_Pending], lexicon: Lexicon, resolver: ClaimantResolver
+    document: Document,
+    pending: list[_Pending],
+    lexicon: Lexicon,
+    resolver: ClaimantResolver,
+    existing: Sequence[Fact],
 ) -> list[Draft]:
     thesaurus = Thesaurus(lexicon)
     candidates = [
@@ -217,8 +230,8 @@ def _finish(
     ]
     points = suggest_points(candidates, lexicon)
     drafts: list[Draft] = []
-    ids: set[str] = set()
-    taken: list[str] = []
+    ids = {fact.id for fact in existing}
+    taken = [question for fact in existing for question in fact.questions]
     for item, item_points in zip(pending, points, strict=True):
         source = _source_key(item.claimant)
         speaker = resolver.short_name(item.claimant)

@@ -211,9 +211,10 @@ def _by_place(statement: str, clause: Clause | None) -> list[str]:
         before_place = statement[verb_at + len(clause.verb) : match.start()]
         obj = _object(before_place, 4)
         question = _question_of(clause, subject, obj)
-        if question is None or question.startswith(("is ", "are ", "was ", "were ")):
+        copular = question is not None and question.startswith(("is ", "are ", "was ", "were "))
+        if question is None or (copular and not clause.passive):
             return [f"what happened in {place.lower()}"]
-        return [f"where {question.removeprefix('where ')}"]
+        return [f"where {question}"]
     return []
 
 
@@ -244,13 +245,16 @@ def _by_synonyms(clause: Clause | None, keywords: list[str], thesaurus: Thesauru
         if question is not None:
             questions.append(_swap(question, thesaurus))
     if len(keywords) >= 2:
-        questions.append(_swap(" ".join(keywords[:3]), thesaurus))
+        questions.append(_swap(" ".join(keywords[:3]), thesaurus, from_start=True))
     return questions
 
 
-def _swap(question: str, thesaurus: Thesaurus) -> str:
+def _swap(question: str, thesaurus: Thesaurus, *, from_start: bool = False) -> str:
+    """`question` with one word in other words: the last that has a synonym (so "did"
+    and the subject stay), or with `from_start` the first."""
     words = question.split()
-    for index in range(len(words) - 1, 0, -1):
+    order = range(len(words)) if from_start else range(len(words) - 1, 0, -1)
+    for index in order:
         other = thesaurus.other(fold(words[index]))
         if other is not None:
             words[index] = other

@@ -138,7 +138,8 @@ def _dateline(text: str, start: int) -> Dateline | None:
 
 def _is_heading(paragraph: str) -> bool:
     stripped = paragraph.strip()
-    ends_sentence = re.search(r"[.!?…][\"”’')\]]*$", stripped) is not None
+    # A headline has no sentence in it: "Photo / AFP" after a full stop is no headline.
+    ends_sentence = re.search(r"[.!?…][\"”’')\]]*(?:\s|$)", stripped) is not None
     return not ends_sentence and len(stripped.split()) <= _MAX_HEADING_WORDS
 
 
