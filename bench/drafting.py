@@ -194,10 +194,9 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
 
 
 def same_source(draft: Draft, expected: str) -> bool:
-    """The draft names the curated source: by id, or a proposed source by its name."""
-    if draft.source == expected:
-        return True
-    return draft.new_source and slug(draft.source_name) == slug(expected)
+    """The draft names the curated source: by id, or by name (a proposed source has no id
+    yet, and a list of claims may name a known one)."""
+    return draft.source == expected or slug(draft.source_name) == slug(expected)
 
 
 def measure(case: Case, runs: int = 5) -> Measure:

@@ -25,6 +25,7 @@ from bot.drafting.segment import Span, quote_regions
 Mode = Literal["said", "act", "visual", "coclaim", "inherit"]
 
 _SAY = (
+    r"(?:was|were) quoted (?:by (?:[\w'’-]+ ){1,4})?as saying|"
     "said|says|say|told|tells|added|adds|reported|reports|confirmed|confirms|stated|states|"
     "announced|announces|claimed|claims|noted|notes|warned|warns|explained|explains|insisted|"
     "stressed|wrote|writes|tweeted|posted|estimated|denied|denies|acknowledged|admitted|"
@@ -106,12 +107,12 @@ _FRONTED_WORDS = _SUBORDINATORS | frozenset(
      "speaking", "yesterday", "today"}
 )  # fmt: skip
 _SPLIT = re.compile(
-    r"(?P<continue>,\s+(?:adding|saying|stressing|noting|warning|insisting)(?:\s+that)?\s+"
+    r"(?P<continue>,\s+(?:adding|saying|stressing|noting|warning|insisting)(?:\s+that)?:?\s+"
     r"|,?\s+and\s+that\s+)"
     r"|(?P<verb>,?\s+and\s+(?=(?:reported|said|added|told|confirmed|warned|noted|announced|"
     r"insisted|stressed|urged|called|denied|accused|vowed|expressed|condemned|demanded|"
     r"rejected)\b))"
-    r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+)"
+    r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+|,\s+but\s+)"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "according to a joint statement" names no one: the claimant is the sentence's subject.

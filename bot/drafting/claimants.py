@@ -9,13 +9,14 @@ words also carry a proper name the source does not ("a Turkish military source")
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Lexicon
+from bot.knowledge import Lexicon, SynonymGroup
 from bot.models import Source
 from bot.text import fold, stem
 
@@ -95,7 +96,7 @@ class ClaimantResolver:
 
     def __init__(self, sources: Sequence[Source], lexicon: Lexicon, outlet: str) -> None:
         self._sources = {source.id: source for source in sources}
-        self._aliases = _aliases(sources, lexicon)
+        self._aliases = _aliases(tuple(sources), lexicon.synonyms)
         self._vocabulary = {
             source.id: frozenset(
                 stem(word)
@@ -186,7 +187,15 @@ class ClaimantResolver:
             found = self._by_head(words, context, who)
             if found is not None:
                 return found, person
-        return Claimant(None, proposed_name(who)), person
+        proposed = proposed_name(who)
+        for mention in reversed(self._history):
+            # "Peskov said" after "Kremlin spokesman Dmitry Peskov": the one proposed before.
+            earlier = mention.claimant
+            if earlier.proposed and set(_content_words(proposed)) <= set(
+                _content_words(earlier.name)
+            ):
+                return earlier, mention.person
+        return Claimant(None, proposed), person
 
     def _recent(self, person: bool | None) -> Claimant:
         for mention in reversed(self._history):
@@ -267,7 +276,10 @@ class ClaimantResolver:
         return Claimant(source_id, self._sources[source_id].name)
 
 
-def _aliases(sources: Iterable[Source], lexicon: Lexicon) -> list[_Alias]:
+@functools.lru_cache(maxsize=8)
+def _aliases(sources: tuple[Source, ...], synonyms: tuple[SynonymGroup, ...]) -> tuple[_Alias, ...]:
+    """Every name of every source, and the lexicon's words for them (built once for a
+    set of sources and a lexicon)."""
     aliases: list[_Alias] = []
     strong: set[tuple[str, ...]] = set()
     for source in sources:
@@ -285,7 +297,7 @@ def _aliases(sources: Iterable[Source], lexicon: Lexicon) -> list[_Alias]:
     # The lexicon's groups: every word the matcher treats as a source's name names it here
     # too, unless it would name two sources or is a plain word for a person.
     owners: dict[tuple[str, ...], set[str]] = {}
-    for group in lexicon.synonyms:
+    for group in synonyms:
         variants = [fold(variant) for variant in (group.canonical, *group.variants)]
         members = [alias for alias in aliases if " ".join(alias.words) in variants]
         for variant in variants:
@@ -297,7 +309,7 @@ def _aliases(sources: Iterable[Source], lexicon: Lexicon) -> list[_Alias]:
     for words, owner_ids in owners.items():
         if len(owner_ids) == 1:
             aliases.append(_Alias(words, next(iter(owner_ids)), _WEAK, True))
-    return aliases
+    return tuple(aliases)
 
 
 def _find(words: Sequence[str], needle: Sequence[str]) -> int:

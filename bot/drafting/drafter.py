@@ -17,13 +17,13 @@ from bot.drafting.background import descriptions
 from bot.drafting.claimants import Claimant, ClaimantResolver
 from bot.drafting.document import Document
 from bot.drafting.draft import Draft
-from bot.drafting.phrasings import Thesaurus, phrasings
+from bot.drafting.phrasings import phrasings, thesaurus
 from bot.drafting.points import PointCandidate, suggest_points
 from bot.drafting.segment import Dateline, Span, quote_regions, segment
 from bot.drafting.statement import neutral_statement, subject_of
 from bot.knowledge import Lexicon
 from bot.models import Fact, Source
-from bot.text import slug
+from bot.text import fold, slug
 
 # A sentence with no attribution carries on the last speaker's words when it opens with a
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
@@ -223,7 +223,7 @@ def _finish(
     resolver: ClaimantResolver,
     existing: Sequence[Fact],
 ) -> list[Draft]:
-    thesaurus = Thesaurus(lexicon)
+    synonyms = thesaurus(lexicon)
     candidates = [
         PointCandidate(_source_key(item.claimant), item.statement, item.reporter_voice)
         for item in pending
@@ -231,12 +231,11 @@ def _finish(
     points = suggest_points(candidates, lexicon)
     drafts: list[Draft] = []
     ids = {fact.id for fact in existing}
-    taken = [question for fact in existing for question in fact.questions]
+    taken = {fold(question) for fact in existing for question in fact.questions}
     for item, item_points in zip(pending, points, strict=True):
         source = _source_key(item.claimant)
         speaker = resolver.short_name(item.claimant)
-        questions = phrasings(item.statement, speaker, thesaurus, taken=taken)
-        taken.extend(questions)
+        questions = phrasings(item.statement, speaker, synonyms, taken=taken)
         drafts.append(
             Draft(
                 id=_unique(slug(item.statement, max_words=6), source, ids),

@@ -8,13 +8,13 @@ All lower case, without the final question mark, the way people type in chat.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.drafting.clause import Clause, base_form, read_clause
-from bot.knowledge import Lexicon
+from bot.knowledge import Lexicon, SynonymGroup
 from bot.text import fold, stem
 
 MIN_PHRASINGS = 3
@@ -61,12 +61,22 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
-class Thesaurus:
-    """Another way to say a word, from the lexicon's synonym groups (built once)."""
+def thesaurus(lexicon: Lexicon) -> Thesaurus:
+    return _thesaurus(lexicon.synonyms)
 
-    def __init__(self, lexicon: Lexicon) -> None:
+
+@functools.lru_cache(maxsize=8)
+def _thesaurus(synonyms: tuple[SynonymGroup, ...]) -> Thesaurus:
+    # Built once per lexicon: folding its thousand-odd words is most of a draft's time.
+    return Thesaurus(synonyms)
+
+
+class Thesaurus:
+    """Another way to say a word, from the lexicon's synonym groups."""
+
+    def __init__(self, synonyms: tuple[SynonymGroup, ...]) -> None:
         self._other: dict[str, str] = {}
-        for group in lexicon.synonyms:
+        for group in synonyms:
             words = [fold(word) for word in (group.canonical, *group.variants)]
             for word in words:
                 if word in self._other:
@@ -95,9 +105,10 @@ def phrasings(
     speaker: str,
     thesaurus: Thesaurus,
     *,
-    taken: Iterable[str] = (),
+    taken: set[str],
 ) -> tuple[str, ...]:
-    """At least MIN_PHRASINGS questions for `statement`, none of them in `taken`."""
+    """At least MIN_PHRASINGS questions for `statement`. `taken` holds the folded forms of
+    phrasings other facts have; none is reused, and the new ones join it."""
     said = _SAID.match(statement)
     core = said.group("words") if said else statement
     core = re.split(r"(?<=[.!?])\s+(?=[A-Z])", core)[0]  # the first sentence of a long quote
@@ -114,7 +125,7 @@ def phrasings(
     asked.extend(_by_synonyms(clause, keywords, thesaurus))
     asked.append(f"what happened with {topic}")
     asked.append(f"any news on {' '.join(keywords[:2]) or topic}")
-    seen = {fold(question) for question in taken}
+    seen = taken
     chosen: list[str] = []
     for question in asked:
         question = _tidy(question)

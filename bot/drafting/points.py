@@ -7,11 +7,12 @@ mostly the same things in the lexicon's terms. A point is only suggested: a pers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.knowledge import Lexicon
+from bot.knowledge import Lexicon, SynonymGroup
 from bot.text import fold, stem
 
 _HARM = frozenset({"kill", "wound", "loss", "dead", "die", "injur", "casualt", "lose", "lost"})
@@ -34,7 +35,7 @@ class PointCandidate:
 
 def suggest_points(candidates: Sequence[PointCandidate], lexicon: Lexicon) -> list[tuple[str, ...]]:
     """The points suggested for each candidate, in order (empty where none)."""
-    canon = _canonical_map(lexicon)
+    canon = _canonical_map(lexicon.synonyms)
     terms = [_terms(candidate.statement, canon) for candidate in candidates]
     harm = _harm_terms(canon)
     # The sides a figure can be about are the lexicon's groups ("army", "civilian").
@@ -76,9 +77,10 @@ def _harm_terms(canon: dict[str, str]) -> set[str]:
     return found | {stem(word) for word in _HARM}
 
 
-def _canonical_map(lexicon: Lexicon) -> dict[str, str]:
+@functools.lru_cache(maxsize=8)
+def _canonical_map(synonyms: tuple[SynonymGroup, ...]) -> dict[str, str]:
     canon: dict[str, str] = {}
-    for group in lexicon.synonyms:
+    for group in synonyms:
         for variant in (group.canonical, *group.variants):
             canon.setdefault(fold(variant), group.canonical)
     return canon
