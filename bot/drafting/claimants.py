@@ -47,7 +47,7 @@ _ROLE_STEMS = frozenset(stem(role) for role in _ROLES)
 _SPEAKS_FOR = re.compile(
     r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:spokesman|spokeswoman|spokesperson|official|"
     r"officials|source|sources|representative|member|members|statement|report|figures|"
-    r"data|tally|toll)\s+(?:for|from|of|with|in|at|by|close to|released by|issued by)\s+"
+    r"data|tally|toll)\s+(?:for|from|of|with|at|by|close to|released by|issued by)\s+"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -360,6 +360,7 @@ _TITLES = frozenset(
      "captain", "king", "queen", "prince", "emir", "chancellor", "premier", "sheikh",
      "fighter", "resident", "doctor", "activist", "dr", "mr", "mrs", "ms"}
 )  # fmt: skip
+_TITLE_STEMS = frozenset(stem(word) for word in _TITLES | _ROLES)
 _NAME_RUN = re.compile(
     r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |ibn |abu |for |of |de |van )?[A-Z][\w'’.&-]*)*$"
 )
@@ -372,8 +373,16 @@ _PLACE_PREPOSITIONS = frozenset(
 def person_name(who: str) -> str | None:
     """The name of a person that words describing them end with: "Hakan Fidan" from
     "Turkish Foreign Minister Hakan Fidan", "Abu Omar" from "a rebel commander who gave
-    his name as Abu Omar". None when the words have no such name after a description."""
-    head = who.split(",")[0].strip()
+    his name as Abu Omar", "Geir Pedersen" from "The UN envoy for Syria, Geir Pedersen".
+    None when the words have no such name after a description."""
+    head, _, aside = who.partition(",")
+    head, aside = head.strip(), aside.strip(" ,")
+    described = _content_words(head)
+    if aside and any(stem(word) in _TITLE_STEMS for word in described):
+        # "Iran's foreign minister, Abbas Araghchi": the name stands after the title.
+        name = _NAME_RUN.fullmatch(aside)
+        if name is not None and len(aside.split()) >= 2:
+            return aside
     run = _NAME_RUN.search(head)
     if run is None:
         return None

@@ -116,9 +116,13 @@ def _claim(
     claimant = _who(attribution, sentence_text, resolver, resolved)
     name = _display(claimant, attribution.who)
     act_alone = attribution.mode == "act" and pieces[0].lstrip().startswith(attribution.verb)
-    if act_alone and not _PRONOUN.fullmatch(attribution.who.strip()):
+    who = attribution.who.strip()
+    if act_alone and not _PRONOUN.fullmatch(who):
         # "… and denied targeting civilians": said of whom the report names, as it names them.
-        name = attribution.who.strip()[0].upper() + attribution.who.strip()[1:]
+        name = who[0].upper() + who[1:]
+    if attribution.mode == "act" and _PRONOUN.fullmatch(who) and pieces[0].startswith(who):
+        # "He urged soldiers to lay down their arms": said of whom "he" is.
+        pieces = [name + pieces[0][len(who) :], *pieces[1:]]
     said = attribution.mode in ("said", "inherit")
     statement = neutral_statement(
         pieces,

@@ -50,7 +50,12 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
 
 @pytest.mark.parametrize(
     ("name", "outlet"),
-    [("hama-advance", "Reuters"), ("aid-warning", "AFP"), ("idlib-strikes", "AFP")],
+    [
+        ("hama-advance", "Reuters"),
+        ("aid-warning", "AFP"),
+        ("idlib-strikes", "AFP"),
+        ("homs-outskirts", "AP"),
+    ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
     case = report_case(name, outlet)
