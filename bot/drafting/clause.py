@@ -30,8 +30,16 @@ IRREGULAR = {
     "felt": "feel", "meant": "mean", "set": "set", "put": "put", "let": "let", "cut": "cut",
     "appears": "appear", "seems": "seem", "remains": "remain", "continues": "continue",
     "controls": "control", "holds": "hold", "says": "say", "faces": "face", "lies": "lie",
-    "wounded": "wound", "killed": "kill",
+    "wounded": "wound", "killed": "kill", "had": "have", "has": "have",
+    "withdrawn": "withdraw", "fallen": "fall", "given": "give", "driven": "drive",
+    "shown": "show", "known": "know", "grown": "grow", "thrown": "throw", "done": "do",
+    "gone": "go", "beaten": "beat", "broken": "break", "chosen": "choose", "spoken": "speak",
+    "stolen": "steal", "written": "write", "hidden": "hide", "risen": "rise",
+    "forgotten": "forget", "begun": "begin", "overtaken": "overtake",
+    "become": "become", "come": "come", "overrun": "overrun", "run": "run",
 }  # fmt: skip
+# Participles that follow "had", "was", "been" ("had come", "was overrun").
+PARTICIPLES = frozenset(IRREGULAR) | frozenset({"come", "become", "run", "overrun"})
 _DETERMINERS = frozenset({"the", "a", "an", "of", "its", "their", "his", "her", "our", "my"})
 _LEADING_PREPOSITION = re.compile(
     r"^(?:at|in|on|during|after|before|since|until|by|for|from|with|amid|later|earlier|"
@@ -63,11 +71,15 @@ def read_clause(sentence: str) -> Clause | None:
         lead, text = text[: first_comma + 1], text[first_comma + 1 :].strip()
     words = text.split(" ")
     for index in range(1, min(len(words), 14)):
+        if words[index][:1].isupper():
+            continue  # "Mohammed" is a name, not a verb in -ed
         word = words[index].lower().strip(",;:")
         if not _is_verb(word, words[index - 1].lower()):
             continue
         end = index + 1
-        while end < len(words) and _continues_verb(words[end].lower().strip(",;:"), words):
+        while end < len(words) and _continues_verb(
+            words[end].lower().strip(",;:"), words[end - 1].lower()
+        ):
             end += 1
         subject = " ".join(words[:index]).strip(" ,")
         return Clause(subject, " ".join(words[index:end]), " ".join(words[end:]), lead)
@@ -84,8 +96,9 @@ def _is_verb(word: str, before: str) -> bool:
     )
 
 
-def _continues_verb(word: str, words: list[str]) -> bool:
-    del words
+def _continues_verb(word: str, before: str) -> bool:
+    if before in AUXILIARIES | {"been", "be"} and (word in PARTICIPLES or word in IRREGULAR):
+        return True
     return (
         word in {"been", "be", "being", "not", "also", "to", "have", "already", "still"}
         or re.fullmatch(r"[a-z]{3,}ed", word) is not None
@@ -105,7 +118,7 @@ def base_form(verb: str) -> str:
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
             return stem[:-1]
         if re.search(
-            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|ur|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$", stem
+            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|ur|ven|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$", stem
         ):
             return stem + "e"
         return stem

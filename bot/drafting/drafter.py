@@ -29,6 +29,7 @@ from bot.text import fold, slug
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
 _QUOTE_LEAD_WORDS = 3
 _PRONOUN = re.compile(r"(?:he|she|it|they|we)", re.IGNORECASE)
+_MAX_DISPLAY_WORDS = 6
 # "Images broadcast by state television": the pictures are the broadcaster's claim.
 _BROADCAST_BY = re.compile(
     r"\b(?:broadcast|released|published|posted|shared|aired|distributed|issued|filmed|"
@@ -159,16 +160,23 @@ def _who(
 
 
 def _display(claimant: Claimant, words: str) -> str:
-    """The claimant as a statement names it: the report's words when they are its name
-    ("The Syrian Army", "Tehran"), else the source's name."""
+    """The claimant as a statement names it: the report's own words when they name it
+    ("The army", "Observatory head Rami Abdel Rahman", "Tehran"), else the source's name
+    (for "he", "the 29-year-old", or words with an aside)."""
     stripped = words.strip()
-    written = re.sub(r"^(?:the|The)\s+", "", stripped)
-    if stripped and written.lower() == claimant.name.lower():
-        return stripped[0].upper() + stripped[1:]
-    tokens = written.split()
-    if claimant.source_id and 1 <= len(tokens) <= 4 and all(t[:1].isupper() for t in tokens):
-        return written
-    return re.sub(r"\s*\(.*?\)", "", claimant.name)
+    name = re.sub(r"\s*\(.*?\)", "", claimant.name)
+    if not stripped or _PRONOUN.fullmatch(stripped) or re.search(r",|\d|\swho\s", stripped):
+        return name
+    if len(stripped.split()) > _MAX_DISPLAY_WORDS:
+        return name
+    written = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.IGNORECASE)
+    if (
+        stripped != written
+        and written[:1].islower()
+        and not (set(fold(written).split()) & set(fold(name).split()))
+    ):
+        return name  # "the monitor" says less than the monitor's name
+    return stripped[0].upper() + stripped[1:]
 
 
 def _carried_on(sentence_text: str, resolver: ClaimantResolver) -> Claimant | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Set as AbstractSet
 
 from rapidfuzz.distance import Levenshtein
 
@@ -27,7 +28,7 @@ _NUMBER = (
     r"twenty|thirty|forty|fifty|a hundred|hundreds|thousands|dozens|scores|millions"
 )
 _FIGURE = re.compile(
-    rf"\b(?:{_NUMBER})(?: (?:million|thousand|hundred))?(?: of)? "
+    rf"\b(?!(?:1[89]|20)\d\d\b)(?:{_NUMBER})(?: (?:million|thousand|hundred))?(?: of)? "
     rf"(?P<noun>(?!(?:{_MONTHS}|of|the|a|an|to|in|on|at|for|from|were|was|and|or|others?)\b)"
     r"[a-z][\w-]*(?: (?:and )?(?![a-z]+ed\b)(?!(?:from|of|in|on|at|to|for|with|without|"
     r"across|were|was|and|or|who|which|that|have|has|had|been|are|is)\b)[a-z][\w-]*){0,2})"
@@ -94,6 +95,7 @@ def _fits(variant: str, word: str, canonical: str) -> bool:
     return (
         stem(variant) != stem(word)
         and len(variant) >= 5
+        and len(variant.split()) <= 2
         and variant.replace(" ", "").isalpha()
         and Levenshtein.distance(variant, word) > 2
         and (variant == canonical or Levenshtein.distance(variant, canonical) > 2)
@@ -122,7 +124,9 @@ def phrasings(
     asked.extend(_by_time(core, clause))
     asked.extend(_by_subject(clause))
     asked.append(f"what did {speaker} say about {topic}")
-    asked.extend(_by_synonyms(clause, keywords, thesaurus))
+    # Names keep their own words: the lexicon's "moscow" for Russia is for matching.
+    names = {fold(word) for word in re.findall(r"[\w'’-]+", core) if word[:1].isupper()}
+    asked.extend(_by_synonyms(clause, keywords, thesaurus, names))
     asked.append(f"what happened with {topic}")
     asked.append(f"any news on {' '.join(keywords[:2]) or topic}")
     seen = taken
@@ -243,29 +247,45 @@ def _by_subject(clause: Clause | None) -> list[str]:
         return []
     first = clause.verb.split()[0].lower()
     if first in _COPULAS and not clause.passive:
-        return [f"what {first} {subject}"]
+        # "what is hts" only where the claim says what it is ("HTS is an alliance …").
+        if re.match(r"(?:a|an|the)\s", clause.rest) and len(clause.verb.split()) == 1:
+            return [f"what {first} {subject}"]
+        return []
     return [f"who {clause.verb.lower()} {_object(clause.rest)}"]
 
 
-def _by_synonyms(clause: Clause | None, keywords: list[str], thesaurus: Thesaurus) -> list[str]:
+def _by_synonyms(
+    clause: Clause | None, keywords: list[str], thesaurus: Thesaurus, names: set[str]
+) -> list[str]:
     """The claim as a yes/no question, and as key words, with one word in other words."""
     questions: list[str] = []
     subject = _subject(clause)
     if clause is not None and subject is not None:
         question = _question_of(clause, subject, _object(clause.rest))
         if question is not None:
-            questions.append(_swap(question, thesaurus))
+            keep = {word.lower() for word in clause.verb.split()} | names
+            keep.add(base_form(clause.verb.split()[-1]))
+            questions.append(_swap(question, thesaurus, keep=keep))
     if len(keywords) >= 2:
-        questions.append(_swap(" ".join(keywords[:3]), thesaurus, from_start=True))
+        questions.append(_swap(" ".join(keywords[:3]), thesaurus, from_start=True, keep=names))
     return questions
 
 
-def _swap(question: str, thesaurus: Thesaurus, *, from_start: bool = False) -> str:
+def _swap(
+    question: str,
+    thesaurus: Thesaurus,
+    *,
+    from_start: bool = False,
+    keep: AbstractSet[str] = frozenset(),
+) -> str:
     """`question` with one word in other words: the last that has a synonym (so "did"
-    and the subject stay), or with `from_start` the first."""
+    and the subject stay), or with `from_start` the first; never a word of `keep` (the
+    verb, whose synonym would not fit the sentence)."""
     words = question.split()
     order = range(len(words)) if from_start else range(len(words) - 1, 0, -1)
     for index in order:
+        if fold(words[index]) in keep or words[index] in keep:
+            continue
         other = thesaurus.other(fold(words[index]))
         if other is not None:
             words[index] = other

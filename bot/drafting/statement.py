@@ -82,10 +82,12 @@ def subject_of(statement: str) -> str | None:
     clause = read_clause(statement)
     if clause is None or clause.lead:
         return None
-    words = clause.subject.split()
+    # "Hama, a city of around one million people": the name, not the aside.
+    subject = clause.subject.split(",")[0].strip()
+    words = subject.split()
     if not words or len(words) > _MAX_SUBJECT_WORDS or words[0] in {"They", "It", "He", "She"}:
         return None
-    return clause.subject
+    return subject
 
 
 def _tidy(text: str) -> str:
