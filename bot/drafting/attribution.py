@@ -263,9 +263,11 @@ def _attribute(
     shared: Attribution | None,
 ) -> tuple[ClaimPart, list[Background]] | None:
     according = _according(sentence, start, end, regions, offset)
-    if according is not None:
-        return according, []
     verbs = _verbs(sentence, start, end, regions)
+    if according is not None and not (
+        verbs and offset + verbs[0].start() < _according_at(according)
+    ):
+        return according, []
     for verb in reversed(verbs):
         found = _at_end(sentence, start, end, verb, regions, offset)
         if found is not None:
@@ -276,6 +278,13 @@ def _attribute(
         content = Span(offset + start, offset + end)
         return ClaimPart(content, (content,), shared), []
     return None
+
+
+def _according_at(part: ClaimPart) -> int:
+    """Where the source after "according to" stands: a speaker who "said" before it is
+    the claimant, and the words after it only say how the report knows."""
+    assert part.attribution is not None
+    return part.attribution.who_span.start
 
 
 def _according(
@@ -584,8 +593,9 @@ def _parenthetical(sentence: str, start: int, end: int) -> tuple[int, int | None
     if first < 0:
         return end, None
     rest = words[first + 1 :].strip()
-    if _RELATIVE.match(rest):
+    if _RELATIVE.match(rest) and not rest.startswith("who "):
         return start + first, end
+    # "Samer, who asked not to be named, said": an aside about a speaker stays with them.
     return end, None
 
 

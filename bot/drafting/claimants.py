@@ -254,10 +254,26 @@ class ClaimantResolver:
         mentioned = [m.claimant for m in self._history if head in m.words]
         candidates.update(c.source_id for c in mentioned if c.source_id is not None)
         candidates = {c for c in candidates if not proper - self._vocabulary[c]}
-        mentioned = [c for c in mentioned if c.source_id is None or c.source_id in candidates]
-        if candidates:
-            return self._claimant(self._prefer(sorted(candidates), context, written))
-        return mentioned[-1] if mentioned else None
+        known = (
+            self._claimant(self._prefer(sorted(candidates), context, written))
+            if candidates
+            else None
+        )
+        proposed = [c for c in mentioned if c.source_id is None]
+        if proposed and (known is None or self._met_after(proposed[-1], known, context, written)):
+            # "the agency" after "state news agency SANA": the one the report just named.
+            return proposed[-1]
+        return known
+
+    def _met_after(self, proposed: Claimant, known: Claimant, context: str, who: str) -> bool:
+        """Whether the report met a proposed source after a known one the sentence does
+        not name (other than by the words `who` that are being resolved)."""
+        context_stems = set(_stems(context)) - set(_stems(who))
+        if known.source_id is not None and self._vocabulary[known.source_id] & context_stems:
+            return False
+        order = [mention.claimant for mention in self._history]
+        last_known = max((i for i, c in enumerate(order) if c == known), default=-1)
+        return max(i for i, c in enumerate(order) if c == proposed) > last_known
 
     def _prefer(self, candidates: Sequence[str], context: str, who: str = "") -> str:
         """Of equally good sources, the one the sentence says most of, then the latest met."""
@@ -360,6 +376,10 @@ _TITLES = frozenset(
      "captain", "king", "queen", "prince", "emir", "chancellor", "premier", "sheikh",
      "fighter", "resident", "doctor", "activist", "dr", "mr", "mrs", "ms"}
 )  # fmt: skip
+_CALLED = re.compile(
+    r"\b(?:identified(?: only)? as|gave (?:his|her|only (?:his|her)) (?:first )?name as|"
+    r"known(?: only)? as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
 _TITLE_STEMS = frozenset(stem(word) for word in _TITLES | _ROLES)
 _NAME_RUN = re.compile(
     r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |ibn |abu |for |of |de |van )?[A-Z][\w'’.&-]*)*$"
@@ -377,6 +397,10 @@ def person_name(who: str) -> str | None:
     None when the words have no such name after a description."""
     head, _, aside = who.partition(",")
     head, aside = head.strip(), aside.strip(" ,")
+    called = _CALLED.search(who)
+    if called is not None:
+        # "a resident, who asked to be identified only as Samer"
+        return called.group("name")
     described = _content_words(head)
     if aside and any(stem(word) in _TITLE_STEMS for word in described):
         # "Iran's foreign minister, Abbas Araghchi": the name stands after the title.

@@ -55,6 +55,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("aid-warning", "AFP"),
         ("idlib-strikes", "AFP"),
         ("homs-outskirts", "AP"),
+        ("damascus-encircled", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
