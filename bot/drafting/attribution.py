@@ -147,7 +147,8 @@ class Background:
     """Something the reporter tells on their own account inside an attributed sentence."""
 
     span: Span
-    kind: Literal["fronted", "relative-subject", "relative-trailing"]
+    # subordinate: "As the fighting raged …, X said" or "…, X said, as the army pressed on"
+    kind: Literal["subordinate", "relative-subject", "relative-trailing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,23 +165,17 @@ def analyse(text: str, start: int, end: int) -> SentenceClaims:
     """The claims of the sentence text[start:end] and their attributions."""
     sentence = text[start:end]
     regions = quote_regions(sentence)
-    background: list[Background] = []
-    body_start = 0
     fronted = _fronted_clause(sentence, regions)
     if fronted is not None:
         lead_end, rest_start, is_clause = fronted
-        rest = analyse_parts(sentence, rest_start, len(sentence), regions, start)
-        if rest.attributed and rest.parts[0].attribution is not None:
-            if is_clause:
-                background.append(Background(Span(start, start + lead_end), "fronted"))
-                body_start = rest_start
-            else:
-                return SentenceClaims(
-                    (_widened(rest.parts[0], start), *rest.parts[1:]), rest.background
-                )
-            return SentenceClaims(rest.parts, (*background, *rest.background))
-    result = analyse_parts(sentence, body_start, len(sentence), regions, start)
-    return SentenceClaims(result.parts, (*background, *result.background))
+        rest = _analyse_parts(sentence, rest_start, len(sentence), regions, start)
+        if rest.parts and rest.parts[0].attribution is not None:
+            if not is_clause:
+                first = _widened(rest.parts[0], start)
+                return SentenceClaims((first, *rest.parts[1:]), rest.background)
+            lead = Background(Span(start, start + lead_end), "subordinate")
+            return SentenceClaims(rest.parts, (lead, *rest.background))
+    return _analyse_parts(sentence, 0, len(sentence), regions, start)
 
 
 def _widened(part: ClaimPart, start: int) -> ClaimPart:
@@ -188,7 +183,7 @@ def _widened(part: ClaimPart, start: int) -> ClaimPart:
     return ClaimPart(Span(start, part.span.end), part.content, part.attribution)
 
 
-def analyse_parts(
+def _analyse_parts(
     sentence: str, begin: int, end: int, regions: list[tuple[int, int]], offset: int
 ) -> SentenceClaims:
     pieces = _split(sentence, begin, end, regions)
@@ -352,7 +347,9 @@ def _at_end(
             if _SUBORDINATE.match(sentence, rest_start):
                 # "…, a war monitor said, as the army pressed on": the reporter's aside.
                 stop = comma
-                background.append(Background(Span(offset + rest_start, offset + end), "fronted"))
+                background.append(
+                    Background(Span(offset + rest_start, offset + end), "subordinate")
+                )
             elif not sentence[tail_start:comma].strip():
                 # "Dozens more were wounded, the monitor said, some of them critically."
                 stop = comma

@@ -194,13 +194,12 @@ def _carried_on(sentence_text: str, resolver: ClaimantResolver) -> Claimant | No
 
 def _background(text: str, item: Background, outlet: Claimant) -> _Pending:
     words = text[item.span.start : item.span.end]
-    if item.kind == "fronted":
+    if item.kind == "subordinate":
         statement = _SUBORDINATOR.sub("", words)
     elif item.kind == "relative-subject":
         name, _, clause = words.partition(",")
         relative, _, rest = clause.strip().partition(" ")
-        joined = f"{name}’s {rest}" if relative == "whose" else f"{name} {rest}"
-        statement = joined
+        statement = f"{name}’s {rest}" if relative == "whose" else f"{name} {rest}"
     else:
         before = text[max(0, item.span.start - 120) : item.span.start - 2]
         relative, _, rest = words.partition(" ")

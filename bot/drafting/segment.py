@@ -41,9 +41,6 @@ class Span:
     start: int
     end: int
 
-    def text(self, source: str) -> str:
-        return source[self.start : self.end]
-
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -94,10 +91,6 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     if opener is not None:
         regions.append((start, len(text)))
     return regions
-
-
-def inside(regions: list[tuple[int, int]], position: int) -> bool:
-    return any(start < position < end - 1 for start, end in regions)
 
 
 def segment(text: str) -> Segmented:
