@@ -124,6 +124,9 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
 )
 _RELATIVE = re.compile(r"^(?:which|who|whose|where)\b")
+# A name, then what it is: "Hayat Tahrir al-Sham, the group that leads the alliance";
+# not a person's age or story ("Umm Ali, a 31-year-old teacher who fled").
+_DESCRIBED = re.compile(r"^[^,]+,\s+(?:the|a|an)\s+(?![^,]*(?:\d|\bwho\b))[^,]+$")
 _SUBORDINATE = re.compile(r"(?:as|while|when|after|before|amid|with|even as|because)\s", re.I)
 
 
@@ -148,7 +151,7 @@ class Background:
 
     span: Span
     # subordinate: "As the fighting raged …, X said" or "…, X said, as the army pressed on"
-    kind: Literal["subordinate", "relative-subject", "relative-trailing"]
+    kind: Literal["subordinate", "relative-subject", "relative-trailing", "appositive"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +463,12 @@ def _is_name(words_text: str, max_words: int = _MAX_NAME_WORDS) -> bool:
         return False
     if words[0].lower() in _NOT_FIRST:
         return False
-    return not any(word.lower() in _NOT_IN_NAME or _finite(word) for word in words)
+    # "Residents reached by phone": a participle before "by" describes them.
+    following = [*words[1:], ""]
+    return not any(
+        word.lower() in _NOT_IN_NAME or (_finite(word) and after.lower() != "by")
+        for word, after in zip(words, following, strict=True)
+    )
 
 
 def _finite(word: str) -> bool:
@@ -512,6 +520,10 @@ def _subject_first(
             background.append(
                 Background(Span(offset + who_start, offset + relative), "relative-subject")
             )
+        elif _DESCRIBED.match(sentence[who_start:who_end]):
+            # "The SDF, the de facto army of the Kurdish-run administration, said": the
+            # description is the reporter's.
+            background.append(Background(Span(offset + who_start, offset + who_end), "appositive"))
         head = sentence[who_start:head_end]
         if not _is_claimant(head):
             return None

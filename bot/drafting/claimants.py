@@ -52,6 +52,7 @@ _SPEAKS_FOR = re.compile(
     re.IGNORECASE,
 )
 _AGE = re.compile(r"\b\d+-year-old\b")
+_CONJUNCTION = re.compile(r"\s+and\s+")
 # Where the words naming a claimant give way to an aside about them.
 _HEAD_END = re.compile(r",|\s(?:who|which|whose)\s")
 _STRONG = 3.0
@@ -207,6 +208,14 @@ class ClaimantResolver:
         """The known source the words name, by its names and aliases: those in the name
         itself before any in an aside after it ("…, a mother of four who fled …")."""
         head = _HEAD_END.split(who, maxsplit=1)[0]
+        conjuncts = _CONJUNCTION.split(head)
+        if len(conjuncts) > 1:
+            # "a war monitor and a Kurdish official": each names its own; the first known.
+            for conjunct in conjuncts:
+                found = self._known(conjunct, context)
+                if found is not None:
+                    return found
+            return None
         proper = _proper_words(who)
         capitals = {fold(word) for word in re.findall(r"[\w'’-]+", who) if word.isupper()}
         for words in (_content_words(head), _content_words(who)):

@@ -20,7 +20,7 @@ from bot.drafting.draft import Draft
 from bot.drafting.phrasings import phrasings, thesaurus
 from bot.drafting.points import PointCandidate, suggest_points
 from bot.drafting.segment import Dateline, Span, quote_regions, segment
-from bot.drafting.statement import neutral_statement, subject_of
+from bot.drafting.statement import neutral_statement, possessive, subject_of
 from bot.knowledge import Lexicon
 from bot.models import Fact, Source
 from bot.text import fold, slug
@@ -30,6 +30,9 @@ from bot.text import fold, slug
 _QUOTE_LEAD_WORDS = 3
 _PRONOUN = re.compile(r"(?:he|she|it|they|we)", re.IGNORECASE)
 _MAX_DISPLAY_WORDS = 6
+_SPEAKS_FOR = re.compile(
+    r"^(?:an?|the)\s+[\w-]+\s+(?:for|of|from|at)\s+(?P<name>.+)$", re.IGNORECASE
+)
 # "Images broadcast by state television": the pictures are the broadcaster's claim.
 _BROADCAST_BY = re.compile(
     r"\b(?:broadcast|released|published|posted|shared|aired|distributed|issued|filmed|"
@@ -196,15 +199,22 @@ def _background(text: str, item: Background, outlet: Claimant) -> _Pending:
     words = text[item.span.start : item.span.end]
     if item.kind == "subordinate":
         statement = _SUBORDINATOR.sub("", words)
+    elif item.kind == "appositive":
+        name, _, description = words.partition(",")
+        spoken_for = _SPEAKS_FOR.match(name.strip())
+        if spoken_for is not None:
+            name = spoken_for.group("name")  # "a spokesman for the SDF, the …" describes the SDF
+        statement = f"{name.strip()} is {description.strip()}"
     elif item.kind == "relative-subject":
         name, _, clause = words.partition(",")
         relative, _, rest = clause.strip().partition(" ")
-        statement = f"{name}’s {rest}" if relative == "whose" else f"{name} {rest}"
+        statement = f"{possessive(name)} {rest}" if relative == "whose" else f"{name} {rest}"
     else:
         before = text[max(0, item.span.start - 120) : item.span.start - 2]
         relative, _, rest = words.partition(" ")
         antecedent = _antecedent(before)
-        statement = f"{antecedent}’s {rest}" if relative == "whose" else f"{antecedent} {rest}"
+        owner = possessive(antecedent)
+        statement = f"{owner} {rest}" if relative == "whose" else f"{antecedent} {rest}"
     return _Pending(item.span, outlet, "", neutral_statement([statement], claimant=""), True)
 
 

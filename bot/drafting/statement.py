@@ -71,10 +71,15 @@ def neutral_statement(
     elif speaker_pronoun and _SPEAKER_PRONOUN.match(text):
         text = _SPEAKER_PRONOUN.sub(lambda m: f"{m.group('lead') or ''}{claimant} ", text, count=1)
     elif speaker_pronoun and _SPEAKER_POSSESSIVE.match(text):
-        text = _SPEAKER_POSSESSIVE.sub(f"{claimant}’s ", text, count=1)
+        text = _SPEAKER_POSSESSIVE.sub(f"{possessive(claimant)} ", text, count=1)
     elif previous_subject:
         text = _PRONOUN_START.sub(f"{previous_subject} ", text, count=1)
     return _sentence(text)
+
+
+def possessive(name: str) -> str:
+    """The possessive of a name: "Russia’s", "the Syrian Democratic Forces’"."""
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
 
 
 def subject_of(statement: str) -> str | None:

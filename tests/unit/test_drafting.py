@@ -56,6 +56,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("idlib-strikes", "AFP"),
         ("homs-outskirts", "AP"),
         ("damascus-encircled", "AFP"),
+        ("deir-ezzor", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
