@@ -24,7 +24,8 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"”’']*\s+")
 _STARTS_SENTENCE = re.compile(r"[\"“‘'(\[]?[A-Z0-9]")
 # "Photo / AFP", "Picture: Reuters": a credit under a picture, not a sentence.
 _CREDIT = re.compile(
-    r"^(?:photo|photos|picture|pictures|image|images|video|file photo|graphic)\s*[/:|]\s*\S.*$",
+    r"^(?:photo|photos|picture|pictures|image|images|video|file photo|graphic|afp|reuters|"
+    r"ap)\s*[/:|]\s*\S.*$",
     re.IGNORECASE,
 )
 # "date 2024-11-30", "2024-11-30" or "BEIRUT (AFP) -" at the head of the copy.
@@ -33,7 +34,8 @@ _DATELINE = re.compile(
     r"|(?P<place>[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]+?)?)\s*\((?P<agency>[A-Za-z ]{2,20})\)"
     r"\s*[-–—]+)\s*"
 )
-_MAX_HEADING_WORDS = 14
+_MAX_HEADLINE_WORDS = 16
+_MAX_HEADING_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +100,12 @@ def segment(text: str) -> Segmented:
     dateline: Dateline | None = None
     sentences: list[Sentence] = []
     paragraph_index = 0
-    for paragraph in re.finditer(r"[^\n]+", text):
-        start, end = paragraph.span()
+    paragraphs = [match.span() for match in re.finditer(r"[^\n]+", text) if match[0].strip()]
+    for number, (start, end) in enumerate(paragraphs):
         body = text[start:end]
-        if not body.strip() or _is_heading(body):
+        # The last paragraph is copy, whatever its punctuation; a headline opens the text.
+        limit = _MAX_HEADLINE_WORDS if number == 0 else _MAX_HEADING_WORDS
+        if number < len(paragraphs) - 1 and _is_heading(body, limit):
             continue
         if paragraph_index == 0:
             # The dateline opens the copy, after any headline.
@@ -129,11 +133,11 @@ def _dateline(text: str, start: int) -> Dateline | None:
     return Dateline(Span(span.start, end), match.group("iso"), match.group("place"), match.end())
 
 
-def _is_heading(paragraph: str) -> bool:
+def _is_heading(paragraph: str, max_words: int) -> bool:
     stripped = paragraph.strip()
     # A headline has no sentence in it: "Photo / AFP" after a full stop is no headline.
     ends_sentence = re.search(r"[.!?…][\"”’')\]]*(?:\s|$)", stripped) is not None
-    return not ends_sentence and len(stripped.split()) <= _MAX_HEADING_WORDS
+    return not ends_sentence and len(stripped.split()) <= max_words
 
 
 def _split_sentences(paragraph: str) -> list[tuple[int, int]]:

@@ -213,6 +213,22 @@ def test_every_quote_is_a_verbatim_slice_of_the_report() -> None:
     assert not any("Photo" in draft.quote for draft in drafts)
 
 
+def test_headlines_subheadings_and_credits_are_no_claims() -> None:
+    text = (
+        "Rebels advance on Hama\n\nBEIRUT (AFP) - Rebels took two towns, the Observatory "
+        "said. Photo / AFP\n\nGunfire\n\nThe army said it had pulled back"
+    )
+    drafts = drafts_of(text)
+    quotes = [draft.quote for draft in drafts]
+    assert quotes == [
+        "BEIRUT (AFP)",
+        "Rebels took two towns, the Observatory said",
+        "The army said it had pulled back",
+    ]
+    assert drafts[0].statement == "The report was filed from Beirut."
+    assert drafts[0].source == "afp"
+
+
 def test_a_statement_keeps_every_hedge_and_drops_the_attribution() -> None:
     text = (
         "The Observatory said “at least 16 civilians were killed” and the regime appears "
