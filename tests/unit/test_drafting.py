@@ -181,6 +181,18 @@ def test_an_unknown_claimant_is_proposed_as_a_new_source() -> None:
     assert draft.source == "sana"
 
 
+def test_a_misspelt_name_is_matched_fuzzily() -> None:
+    sources = (*SOURCES, Source("hammadi", "Mohamed Hammadi", ("rebel fighter",)))
+    text = "“We will stay,” rebel fighter Mohammed Hamadi told AFP."
+    [draft] = drafts_of(text, sources)
+    assert draft.source == "hammadi"
+
+
+def test_an_unnamed_spokesman_speaks_for_his_organisation() -> None:
+    [draft] = drafts_of("A spokesman for the Kurdish Red Crescent said 40 were hurt.")
+    assert (draft.source_name, draft.new_source) == ("Kurdish Red Crescent", True)
+
+
 def test_a_named_spokesman_speaks_for_himself() -> None:
     text = "Kremlin spokesman Dmitry Peskov told reporters Moscow was in contact with Ankara."
     [draft] = drafts_of(text)
