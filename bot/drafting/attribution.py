@@ -22,7 +22,8 @@ from bot.drafting.segment import Span, quote_regions
 #   visual    "AFPTV footage showed …", "…, images showed"
 #   coclaim   "… joined Iran in expressing …": Iran makes the claim too
 #   inherit   a part with no attribution of its own, in a sentence that has one
-Mode = Literal["said", "act", "visual", "coclaim", "inherit"]
+#   carried   "…, according to a statement read on air": no one named; the last speaker
+Mode = Literal["said", "act", "visual", "coclaim", "inherit", "carried"]
 
 _SAY = (
     r"(?:was|were) quoted (?:by (?:[\w'’-]+ ){1,4})?as saying|"
@@ -270,11 +271,37 @@ def _attribute(
         found = _at_end(sentence, start, end, verb, regions, offset)
         if found is not None:
             return found
-    if verbs:
-        return _subject_first(sentence, start, end, verbs[0], regions, offset, continues, shared)
+    for verb in verbs:
+        # The first verb that has a claimant before it: not "quoted" in "X, quoted by Y, said".
+        found = _subject_first(sentence, start, end, verb, regions, offset, continues, shared)
+        if found is not None:
+            return found
+    bare = _bare_according(sentence, start, end, regions, offset)
+    if bare is not None:
+        return bare, []
     if continues == "continue" and shared is not None:
         content = Span(offset + start, offset + end)
         return ClaimPart(content, (content,), shared), []
+    return None
+
+
+def _bare_according(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]], offset: int
+) -> ClaimPart | None:
+    """ "He will lead the government until March, according to a statement read on air":
+    the statement is the last speaker's."""
+    for match in _ACCORDING.finditer(sentence, start, end):
+        who = sentence[match.end() : end]
+        if _in_quote(regions, match.start()) or not _BARE_DOCUMENT.match(who):
+            continue
+        before = sentence[start : match.start()].rstrip(" ,")
+        if not before.strip():
+            return None
+        content = Span(offset + start, offset + start + len(before))
+        attribution = Attribution(
+            who, Span(offset + match.end(), offset + end), "according to", "carried"
+        )
+        return ClaimPart(Span(offset + start, offset + end), (content,), attribution)
     return None
 
 

@@ -119,9 +119,10 @@ class ClaimantResolver:
         self._history: list[_Mention] = []
         self.outlet = self._known(outlet, outlet) or Claimant(None, outlet)
 
-    def resolve(self, who: str, context: str) -> Claimant:
-        """The source that `who` names, in a sentence reading `context`; remembered."""
-        claimant, person = self._resolve(who, context)
+    def resolve(self, who: str, context: str, earlier: str = "") -> Claimant:
+        """The source that `who` names, in a sentence reading `context` after the text
+        `earlier`; remembered."""
+        claimant, person = self._resolve(who, context, earlier)
         self._history.append(_Mention(claimant, person, frozenset(_stems(who))))
         return claimant
 
@@ -149,7 +150,7 @@ class ClaimantResolver:
         source = self._sources[claimant.source_id]
         return source.part_of is not None or _person_words(source.name)
 
-    def _resolve(self, who: str, context: str) -> tuple[Claimant, bool]:
+    def _resolve(self, who: str, context: str, earlier: str) -> tuple[Claimant, bool]:
         words = _content_words(who)
         person = _person_words(who)
         if not words:
@@ -177,7 +178,7 @@ class ClaimantResolver:
         named = person_name(who)
         if named is not None:
             # "Kremlin spokesman Dmitry Peskov": the person speaks, for whomever they work.
-            found = self._known(named, context)
+            found = self._known_as(named)
             if found is not None:
                 return found, self.is_person(found)
             return Claimant(None, named), True
@@ -188,14 +189,12 @@ class ClaimantResolver:
             found = self._by_head(words, context, who)
             if found is not None:
                 return found, person
-        proposed = proposed_name(who)
+        proposed = _full_name(proposed_name(who), earlier)
         for mention in reversed(self._history):
             # "Peskov said" after "Kremlin spokesman Dmitry Peskov": the one proposed before.
-            earlier = mention.claimant
-            if earlier.proposed and set(_content_words(proposed)) <= set(
-                _content_words(earlier.name)
-            ):
-                return earlier, mention.person
+            met = mention.claimant
+            if met.proposed and set(_content_words(proposed)) <= set(_content_words(met.name)):
+                return met, mention.person
         return Claimant(None, proposed), person
 
     def _recent(self, person: bool | None) -> Claimant:
@@ -234,6 +233,17 @@ class ClaimantResolver:
                 tied = [source_id for source_id, score in scores.items() if score == best]
                 return self._claimant(self._prefer(tied, context, who))
         return self._fuzzy(" ".join(_content_words(head)), proper)
+
+    def _known_as(self, name: str) -> Claimant | None:
+        """The known source a person's whole name is ("Rami Abdel Rahman"), not one a word
+        of it names ("Israel" in "Israel Katz")."""
+        words = _content_words(name)
+        for alias in self._aliases:
+            if alias.weight != _STRONG:
+                continue
+            if len(alias.words) >= 2 and _find(words, alias.words) >= 0:
+                return self._claimant(alias.source_id)
+        return self._fuzzy(" ".join(words), set())
 
     def _fuzzy(self, words: str, proper: set[str]) -> Claimant | None:
         if len(words) < 5:
@@ -434,6 +444,17 @@ def person_name(who: str) -> str | None:
     if len(tokens) < 2 or not all(token[:1].isupper() for token in tokens):
         return None
     return " ".join(tokens)
+
+
+def _full_name(name: str, earlier: str) -> str:
+    """ "Mohammed al-Bashir" for "Bashir" when the report named him so before."""
+    if not earlier or len(name.split()) != 1 or not name[:1].isupper():
+        return name
+    runs = re.findall(
+        rf"\b((?:[A-Z][\w'’-]*\s+)+(?:(?:al|el|bin|ibn|abu)-?\s?)?){re.escape(name)}\b", earlier
+    )
+    full = [f"{run}{name}" for run in runs if run.strip()]
+    return full[-1].strip() if full else name
 
 
 def proposed_name(who: str) -> str:

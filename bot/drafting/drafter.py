@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.drafting.attribution import Attribution, Background, ClaimPart, analyse, coclaim_part
 from bot.drafting.background import descriptions
@@ -47,6 +47,16 @@ _SUBORDINATOR = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
+class _Reading:
+    """One sentence as the drafter reads it: its text, the report before it, and the
+    claimants its attributions have been resolved to."""
+
+    sentence: str
+    earlier: str
+    resolved: dict[Span, Claimant] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class _Pending:
     span: Span
     claimant: Claimant
@@ -76,7 +86,7 @@ def draft_facts(
     for sentence in segmented.sentences:
         sentence_text = sentence.text(text)
         claims = analyse(text, sentence.start, sentence.end)
-        resolved: dict[Span, Claimant] = {}
+        reading = _Reading(sentence_text, text[: sentence.start])
         found: list[_Pending] = []
         if claims.attributed:
             found.extend(
@@ -86,11 +96,10 @@ def draft_facts(
             found.extend(_background(text, item, resolver.outlet) for item in claims.background)
         carried = None if claims.attributed else _carried_on(sentence_text, resolver)
         for part in claims.parts:
-            main = _claim(text, part, sentence_text, resolver, resolved, carried, previous_subject)
-            found.append(main)
+            found.append(_claim(text, part, reading, resolver, carried, previous_subject))
             extra = coclaim_part(part, text)
             if extra is not None:
-                found.append(_claim(text, extra, sentence_text, resolver, resolved, None, None))
+                found.append(_claim(text, extra, reading, resolver, None, None))
         first = next((item for item in found if not item.reporter_voice), None) or (
             found[0] if found else None
         )
@@ -103,21 +112,23 @@ def draft_facts(
 def _claim(
     text: str,
     part: ClaimPart,
-    sentence_text: str,
+    reading: _Reading,
     resolver: ClaimantResolver,
-    resolved: dict[Span, Claimant],
     carried: Claimant | None,
     previous_subject: str | None,
 ) -> _Pending:
     attribution = part.attribution
     pieces = [text[span.start : span.end] for span in part.content]
+    if attribution is not None and attribution.mode == "carried":
+        # "…, according to a statement read on air": whoever the report quoted last.
+        carried, attribution = resolver.last(), None
     if attribution is None:
         claimant = carried or resolver.outlet
         statement = neutral_statement(
             pieces, claimant=claimant.name, previous_subject=previous_subject
         )
         return _Pending(part.span, claimant, "", statement, carried is None)
-    claimant = _who(attribution, sentence_text, resolver, resolved)
+    claimant = _who(attribution, reading, resolver)
     name = _display(claimant, attribution.who)
     act_alone = attribution.mode == "act" and pieces[0].lstrip().startswith(attribution.verb)
     who = attribution.who.strip()
@@ -140,25 +151,22 @@ def _claim(
     return _Pending(part.span, claimant, attribution.who, statement, reporter)
 
 
-def _who(
-    attribution: Attribution,
-    sentence_text: str,
-    resolver: ClaimantResolver,
-    resolved: dict[Span, Claimant],
-) -> Claimant:
+def _who(attribution: Attribution, reading: _Reading, resolver: ClaimantResolver) -> Claimant:
     """The claimant an attribution names, resolved once per sentence however many parts
     share it (so "it" is not counted as two mentions)."""
-    if attribution.who_span in resolved:
-        return resolved[attribution.who_span]
+    if attribution.who_span in reading.resolved:
+        return reading.resolved[attribution.who_span]
     if attribution.mode == "visual":
         # Pictures are the outlet's, unless they are named as someone else's.
         owner = _BROADCAST_BY.search(attribution.who)
-        claimant = resolver.known(attribution.who, sentence_text) or (
-            resolver.resolve(owner.group("owner"), sentence_text) if owner else resolver.outlet
+        claimant = resolver.known(attribution.who, reading.sentence) or (
+            resolver.resolve(owner.group("owner"), reading.sentence, reading.earlier)
+            if owner
+            else resolver.outlet
         )
     else:
-        claimant = resolver.resolve(attribution.who, sentence_text)
-    resolved[attribution.who_span] = claimant
+        claimant = resolver.resolve(attribution.who, reading.sentence, reading.earlier)
+    reading.resolved[attribution.who_span] = claimant
     return claimant
 
 

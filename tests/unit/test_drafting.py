@@ -57,6 +57,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("homs-outskirts", "AP"),
         ("damascus-encircled", "AFP"),
         ("deir-ezzor", "AFP"),
+        ("latakia-strikes", "Reuters"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -197,6 +198,33 @@ def test_a_named_spokesman_speaks_for_himself() -> None:
     text = "Kremlin spokesman Dmitry Peskov told reporters Moscow was in contact with Ankara."
     [draft] = drafts_of(text)
     assert (draft.source_name, draft.new_source) == ("Dmitry Peskov", True)
+
+
+def test_a_person_named_like_a_country_is_not_the_country() -> None:
+    sources = (*SOURCES, Source("israel", "Israeli government", ("Israel",)))
+    [draft] = drafts_of("Defence Minister Israel Katz said the navy was hit.", sources)
+    assert (draft.source_name, draft.new_source) == ("Israel Katz", True)
+
+
+def test_a_surname_takes_the_full_name_the_report_gave_before() -> None:
+    text = (
+        "Mohammed al-Bashir was appointed prime minister, Tehran said. "
+        "“It is time for calm,” Bashir told Al Jazeera."
+    )
+    assert drafts_of(text)[-1].source_name == "Mohammed al-Bashir"
+
+
+def test_a_speaker_quoted_by_another_outlet_is_still_the_speaker() -> None:
+    text = "The Observatory, quoted by Orient TV, said the strikes were the heaviest yet."
+    assert claimant_of(text, "the heaviest yet") == "sohr"
+
+
+def test_a_statement_read_on_air_is_the_last_speakers() -> None:
+    text = (
+        "Bashir was appointed prime minister, Tehran said. He will serve until March, "
+        "according to a statement read on air."
+    )
+    assert claimant_of(text, "until March") == "tehran"
 
 
 def test_an_acronym_names_a_source_only_in_capitals() -> None:
