@@ -53,6 +53,13 @@ _SPEAKS_FOR = re.compile(
 )
 _AGE = re.compile(r"\b\d+-year-old\b")
 _CONJUNCTION = re.compile(r"\s+and\s+")
+# Bodies that speak for themselves, apart from the government or group they belong to.
+_INSTITUTIONS = frozenset(
+    stem(word)
+    for word in ("ministry", "office", "embassy", "consulate", "agency", "council",
+                 "parliament", "presidency", "television", "tv", "media", "radio",
+                 "broadcaster", "newspaper", "mission", "delegation", "committee", "commission")
+)  # fmt: skip
 # Where the words naming a claimant give way to an aside about them.
 _HEAD_END = re.compile(r",|\s(?:who|which|whose)\s")
 _STRONG = 3.0
@@ -231,7 +238,12 @@ class ClaimantResolver:
             if scores:
                 best = max(scores.values())
                 tied = [source_id for source_id, score in scores.items() if score == best]
-                return self._claimant(self._prefer(tied, context, who))
+                found = self._claimant(self._prefer(tied, context, who))
+                institution = stems[-1] if stems and stems[-1] in _INSTITUTIONS else None
+                if institution and institution not in self._vocabulary[found.source_id or ""]:
+                    # "Russia's defence ministry" is not the Russian government itself.
+                    return None
+                return found
         return self._fuzzy(" ".join(_content_words(head)), proper)
 
     def _known_as(self, name: str) -> Claimant | None:
@@ -272,7 +284,14 @@ class ClaimantResolver:
         }
         mentioned = [m.claimant for m in self._history if head in m.words]
         candidates.update(c.source_id for c in mentioned if c.source_id is not None)
-        candidates = {c for c in candidates if not proper - self._vocabulary[c]}
+        # Every word must fit: "Russia's defence ministry" is not the foreign ministry.
+        described = {stem(word) for word in words if word not in _DETERMINERS}
+        candidates = {
+            c
+            for c in candidates
+            if not proper - self._vocabulary[c]
+            and not described - self._vocabulary[c] - self._described[c]
+        }
         known = (
             self._claimant(self._prefer(sorted(candidates), context, written))
             if candidates

@@ -200,6 +200,11 @@ def test_a_named_spokesman_speaks_for_himself() -> None:
     assert (draft.source_name, draft.new_source) == ("Dmitry Peskov", True)
 
 
+def test_a_ministry_is_not_its_government() -> None:
+    [draft] = drafts_of("Iran's defence ministry said its advisers had left.")
+    assert (draft.source_name, draft.new_source) == ("Iran's defence ministry", True)
+
+
 def test_a_person_named_like_a_country_is_not_the_country() -> None:
     sources = (*SOURCES, Source("israel", "Israeli government", ("Israel",)))
     [draft] = drafts_of("Defence Minister Israel Katz said the navy was hit.", sources)
