@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.drafting.clause import Clause, base_form, read_clause
+from bot.drafting.clause import IRREGULAR, Clause, base_form, read_clause
 from bot.knowledge import Lexicon, SynonymGroup
 from bot.text import fold, stem
 
@@ -58,7 +58,8 @@ _STOP = frozenset(
      "after", "before", "into", "over", "until", "since", "while", "also", "about", "than",
      "all", "any", "other", "others", "some", "who", "which", "whose", "where", "when", "not",
      "no", "there", "so", "up", "out", "during", "day", "report", "least", "around", "now",
-     "dozens", "one", "two", "three", "four", "five", "more", "most", "later", "ve", "re"}
+     "dozens", "one", "two", "three", "four", "five", "more", "most", "later", "ve", "re",
+     "weve", "theyre", "ive", "im", "dont", "cant", "wont", "youre", "thats"}
 )  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def _fits(variant: str, word: str, canonical: str) -> bool:
     return (
         stem(variant) != stem(word)
         and len(variant) >= 5
-        and len(variant.split()) <= 2
+        and " " not in variant
         and variant.replace(" ", "").isalpha()
         and Levenshtein.distance(variant, word) > 2
         and (variant == canonical or Levenshtein.distance(variant, canonical) > 2)
@@ -203,7 +204,8 @@ def _by_figure(statement: str, clause: Clause | None) -> list[str]:
         return [f"how many {noun}"]
     verb_at = statement.find(clause.verb)
     if not verb_at < match.start():
-        return [f"how many {noun} {_object(clause.rest, 3)}"]
+        # The figure is in the subject: "dozens of men … were killed".
+        return [f"how many {noun} {clause.verb.lower()}"]
     between = statement[verb_at + len(clause.verb) : match.start()]
     between = " ".join(word for word in between.split() if word.lower() != "also").lower()
     if len(between.split()) > 3:
@@ -216,8 +218,8 @@ def _by_place(statement: str, clause: Clause | None) -> list[str]:
     subject = _subject(clause)
     for match in _PLACE.finditer(statement):
         place = match.group("place")
-        if subject and fold(place) in fold(subject):
-            continue
+        if (subject and fold(place) in fold(subject)) or re.search(r"['’]s$", place):
+            continue  # "in the Government’s favour" is no place
         if clause is None or subject is None:
             return [f"what happened in {place.lower()}"]
         verb_at = statement.find(clause.verb)
@@ -246,7 +248,9 @@ def _by_subject(clause: Clause | None) -> list[str]:
     if clause is None or subject is None or subject.split()[0] in _PRONOUNS:
         return []
     first = clause.verb.split()[0].lower()
-    if first in _COPULAS and not clause.passive:
+    if clause.passive:
+        return []  # "who were killed" asks for the agent the claim does not name
+    if first in _COPULAS:
         # "what is hts" only where the claim says what it is ("HTS is an alliance …").
         if re.match(r"(?:a|an|the)\s", clause.rest) and len(clause.verb.split()) == 1:
             return [f"what {first} {subject}"]
@@ -284,13 +288,18 @@ def _swap(
     words = question.split()
     order = range(len(words)) if from_start else range(len(words) - 1, 0, -1)
     for index in order:
-        if fold(words[index]) in keep or words[index] in keep:
+        if fold(words[index]) in keep or words[index] in keep or _verb_form(words[index]):
             continue
         other = thesaurus.other(fold(words[index]))
         if other is not None:
             words[index] = other
             break
     return " ".join(words)
+
+
+def _verb_form(word: str) -> bool:
+    """A participle or past tense, whose synonym from the lexicon would not fit in."""
+    return word.endswith(("ed", "ing")) or word in IRREGULAR
 
 
 def _tidy(question: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,8 +22,13 @@ _FIGURE = re.compile(
     r"seven|eight|nine|ten|twenty|fifty|hundred)\b",
     re.IGNORECASE,
 )
-_MIN_SHARED = 3
-_MIN_OVERLAP = 0.5
+_MIN_SHARED = 2
+_MIN_OVERLAP = 0.3
+_COMMON_SHARE = 0.2
+_NUMBERS = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|"
+    r"million|dozen|sixteen|report|day)$"
+)
 _MAX_NGRAM = 4
 
 
@@ -37,6 +43,11 @@ def suggest_points(candidates: Sequence[PointCandidate], lexicon: Lexicon) -> li
     """The points suggested for each candidate, in order (empty where none)."""
     canon = _canonical_map(lexicon.synonyms)
     terms = [_terms(candidate.statement, canon) for candidate in candidates]
+    # Words most of the report's claims use ("syria", "aleppo", "rebel") say nothing about
+    # which point a claim speaks to; nor do figures ("100 troops", "100km").
+    counts = Counter(term for found in terms for term in found)
+    common = {term for term, count in counts.items() if count > _COMMON_SHARE * len(terms)}
+    terms = [{t for t in found if t not in common and not _NUMBERS.match(t)} for found in terms]
     harm = _harm_terms(canon)
     # The sides a figure can be about are the lexicon's groups ("army", "civilian").
     canonical = set(canon.values())
@@ -62,9 +73,9 @@ def _shared_point(
 ) -> str | None:
     shared = a_terms & b_terms
     if a_terms & harm and b_terms & harm and _FIGURE.search(a) and _FIGURE.search(b):
+        # Two tolls: the same point only when they count the same side's losses.
         sides = sorted((shared - harm) & canonical)
-        if sides:
-            return f"{sides[0]}-losses"
+        return f"{sides[0]}-losses" if sides else None
     if len(shared) >= _MIN_SHARED and len(shared) / min(len(a_terms), len(b_terms)) >= _MIN_OVERLAP:
         ordered = sorted(shared)[:2]
         return "-".join(ordered)

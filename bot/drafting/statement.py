@@ -47,17 +47,19 @@ def neutral_statement(
     coclaim: bool = False,
     previous_subject: str | None = None,
     speaker_pronoun: bool = False,
+    one_clause: bool = False,
 ) -> str:
     """The statement for a claim whose own words are `pieces` (in order).
 
     `speaker_pronoun`: the claim follows "X said", so a pronoun opening it ("The Kremlin
-    said on Tuesday it was in contact…") is X."""
+    said on Tuesday it was in contact…") is X. `one_clause`: the pieces are one clause an
+    aside was cut out of ("Russia" … "joined Iran in …")."""
     text = ""
     for piece in (piece.strip() for piece in pieces if piece.strip()):
         if text:
             # "“We will go on,” he said, “to the end.”" reads on; "…, the monitor said, some
             # of them critically" keeps its comma.
-            text += " " if piece[0] in "“\"‘'" else ", "
+            text += " " if piece[0] in "“\"‘'" or one_clause else ", "
         text += piece.rstrip(",;:")
     text = _tidy(unquoted(text))
     text = _LEADING_JOINERS.sub("", text)
