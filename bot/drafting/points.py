@@ -25,6 +25,8 @@ _FIGURE = re.compile(
 _MIN_SHARED = 2
 _MIN_OVERLAP = 0.3
 _COMMON_SHARE = 0.2
+# A point gathers a few claims; a word in more of them than this may still be common.
+_POINT_SIZE = 3
 _NUMBERS = re.compile(
     r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|"
     r"million|dozen|sixteen|report|day)$"
@@ -46,7 +48,11 @@ def suggest_points(candidates: Sequence[PointCandidate], lexicon: Lexicon) -> li
     # Words most of the report's claims use ("syria", "aleppo", "rebel") say nothing about
     # which point a claim speaks to; nor do figures ("100 troops", "100km").
     counts = Counter(term for found in terms for term in found)
-    common = {term for term, count in counts.items() if count > _COMMON_SHARE * len(terms)}
+    common = {
+        term
+        for term, count in counts.items()
+        if count > max(_COMMON_SHARE * len(terms), _POINT_SIZE)
+    }
     terms = [{t for t in found if t not in common and not _NUMBERS.match(t)} for found in terms]
     harm = _harm_terms(canon)
     # The sides a figure can be about are the lexicon's groups ("army", "civilian").
