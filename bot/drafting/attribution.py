@@ -37,7 +37,8 @@ _ACT = (
     r"called on|called for|calls on|calls for|urged|urges|condemned|condemns|denounced|"
     r"welcomed|welcomes|demanded|demands|accused|accuses|blamed|vowed|pledged|threatened|"
     r"expressed|expresses|voiced|rejected|dismissed|praised|appealed|criticised|criticized|"
-    r"slammed|reaffirmed|issued an? (?:[\w-]+ )?(?:statement|warning|appeal|call|communique)|"
+    r"slammed|reaffirmed|called|described|branded|hailed|termed|"
+    r"issued an? (?:[\w-]+ )?(?:statement|warning|appeal|call|communique)|"
     r"put the (?:[\w-]+ )?(?:toll|number|figure|count)|gave a (?:[\w-]+ )?toll|"
     r"joined (?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|the [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) "
     r"in \w+ing"
@@ -194,8 +195,15 @@ def _analyse_parts(
     parts: list[ClaimPart] = []
     background: list[Background] = []
     shared: Attribution | None = None
-    for piece_start, piece_end, continues in pieces:
-        found = _attribute(sentence, piece_start, piece_end, regions, offset, continues, shared)
+    # "Rebels declared that they had taken Damascus and that Assad had fled, a war monitor
+    # said": an attribution closing the sentence governs all of it.
+    last_start, last_end, _ = pieces[-1]
+    closing = _closing_attribution(sentence, last_start, last_end, regions, offset)
+    for index, (piece_start, piece_end, continues) in enumerate(pieces):
+        if closing is not None and index < len(pieces) - 1:
+            found = _at_end_any(sentence, piece_start, piece_end, regions, offset)
+        else:
+            found = _attribute(sentence, piece_start, piece_end, regions, offset, continues, shared)
         if found is None:
             parts.append(_unattributed(sentence, piece_start, piece_end, offset))
             continue
@@ -204,6 +212,8 @@ def _analyse_parts(
         background.extend(extra)
         if part.attribution is not None and part.attribution.mode != "coclaim" and shared is None:
             shared = part.attribution
+    if closing is not None:
+        shared = closing
     if shared is not None:
         # Parts with no attribution of their own take the sentence's.
         inherited = Attribution(shared.who, shared.who_span, shared.verb, "inherit")
@@ -212,6 +222,30 @@ def _analyse_parts(
             for part in parts
         ]
     return SentenceClaims(tuple(parts), tuple(background))
+
+
+def _closing_attribution(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]], offset: int
+) -> Attribution | None:
+    """The attribution that ends the sentence ("…, a war monitor said."), if one does."""
+    verbs = _verbs(sentence, start, end, regions)
+    if not verbs:
+        return None
+    found = _at_end(sentence, start, end, verbs[-1], regions, offset)
+    if found is None or found[0].attribution is None:
+        return None
+    return found[0].attribution
+
+
+def _at_end_any(
+    sentence: str, start: int, end: int, regions: list[tuple[int, int]], offset: int
+) -> tuple[ClaimPart, list[Background]] | None:
+    """A part's own attribution at its end, if it has one ("A, the army said, while …")."""
+    for verb in reversed(_verbs(sentence, start, end, regions)):
+        found = _at_end(sentence, start, end, verb, regions, offset)
+        if found is not None:
+            return found
+    return None
 
 
 def _split(

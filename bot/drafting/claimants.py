@@ -114,6 +114,16 @@ class ClaimantResolver:
             )
             for source in sources
         }
+        # What each source is, by the last word of its names ("monitor" of "war monitor")
+        # and the first words of its description ("Rescue group working in …"): "the
+        # monitor", "the group" may name it.
+        self._kinds = {
+            source.id: frozenset(
+                stem(alias.words[-1]) for alias in self._aliases if alias.source_id == source.id
+            )
+            | _what_it_is(source.description)
+            for source in sources
+        }
         self._described = {
             source.id: frozenset(stem(word) for word in fold(source.description).split())
             for source in sources
@@ -224,7 +234,12 @@ class ClaimantResolver:
             return None
         proper = _proper_words(who)
         capitals = {fold(word) for word in re.findall(r"[\w'’-]+", who) if word.isupper()}
-        for words in (_content_words(head), _content_words(who)):
+        # The aside after a name ("Ahmed, an engineer in exile in Turkey") is searched only
+        # when the name itself is no name ("a spokesman, …").
+        readings = [_content_words(head)]
+        if not _proper_words(head):
+            readings.append(_content_words(who))
+        for words in readings:
             stems = [stem(word) for word in words]
             scores: dict[str, float] = {}
             for alias in self._aliases:
@@ -277,11 +292,7 @@ class ClaimantResolver:
         if head in {stem(role) for role in _ROLES}:
             return None
         proper = _proper_words(written)
-        candidates = {
-            source_id
-            for source_id in self._sources
-            if head in self._vocabulary[source_id] or head in self._described[source_id]
-        }
+        candidates = {source_id for source_id in self._sources if head in self._kinds[source_id]}
         mentioned = [m.claimant for m in self._history if head in m.words]
         candidates.update(c.source_id for c in mentioned if c.source_id is not None)
         # Every word must fit: "Russia's defence ministry" is not the foreign ministry.
@@ -418,6 +429,7 @@ _CALLED = re.compile(
     r"\b(?:identified(?: only)? as|gave (?:his|her|only (?:his|her)) (?:first )?name as|"
     r"known(?: only)? as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
+_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|van|von)(?:-|$)")
 _TITLE_STEMS = frozenset(stem(word) for word in _TITLES | _ROLES)
 _NAME_RUN = re.compile(
     r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |ibn |abu |for |of |de |van )?[A-Z][\w'’.&-]*)*$"
@@ -460,9 +472,23 @@ def person_name(who: str) -> str | None:
             return None
         if fold(before[-1]) in _ORGANISATION_WORDS:
             return None  # "radio station Sham FM" names an organisation
-    if len(tokens) < 2 or not all(token[:1].isupper() for token in tokens):
+    if len(tokens) < 2 or not all(
+        token[:1].isupper() or _PARTICLE.match(token) for token in tokens
+    ):
         return None
     return " ".join(tokens)
+
+
+def _what_it_is(description: str) -> frozenset[str]:
+    """The head of a description's first phrase: "group" of "Rescue group working in …",
+    "monitor" of "War monitor quoted …", "agency" of "The news agency whose report …"."""
+    first = re.split(
+        r"[;,.(]|\s(?:of|in|for|with|on|at|who|whose|which|that|and)\s|\s\w+ed\b",
+        description,
+        maxsplit=1,
+    )[0]
+    words = fold(first).split()
+    return frozenset({stem(words[-1])}) if words else frozenset()
 
 
 def _full_name(name: str, earlier: str) -> str:

@@ -58,6 +58,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("damascus-encircled", "AFP"),
         ("deir-ezzor", "AFP"),
         ("latakia-strikes", "Reuters"),
+        ("damascus-falls", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -198,6 +199,20 @@ def test_a_named_spokesman_speaks_for_himself() -> None:
     text = "Kremlin spokesman Dmitry Peskov told reporters Moscow was in contact with Ankara."
     [draft] = drafts_of(text)
     assert (draft.source_name, draft.new_source) == ("Dmitry Peskov", True)
+
+
+def test_an_attribution_closing_the_sentence_governs_all_of_it() -> None:
+    text = (
+        "Rebels declared that they had taken the city and that the governor had fled, "
+        "a war monitor said."
+    )
+    assert {draft.source for draft in drafts_of(text)} == {"sohr"}
+
+
+def test_an_aside_about_a_named_speaker_names_no_one() -> None:
+    text = "“We won,” said Ahmed, an engineer who spent years in exile in Tehran."
+    [draft] = drafts_of(text)
+    assert (draft.source_name, draft.new_source) == ("Ahmed", True)
 
 
 def test_a_ministry_is_not_its_government() -> None:
