@@ -86,7 +86,8 @@ _BEFORE_VERB = re.compile(
 )
 _PREPOSITION = re.compile(
     r"^(?:in|on|at|during|after|before|via|by|from|to|while|when|as|late|earlier|later|last|"
-    r"this|overnight|also|again|through|through|without|with|under|over|near|inside|outside)\b",
+    r"this|overnight|also|again|through|without|with|under|over|near|inside|outside|"
+    r"yesterday|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
 # Where a claimant is told something: "told AFP", "told reporters".

@@ -53,6 +53,15 @@ _SPEAKS_FOR = re.compile(
 )
 _AGE = re.compile(r"\b\d+-year-old\b")
 _CONJUNCTION = re.compile(r"\s+and\s+")
+# Words that refer back to an organisation already quoted rather than name a new one.
+_ANAPHORIC = frozenset(
+    stem(word)
+    for word in ("group", "organisation", "organization", "agency", "body", "ministry",
+                 "monitor", "watchdog", "charity", "movement", "alliance", "coalition",
+                 "outlet", "broadcaster", "channel", "station", "network", "office",
+                 "institute", "committee", "council", "statement", "report", "communique",
+                 "readout", "organisation", "NGO", "ngo")
+)  # fmt: skip
 # Bodies that speak for themselves, apart from the government or group they belong to.
 _INSTITUTIONS = frozenset(
     stem(word)
@@ -206,6 +215,10 @@ class ClaimantResolver:
             found = self._by_head(words, context, who)
             if found is not None:
                 return found, person
+        anaphoric = head_words and stem(head_words[-1]) in _ANAPHORIC
+        if definite and anaphoric and not _proper_words(who) and self._history:
+            # "the aid group", "the statement": the organisation the report just quoted.
+            return self._recent(person=False), False
         proposed = _full_name(proposed_name(who), earlier)
         for mention in reversed(self._history):
             # "Peskov said" after "Kremlin spokesman Dmitry Peskov": the one proposed before.

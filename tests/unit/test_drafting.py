@@ -59,6 +59,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("deir-ezzor", "AFP"),
         ("latakia-strikes", "Reuters"),
         ("damascus-falls", "AFP"),
+        ("manbij-clashes", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -164,6 +165,18 @@ def test_an_attribution_form_names_the_claimant(text: str, words: str, source: s
             "“We walked for days,” Umm Ali, a mother of four who fled Hama, told AFP.",
             "We walked for days",
             "umm-ali",
+        ),
+        # a day after the verb; "the statement", "the aid group" for the one just quoted
+        ("Rebels took two towns, Tehran said Monday.", "took two towns", "tehran"),
+        (
+            "Tehran issued a statement on the talks. The statement added that they would go on.",
+            "they would go on",
+            "tehran",
+        ),
+        (
+            "The Observatory said 40 died. According to the rights group, 12 were children.",
+            "12 were children",
+            "sohr",
         ),
         # the reporter's own voice
         ("Aleppo was Syria's second city before the war.", "second city", "afp"),
