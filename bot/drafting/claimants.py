@@ -166,6 +166,12 @@ class ClaimantResolver:
             name = (named or short or [name])[0]
         return name.lower()
 
+    def introduce(self, name: str) -> None:
+        """A person the report introduces in its own voice ("Fatima, 60, clutched …"), whom
+        a following "she said" may mean."""
+        claimant, _ = self._resolve(name, name, "")
+        self._history.append(_Mention(claimant, True, frozenset(_stems(name))))
+
     def last(self) -> Claimant | None:
         """The last claimant met, for a quotation that carries on without attribution."""
         return self._history[-1].claimant if self._history else None
@@ -261,6 +267,8 @@ class ClaimantResolver:
                 at = _find(stems, alias.stems)
                 if at < 0 or (alias.generic and proper - self._vocabulary[alias.source_id]):
                     continue
+                if alias.weight == _WEAK and _plural_of(words[at + len(alias.words) - 1], alias):
+                    continue  # "rights groups say" are many groups, not the one
                 score = alias.weight * len(alias.words)
                 scores[alias.source_id] = max(scores.get(alias.source_id, 0.0), score)
             if scores:
@@ -302,8 +310,8 @@ class ClaimantResolver:
         """For "the ministry", "the monitor": a source whose names or description have the
         word, preferring one the report has just quoted or the sentence names."""
         head = stem(words[-1])
-        if head in {stem(role) for role in _ROLES}:
-            return None
+        if head in _ROLE_STEMS or (words[-1] != head and words[-1].endswith("s")):
+            return None  # a person, or many bodies ("rights groups say"), not a source
         proper = _proper_words(written)
         candidates = {source_id for source_id in self._sources if head in self._kinds[source_id]}
         mentioned = [m.claimant for m in self._history if head in m.words]
@@ -388,6 +396,12 @@ def _aliases(sources: tuple[Source, ...], synonyms: tuple[SynonymGroup, ...]) ->
         if len(owner_ids) == 1:
             aliases.append(_Alias(words, next(iter(owner_ids)), _WEAK, True))
     return tuple(aliases)
+
+
+def _plural_of(word: str, alias: _Alias) -> bool:
+    """Whether `word` is the plural of the alias's last word ("groups" of "rights group")."""
+    last = alias.words[-1]
+    return word != last and word.endswith("s") and not last.endswith("s")
 
 
 def _find(words: Sequence[str], needle: Sequence[str]) -> int:

@@ -29,6 +29,11 @@ from bot.text import fold, slug
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
 _QUOTE_LEAD_WORDS = 3
 _PRONOUN = re.compile(r"(?:he|she|it|they|we)", re.IGNORECASE)
+# "Fatima, 60, clutched a photograph …": a person the reporter introduces by name and age.
+_INTRODUCED = re.compile(
+    r"^(?P<name>[A-Z][\w'’-]+(?:\s+(?:al-|el-|bin\s|abu\s)?[A-Z][\w'’-]+)*),\s+"
+    r"(?:\d{1,3}|an?\s+\d{1,3}-year-old)\b"
+)
 _MAX_DISPLAY_WORDS = 6
 _SPEAKS_FOR = re.compile(
     r"^(?:an?|the)\s+[\w-]+\s+(?:for|of|from|at)\s+(?P<name>.+)$", re.IGNORECASE
@@ -95,6 +100,9 @@ def draft_facts(
             )
             found.extend(_background(text, item, resolver.outlet) for item in claims.background)
         carried = None if claims.attributed else _carried_on(sentence_text, resolver)
+        introduced = None if claims.attributed else _INTRODUCED.match(sentence_text)
+        if introduced is not None:
+            resolver.introduce(introduced.group("name"))
         for part in claims.parts:
             found.append(_claim(text, part, reading, resolver, carried, previous_subject))
             extra = coclaim_part(part, text)

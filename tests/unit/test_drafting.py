@@ -60,6 +60,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("latakia-strikes", "Reuters"),
         ("damascus-falls", "AFP"),
         ("manbij-clashes", "AFP"),
+        ("saydnaya-search", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -178,6 +179,13 @@ def test_an_attribution_form_names_the_claimant(text: str, words: str, source: s
             "12 were children",
             "sohr",
         ),
+        # "she said" of a person the reporter introduced; many groups are no one source
+        (
+            "Tehran said talks went on. Fatima, 60, held a photograph. “I wait,” she said.",
+            "I wait",
+            "fatima",
+        ),
+        ("Rights groups say thousands remain missing.", "thousands remain", "rights-groups"),
         # the reporter's own voice
         ("Aleppo was Syria's second city before the war.", "second city", "afp"),
         ("AFP images showed tanks in the square.", "tanks in the square", "afp"),
