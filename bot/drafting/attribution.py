@@ -93,6 +93,7 @@ _PREPOSITION = re.compile(
 # Where a claimant is told something: "told AFP", "told reporters".
 _TOLD_OBJECT = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|reporters|journalists|the agency|the press|"
+    r"him|her|them|us|me|"
     r"a news conference|a press conference|a briefing|"
     r"(?:(?:the|a|an) )?(?:[\w-]+ ){0,3}(?:newspaper|daily|channel|broadcaster|television|TV|"
     r"agency|radio|station|outlet|website|media)(?: [A-Z][\w'’.-]*)*)"
@@ -127,6 +128,9 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
 )
 _RELATIVE = re.compile(r"^(?:which|who|whose|where)\b")
+_SUBJECT_ASIDE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,4})(?P<aside>, (?:which|whose) [^,“”\"]+),\s+"
+)
 # A name, then what it is: "Hayat Tahrir al-Sham, the group that leads the alliance";
 # not a person's age or story ("Umm Ali, a 31-year-old teacher who fled").
 _DESCRIBED = re.compile(r"^[^,]+,\s+(?:the|a|an)\s+(?![^,]*(?:\d|\bwho\b))[^,]+$")
@@ -146,6 +150,9 @@ class ClaimPart:
     span: Span  # the quote: the claim with its attribution
     content: tuple[Span, ...]  # the claim's own words, attribution left out
     attribution: Attribution | None  # None: in the reporter's voice (or continuing one)
+    # The content is one clause an aside was cut out of ("Jordan" … "has closed …"), not
+    # a claim that goes on after its attribution ("…, the monitor said, some of them …").
+    one_clause: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +193,7 @@ def analyse(text: str, start: int, end: int) -> SentenceClaims:
 
 def _widened(part: ClaimPart, start: int) -> ClaimPart:
     """A fronted "In a statement," belongs to the attributed claim's quote."""
-    return ClaimPart(Span(start, part.span.end), part.content, part.attribution)
+    return ClaimPart(Span(start, part.span.end), part.content, part.attribution, part.one_clause)
 
 
 def _analyse_parts(
@@ -219,7 +226,9 @@ def _analyse_parts(
         # Parts with no attribution of their own take the sentence's.
         inherited = Attribution(shared.who, shared.who_span, shared.verb, "inherit")
         parts = [
-            part if part.attribution is not None else ClaimPart(part.span, part.content, inherited)
+            part
+            if part.attribution is not None
+            else ClaimPart(part.span, part.content, inherited, part.one_clause)
             for part in parts
         ]
     return SentenceClaims(tuple(parts), tuple(background))
@@ -402,6 +411,7 @@ def _at_end(
     mid = re.compile(r",\s*(?=[“\"])").search(sentence, tail_start, end)
     after: Span | None = None  # the claim going on after the attribution
     background: list[Background] = []
+    closing_aside = False  # "…, a war monitor said, as the army pressed on"
     if mid is not None:
         stop = mid.start()
         after = Span(offset + mid.end(), offset + end)
@@ -411,7 +421,7 @@ def _at_end(
             rest_start = _trimmed(sentence, comma, end)[0]
             if _SUBORDINATE.match(sentence, rest_start):
                 # "…, a war monitor said, as the army pressed on": the reporter's aside.
-                stop = comma
+                stop, closing_aside = comma, True
                 background.append(
                     Background(Span(offset + rest_start, offset + end), "subordinate")
                 )
@@ -441,11 +451,26 @@ def _at_end(
     if kind is None or not _is_claimant(who, max_words=8) or not _tail_ok(tail, verb.group(0)):
         return None
     attribution = Attribution(who, Span(offset + who_start, offset + who_end), verb.group(0), kind)
-    spans = [Span(offset + start, offset + start + len(sentence[start:sep_start].rstrip(" ,")))]
+    claim_end = start + len(sentence[start:sep_start].rstrip(" ,"))
+    spans = [Span(offset + start, offset + claim_end)]
+    aside = _SUBJECT_ASIDE.match(sentence, start, claim_end)
+    if aside is not None and not _in_quote(regions, aside.start()):
+        # "Jordan, which shares a border with Syria, has closed …, the ministry said": the
+        # aside about the subject is the reporter's.
+        background.append(
+            Background(Span(offset + start, offset + aside.end("aside")), "relative-subject")
+        )
+        spans = [
+            Span(offset + start, offset + aside.end("name")),
+            Span(offset + aside.end(), offset + claim_end),
+        ]
     if after is not None:
         spans.append(after)
-    span_end = stop if background else end
-    return ClaimPart(Span(offset + start, offset + span_end), tuple(spans), attribution), background
+    span_end = stop if closing_aside else end
+    part = ClaimPart(
+        Span(offset + start, offset + span_end), tuple(spans), attribution, aside is not None
+    )
+    return part, background
 
 
 def _after_quote(
@@ -632,7 +657,9 @@ def _subject_first(
             Span(offset + content_start, offset + head_end),
             Span(offset + verb.start(), offset + content_end),
         )
-    part = ClaimPart(Span(offset + start, offset + content_end), content, attribution)
+    part = ClaimPart(
+        Span(offset + start, offset + content_end), content, attribution, len(content) > 1
+    )
     return part, background
 
 

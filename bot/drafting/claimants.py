@@ -44,6 +44,10 @@ _ORGANISATION_WORDS = frozenset(
      "federation", "alliance", "administration", "presidency", "embassy", "consulate"}
 )  # fmt: skip
 _ROLE_STEMS = frozenset(stem(role) for role in _ROLES)
+_SPOKESPEOPLE = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "source", "sources",
+     "representative", "envoy"}
+)  # fmt: skip
 _SPEAKS_FOR = re.compile(
     r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:spokesman|spokeswoman|spokesperson|official|"
     r"officials|source|sources|representative|member|members|statement|report|figures|"
@@ -208,6 +212,12 @@ class ClaimantResolver:
                 if stem(head_words[-1]) in mention.words:
                     return mention.claimant, mention.person
         named = person_name(who)
+        if named is None and len(head_words) > 1 and head_words[-1] in _SPOKESPEOPLE:
+            # "a ministry spokesman", "an army official": whom they speak for.
+            body = " ".join(head_words[:-1])
+            found = self._known(body, context) or self._by_head(head_words[:-1], context, body)
+            if found is not None:
+                return found, True
         if named is not None:
             # "Kremlin spokesman Dmitry Peskov": the person speaks, for whomever they work.
             found = self._known_as(named)
@@ -222,7 +232,8 @@ class ClaimantResolver:
             if found is not None:
                 return found, person
         anaphoric = head_words and stem(head_words[-1]) in _ANAPHORIC
-        if definite and anaphoric and not _proper_words(who) and self._history:
+        owned = re.search(r"\w['’]s\b", who) is not None  # "the kingdom's interior ministry"
+        if definite and anaphoric and not owned and not _proper_words(who) and self._history:
             # "the aid group", "the statement": the organisation the report just quoted.
             return self._recent(person=False), False
         proposed = _full_name(proposed_name(who), earlier)
@@ -314,10 +325,10 @@ class ClaimantResolver:
             return None  # a person, or many bodies ("rights groups say"), not a source
         proper = _proper_words(written)
         candidates = {source_id for source_id in self._sources if head in self._kinds[source_id]}
-        mentioned = [m.claimant for m in self._history if head in m.words]
+        described = {stem(word) for word in words if word not in _DETERMINERS}
+        mentioned = [m.claimant for m in self._history if described <= m.words]
         candidates.update(c.source_id for c in mentioned if c.source_id is not None)
         # Every word must fit: "Russia's defence ministry" is not the foreign ministry.
-        described = {stem(word) for word in words if word not in _DETERMINERS}
         candidates = {
             c
             for c in candidates

@@ -154,7 +154,7 @@ def _claim(
         coclaim=attribution.mode == "coclaim",
         previous_subject=previous_subject if said else None,
         speaker_pronoun=said and part.content[0].start > attribution.who_span.end,
-        one_clause=attribution.mode in ("act", "visual"),
+        one_clause=part.one_clause or attribution.mode in ("act", "visual"),
     )
     reporter = claimant == resolver.outlet
     return _Pending(part.span, claimant, attribution.who, statement, reporter)

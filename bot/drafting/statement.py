@@ -23,7 +23,13 @@ _SPEAKER_PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _SPEAKER_POSSESSIVE = re.compile(r"^(?:its|his|her|their)\s+(?=[a-z])", re.IGNORECASE)
-_PRONOUN_START = re.compile(r"^(?P<pronoun>They|It)\s+(?=[a-z])")
+# Not the "it" of "It is not clear how many …", which stands for nothing.
+_PRONOUN_START = re.compile(
+    r"^(?P<pronoun>They|It)\s+(?=[a-z])(?!(?:is|was|remains|remained|seems|seemed|appears|"
+    r"appeared)\s+(?:not\s+|also\s+|still\s+)?(?:immediately\s+)?(?:clear|unclear|likely|"
+    r"unlikely|possible|impossible|understood|believed|thought|expected|feared|hoped|known|"
+    r"unknown|too|time|difficult|hard|easy)\b)"
+)
 _TODAY = re.compile(r"\[\s*today\s*\]|\btoday\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 _MAX_SUBJECT_WORDS = 8

@@ -61,6 +61,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("damascus-falls", "AFP"),
         ("manbij-clashes", "AFP"),
         ("saydnaya-search", "AFP"),
+        ("deraa-clashes", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -186,6 +187,12 @@ def test_an_attribution_form_names_the_claimant(text: str, words: str, source: s
             "fatima",
         ),
         ("Rights groups say thousands remain missing.", "thousands remain", "rights-groups"),
+        # a spokesman named by the body he speaks for
+        (
+            "The Observatory said 12 died. A monitor spokesman said more were hurt.",
+            "more were hurt",
+            "sohr",
+        ),
         # the reporter's own voice
         ("Aleppo was Syria's second city before the war.", "second city", "afp"),
         ("AFP images showed tanks in the square.", "tanks in the square", "afp"),
