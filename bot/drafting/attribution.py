@@ -50,8 +50,20 @@ _END_ONLY = frozenset({"continued", "went on", "replied", "quoted"})
 # Verbs that report a thing rather than a clause: "X reported fierce battles".
 _OBJECT_VERBS = frozenset(
     {"reported", "reports", "confirmed", "confirms", "announced", "announces", "denied",
-     "denies", "estimated", "acknowledged", "admitted", "revealed"}
+     "denies", "estimated", "acknowledged", "admitted", "revealed", "claimed", "claims"}
 )  # fmt: skip
+# What follows a verb of saying when no clause is said: "warned of …", "told them to …".
+_TOLD_WHERE = re.compile(
+    r"\s+(?:in|at|on|by|from|over)\s+(?:[\w'’-]+\s+){1,3}?(?=(?:the|a|an|its|his|her|their)\s)"
+)
+_NO_CLAUSE = re.compile(
+    r"(?:of|about|against|for|to)\s|on\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|[A-Z][a-z]+\s+\d)\b)"
+)
+_TOLD_TO = re.compile(
+    r"\s+(?:(?!(?:were|was|had|has|have|is|are|would|will|could)\b)[\w'’-]+\s+){1,3}"
+    r"to\s+[a-z]+\b(?![^,]*\bthat\b)"
+)
 _VISUAL_NOUNS = re.compile(
     r"\b(?:footage|images?|video|videos|pictures?|photos?|photographs?|imagery|AFPTV|"
     r"livestream|broadcast)\b",
@@ -628,9 +640,15 @@ def _subject_first(
             mode,
         )
     content_start = _claim_start(sentence, verb, end, regions)
-    if attribution.mode == "said" and verb_text in _OBJECT_VERBS:
-        if not _CLAUSE_VERB.search(_unquoted(sentence[content_start:end])):
-            attribution = Attribution(attribution.who, attribution.who_span, verb_text, "act")
+    said_thing = attribution.mode == "said" and verb_text in _OBJECT_VERBS
+    if said_thing and not _CLAUSE_VERB.search(_unquoted(sentence[content_start:end])):
+        attribution = Attribution(attribution.who, attribution.who_span, verb_text, "act")
+    elif attribution.mode == "said" and (
+        _NO_CLAUSE.match(sentence, content_start)
+        or (verb_text.startswith("told") and _TOLD_TO.match(sentence, verb.end()))
+    ):
+        # "X warned of a wider war", "X told the SDF to disarm": the act is the claim.
+        attribution = Attribution(attribution.who, attribution.who_span, verb_text, "act")
     head_end = who_end
     if attribution.mode in ("act", "visual"):
         content_start = start if who.strip() else verb.start()
@@ -722,6 +740,9 @@ def _claim_start(
         told = _TOLD_OBJECT.match(window)
         if told is not None:
             position += told.end()
+            where = _TOLD_WHERE.match(sentence, position, end)
+            if where is not None:
+                position = where.end()  # "told reporters in Geneva the talks failed"
     while position < end and sentence[position] in " ,":
         position += 1
     return position

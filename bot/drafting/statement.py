@@ -77,12 +77,19 @@ def neutral_statement(
     elif _FIRST_PERSON.search(text):
         return f"{_sentence(claimant)[:-1]} said: “{_sentence(text)}”"
     elif speaker_pronoun and _SPEAKER_PRONOUN.match(text):
-        text = _SPEAKER_PRONOUN.sub(lambda m: f"{m.group('lead') or ''}{claimant} ", text, count=1)
+        text = _SPEAKER_PRONOUN.sub(lambda m: _after_lead(m.group("lead"), claimant), text, count=1)
     elif speaker_pronoun and _SPEAKER_POSSESSIVE.match(text):
         text = _SPEAKER_POSSESSIVE.sub(f"{possessive(claimant)} ", text, count=1)
     elif previous_subject:
         text = _PRONOUN_START.sub(f"{previous_subject} ", text, count=1)
     return _sentence(text)
+
+
+def _after_lead(lead: str | None, name: str) -> str:
+    """The claimant's name in place of "it" after "On Monday": "On Monday the Kremlin …"."""
+    if not lead:
+        return f"{name} "
+    return f"{lead}{name[0].lower() + name[1:] if name.startswith('The ') else name} "
 
 
 def possessive(name: str) -> str:

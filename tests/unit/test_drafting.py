@@ -339,6 +339,26 @@ def test_a_leading_pronoun_is_resolved_from_the_claim_before() -> None:
     assert second.statement == "Islamic fighters also overran the airport."
 
 
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "HTS claimed responsibility for the attack.",
+            "HTS claimed responsibility for the attack.",
+        ),
+        ("Tehran warned of a wider war.", "Tehran warned of a wider war."),
+        ("The army told residents to stay indoors.", "The army told residents to stay indoors."),
+        ("Tehran told reporters in Geneva the talks failed.", "The talks failed."),
+        ("The Kremlin said on Monday it was in contact.", "On Monday the Kremlin was in contact."),
+        ("It is not clear how many died, the Observatory said.", "It is not clear how many died."),
+    ],
+)
+def test_a_statement_says_what_the_claimant_said_or_did(text: str, statement: str) -> None:
+    sources = (*SOURCES, Source("russia", "Russian government", ("the Kremlin",)))
+    drafts = [draft for draft in drafts_of(text, sources) if draft.claimant_words]
+    assert [draft.statement for draft in drafts] == [statement]
+
+
 def test_first_person_words_stay_in_the_claimants_mouth() -> None:
     [draft] = drafts_of("“We are going to clear all of Syria,” Rami Abdel Rahman said.")
     assert draft.statement == "Rami Abdel Rahman said: “We are going to clear all of Syria.”"
