@@ -31,7 +31,8 @@ _SAY = (
     "announced|announces|claimed|claims|noted|notes|warned|warns|explained|explains|insisted|"
     "stressed|wrote|writes|tweeted|posted|estimated|denied|denies|acknowledged|admitted|"
     "alleged|argued|declared|indicated|revealed|maintained|asserted|affirmed|recalled|"
-    "recounted|cautioned|predicted|replied|continued|went on|told AFP|quoted"
+    "recounted|cautioned|predicted|replied|continued|went on|told AFP|quoted|warn|claim|"
+    "insist|insists|estimate|estimates|add|note|argue|argues|fear|fears|believe|believes"
 )
 _ACT = (
     r"called on|called for|calls on|calls for|urged|urges|condemned|condemns|denounced|"
@@ -140,6 +141,7 @@ _CLAUSE_VERB = re.compile(
     r"\b(?:is|are|was|were|had|has|have|will|would|could|can|did|do|does|may|might|[a-z]+ed)\b"
 )
 _RELATIVE = re.compile(r"^(?:which|who|whose|where)\b")
+_SOURCE_ASIDE = re.compile(r",\s+(?P<aside>(?:which|whose|who)\s[^,“”\"]+),")
 _SUBJECT_ASIDE = re.compile(
     r"(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,4})(?P<aside>, (?:which|whose) [^,“”\"]+),\s+"
 )
@@ -320,9 +322,9 @@ def _attribute(
     according = _according(sentence, start, end, regions, offset)
     verbs = _verbs(sentence, start, end, regions)
     if according is not None and not (
-        verbs and offset + verbs[0].start() < _according_at(according)
+        verbs and offset + verbs[0].start() < _according_at(according[0])
     ):
-        return according, []
+        return according
     for verb in reversed(verbs):
         found = _at_end(sentence, start, end, verb, regions, offset)
         if found is not None:
@@ -370,7 +372,7 @@ def _according_at(part: ClaimPart) -> int:
 
 def _according(
     sentence: str, start: int, end: int, regions: list[tuple[int, int]], offset: int
-) -> ClaimPart | None:
+) -> tuple[ClaimPart, list[Background]] | None:
     for match in _ACCORDING.finditer(sentence, start, end):
         if _in_quote(regions, match.start()):
             continue
@@ -382,16 +384,27 @@ def _according(
             who, Span(offset + match.end(), offset + who_end), "according to", "said"
         )
         before = sentence[start : match.start()].rstrip(" ,")
+        background: list[Background] = []
         if before.strip():
             content = Span(offset + start, offset + start + len(before))
         else:
             after = who_end
+            aside = _SOURCE_ASIDE.match(sentence, after, end)
+            if aside is not None:
+                # "According to Sams, which supports dozens of clinics, …": the reporter's.
+                background.append(
+                    Background(
+                        Span(offset + aside.start("aside"), offset + aside.end("aside")),
+                        "relative-trailing",
+                    )
+                )
+                after = aside.end()
             while after < end and sentence[after] in " ,":
                 after += 1
             content = Span(offset + after, offset + end)
         if content.end <= content.start:
             continue
-        return ClaimPart(Span(offset + start, offset + end), (content,), attribution)
+        return ClaimPart(Span(offset + start, offset + end), (content,), attribution), background
     return None
 
 

@@ -467,6 +467,10 @@ _CALLED = re.compile(
     r"\b(?:identified(?: only)? as|gave (?:his|her|only (?:his|her)) (?:first )?name as|"
     r"known(?: only)? as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
 )
+# A name of several words, all capitalised but for the small words inside it.
+_TITLED = re.compile(
+    r"[A-Z][\w'’.&-]*(?:\s+(?:(?:the|of|for|and|without|de|du|al|on|in)\s+)*[A-Z][\w'’.&-]*)+"
+)
 _PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|van|von)(?:-|$)")
 _TITLE_STEMS = frozenset(stem(word) for word in _TITLES | _ROLES)
 _NAME_RUN = re.compile(
@@ -546,10 +550,12 @@ def proposed_name(who: str) -> str:
     speaks_for = _SPEAKS_FOR.match(text)
     if speaks_for is not None:
         return proposed_name(speaks_for.group("rest"))
-    head = text.split(",")[0].strip()
+    head = re.sub(r"\s*\([^)]*\)", "", text.split(",")[0]).strip()  # "(Sams)"
     named = person_name(head)
     if named is not None:
         return named
+    if _TITLED.fullmatch(head):
+        return head  # "Save the Children", "Doctors Without Borders"
     run = _NAME_RUN.search(head)
     if run is not None and run.start() > 0:
         before = head[: run.start()].split()

@@ -62,6 +62,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("manbij-clashes", "AFP"),
         ("saydnaya-search", "AFP"),
         ("deraa-clashes", "AFP"),
+        ("idlib-hospitals", "BBC"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
