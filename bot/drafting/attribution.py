@@ -92,6 +92,12 @@ _ADJECTIVE_PARTICIPLES = frozenset(
      "put", "cut", "let", "retired", "elected", "exiled", "appointed", "named"}
 )  # fmt: skip
 # A claimant's words may end with these before the verb: "the army also said".
+# "a claim the Israeli army denied": the army is the claimant of the denial.
+_COUNTERED = re.compile(
+    r"(?:a|an)\s+(?:claim|allegation|charge|accusation|assertion|figure|toll|report)\s+"
+    r"(?:that\s+|which\s+)?",
+    re.IGNORECASE,
+)
 _BEFORE_VERB = re.compile(
     r"(?:,?\s+(?:also|later|earlier|previously|separately|further|then|again|had|has|have|"
     r"would|on \w+day|late on \w+day|in a statement|in a statement on \w+day))+\s*$",
@@ -129,7 +135,9 @@ _SPLIT = re.compile(
     r"|(?P<verb>,?\s+and\s+(?=(?:reported|said|added|told|confirmed|warned|noted|announced|"
     r"insisted|stressed|urged|called|denied|accused|vowed|expressed|condemned|demanded|"
     r"rejected)\b))"
-    r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+|,\s+but\s+)"
+    r"|(?P<own>,\s+(?=(?:while|whereas)\s)|;\s+|,\s+but\s+"
+    r"|,\s+(?=(?:a|an)\s+(?:claim|allegation|charge|accusation|assertion|figure|toll|report)"
+    r"\s))"
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "according to a joint statement" names no one: the claimant is the sentence's subject.
@@ -573,7 +581,7 @@ def _is_name(words_text: str, max_words: int = _MAX_NAME_WORDS) -> bool:
     words = re.findall(r"[\w'’-]+", words_text)
     if not words or len(words) > max_words or re.search(r"[“”\"]", words_text):
         return False
-    if words[0].lower() in _NOT_FIRST:
+    if words[0].lower() in _NOT_FIRST or all(w.lower() in {"a", "an", "the"} for w in words):
         return False
     # "Residents reached by phone": a participle before "by" describes them.
     following = [*words[1:], ""]
@@ -617,6 +625,9 @@ def _subject_first(
     background: list[Background] = []
     who_start, who_end = _trimmed(sentence, start, verb.start())
     who_end = _before_verb_words(sentence, who_start, who_end)
+    countered = _COUNTERED.match(sentence, who_start, who_end)
+    if countered is not None:
+        who_start = countered.end()
     who = sentence[who_start:who_end]
     verb_text = verb.group(0)
     if verb_text in _END_ONLY:

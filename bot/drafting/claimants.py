@@ -556,6 +556,10 @@ def proposed_name(who: str) -> str:
         return named
     if _TITLED.fullmatch(head):
         return head  # "Save the Children", "Doctors Without Borders"
+    described, _, aside = text.partition(",")
+    aside = aside.strip(" ,")
+    if aside and _NAME_RUN.fullmatch(aside) and re.search(r"\b[a-z]", described):
+        return aside  # "The UN peacekeeping force in the area, UNDOF": its name
     run = _NAME_RUN.search(head)
     if run is not None and run.start() > 0:
         before = head[: run.start()].split()

@@ -29,6 +29,10 @@ from bot.text import fold, slug
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
 _QUOTE_LEAD_WORDS = 3
 _PRONOUN = re.compile(r"(?:he|she|it|they|we)", re.IGNORECASE)
+_COUNTERED = re.compile(
+    r"^(?:a|an)\s+(?P<noun>claim|allegation|charge|accusation|assertion|figure|toll|report)\s",
+    re.IGNORECASE,
+)
 # "Fatima, 60, clutched a photograph …": a person the reporter introduces by name and age.
 _INTRODUCED = re.compile(
     r"^(?P<name>[A-Z][\w'’-]+(?:\s+(?:al-|el-|bin\s|abu\s)?[A-Z][\w'’-]+)*),\s+"
@@ -146,6 +150,13 @@ def _claim(
     if attribution.mode == "act" and _PRONOUN.fullmatch(who) and pieces[0].startswith(who):
         # "He urged soldiers to lay down their arms": said of whom "he" is.
         pieces = [name + pieces[0][len(who) :], *pieces[1:]]
+    countered = _COUNTERED.match(pieces[0]) if attribution.mode == "act" else None
+    if countered is not None:
+        # "a claim the Israeli army denied" -> "The Israeli army denied the claim."
+        noun = countered.group("noun").lower()
+        return _Pending(
+            part.span, claimant, attribution.who, f"{name} {attribution.verb} the {noun}.", False
+        )
     said = attribution.mode in ("said", "inherit")
     statement = neutral_statement(
         pieces,

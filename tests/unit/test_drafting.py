@@ -63,6 +63,7 @@ def test_the_shipped_article_is_covered_with_the_curated_claimants() -> None:
         ("saydnaya-search", "AFP"),
         ("deraa-clashes", "AFP"),
         ("idlib-hospitals", "BBC"),
+        ("golan-buffer", "AFP"),
     ],
 )
 def test_a_made_up_report_is_covered_with_its_claimants(name: str, outlet: str) -> None:
@@ -222,6 +223,21 @@ def test_a_misspelt_name_is_matched_fuzzily() -> None:
 def test_an_unnamed_spokesman_speaks_for_his_organisation() -> None:
     [draft] = drafts_of("A spokesman for the Kurdish Red Crescent said 40 were hurt.")
     assert (draft.source_name, draft.new_source) == ("Kurdish Red Crescent", True)
+
+
+def test_a_denied_claim_is_two_claims() -> None:
+    text = "The Observatory said troops reached Qatana, a claim the Syrian army denied."
+    drafts = drafts_of(text)
+    assert [(d.source, d.statement) for d in drafts] == [
+        ("sohr", "Troops reached Qatana."),
+        ("army", "The Syrian army denied the claim."),
+    ]
+
+
+def test_a_body_described_then_named_is_proposed_by_its_name() -> None:
+    text = "The UN peacekeeping force in the area, UNDOF, said the incursion broke the truce."
+    [draft] = drafts_of(text)
+    assert (draft.source_name, draft.new_source) == ("UNDOF", True)
 
 
 def test_a_named_spokesman_speaks_for_himself() -> None:
