@@ -70,18 +70,8 @@ def log_change(db: Database, document: Document, *, action: str, actor: str, at:
 
 
 def info_from_row(row: dict[str, Any]) -> DocumentInfo:
-    return DocumentInfo(
-        id=row["id"],
-        title=row["title"],
-        outlet=row["outlet"],
-        date=row["date"],
-        url=row["url"],
-        characters=row["characters"],
-        guild_id=row["guild_id"],
-        origin=row["origin"],
-        added_by=row["added_by"],
-        added_at=row["added_at"],
-    )
+    # The columns are named as the fields are.
+    return DocumentInfo(**{name: row[name] for name in DocumentInfo.__dataclass_fields__})
 
 
 def document_from_row(row: dict[str, Any]) -> Document:
