@@ -15,10 +15,12 @@ from itertools import chain
 from bot.knowledge import Chatter
 from bot.matcher.analysis import Analyzer, _closest_word
 from bot.matcher.answerable import WHEN_WORDS, Premise, is_number, question_numbers
+from bot.matcher.chatter import STRETCHED
 from bot.matcher.frequency import WordFrequency
+from bot.matcher.kinds import AskKind
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.structures import _scopes, _Snapshot
-from bot.matcher.understand import PREPOSITIONS, STRETCHED, Ask, AskKind
+from bot.matcher.understand import PREPOSITIONS, Ask
 from bot.models import Source
 from bot.text import fold, stem
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pytest
 
 from bot.knowledge import Chatter, Knowledge
-from bot.matcher.understand import Ask, Reader, clean_markup
+from bot.matcher.markup import clean_markup
+from bot.matcher.understand import Ask, Reader
 
 
 @pytest.fixture(scope="module")
