@@ -49,7 +49,7 @@ def test_emoticons_break_a_sentence(message: str, cleaned: str) -> None:
 
 
 def test_sentences_end_at_dashes_and_say_which_ask() -> None:
-    sentences = split_sentences("who took it -- the rebels? ok")
+    sentences = split_sentences("who took it\u2014the rebels? ok")
     assert [(text.strip(), asks) for text, asks in sentences] == [
         ("who took it", False),
         ("the rebels", True),
