@@ -1,10 +1,13 @@
 """Fuzzy matching of questions to facts, and the confidence rule that decides what to say.
 
-A message goes through four stages, one module (or two) each:
+A message goes through four stages, one module or a few each:
 
-* understand: understand.py reads the message into the questions it asks (`Ask`), and
-  query.py turns each into weighted terms and a premise (`_Query`), with analysis.py's
-  folding, stemming, synonyms and spelling correction;
+* understand: understand.py reads the message into the questions it asks (`Ask`):
+  markup.py takes out Discord syntax and splits sentences, chatter.py drops the chatter,
+  and kinds.py says what each question asks for, with the phrase lookups of phrases.py.
+  query.py turns each question into weighted terms (`_Query`), with analysis.py's folding,
+  stemming, synonyms and spelling correction, vocabulary.py's look-ups among the facts the
+  guild sees, and premise.py's reading of what the question takes as given (`Premise`);
 * candidates: candidates.py takes facts from the inverted index most shared content first,
   with a bound on how high the facts not taken yet can score;
 * score: score.py scores the candidates on coverage, phrasing and literal similarity

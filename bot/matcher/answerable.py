@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
-from bot.matcher.understand import AskKind
+from bot.matcher.kinds import AskKind
 from bot.models import Fact
 from bot.text import fold
 

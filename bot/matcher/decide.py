@@ -11,10 +11,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.matcher.kinds import AskKind
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.score import Match
-from bot.matcher.understand import AskKind
 from bot.models import Fact, Outcome
 
 

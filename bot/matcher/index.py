@@ -282,7 +282,7 @@ class MatchIndex:
     def _read(self, snapshot: _Snapshot, message: str, guild_id: int) -> tuple[Ask, ...]:
         """The questions a message asks, told from chatter by what the guild's facts know."""
         return self.reader.read(
-            message, lambda words: self._queries.knows(snapshot, words, guild_id)
+            message, lambda words: self._queries.vocabulary.knows(snapshot, words, guild_id)
         )
 
     def _query(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> _Query:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.matcher.answerable import FactFeatures, Premise, answers
-from bot.matcher.understand import AskKind
+from bot.matcher.kinds import AskKind
 from bot.models import Fact
 
 

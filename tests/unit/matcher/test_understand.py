@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.knowledge import Chatter, Knowledge
-from bot.matcher.understand import Ask, Reader, clean_markup
+from bot.matcher.understand import Ask, Reader
 
 
 @pytest.fixture(scope="module")
@@ -18,27 +18,6 @@ def reader(knowledge: Knowledge) -> Reader:
 
 def texts(reader: Reader, message: str) -> list[str]:
     return [ask.text for ask in reader.read(message)]
-
-
-@pytest.mark.parametrize(
-    ("message", "cleaned"),
-    [
-        ("<@123456789012345678> did they take it", " did they take it"),
-        ("<@!123456789012345678> hi <@&98765432101234567> <#55555555555555555>", "  hi  "),
-        ("@everyone @here airport?", "  airport?"),
-        ("see https://example.com/x?y=1 airport", "see   airport"),
-        (
-            "**bold** __under__ ~~gone~~ ||spoiler|| `code`",
-            " bold   under   gone   spoiler   code ",
-        ),
-        ("<:pepe:123456789012345678>airport", "\nairport"),
-        ("airport 😭😭 now", "airport \n now"),
-    ],
-)
-def test_discord_markup_goes(message: str, cleaned: str) -> None:
-    # Spacing is free; what matters is which words survive and where sentences break.
-    assert clean_markup(message).split() == cleaned.split()
-    assert clean_markup(message).count("\n") == cleaned.count("\n")
 
 
 @pytest.mark.parametrize(
@@ -155,26 +134,6 @@ def test_small_talk_before_a_bare_topic_leaves_the_topic_readable(reader: Reader
     asks = texts(reader, "long time lurker, first post. rebel losses")
     assert asks[-1] == "rebel losses"
     assert len(asks) == 2
-
-
-@pytest.mark.parametrize(
-    ("message", "cleaned"),
-    [
-        ("how many died :) thx", "how many died \n thx"),
-        ("ty <3 bye", "ty \n bye"),
-        ("ugh (╯°□°)╯︵ ┻━┻ ok", "ugh \n \n ok"),
-        ("¯\\_(ツ)_/¯ who", "\n who"),
-        ("hi ^_^ who", "hi \n who"),
-        # Punctuation that ends a sentence, "&" and brackets around words are not faces.
-        ("what?! really...", "what?! really..."),
-        ("russia & iran", "russia & iran"),
-        # A remark in brackets stands apart, as a sentence of its own.
-        ("who took it (asking for real)", "who took it \n asking for real \n"),
-    ],
-)
-def test_emoticons_break_a_sentence(message: str, cleaned: str) -> None:
-    assert clean_markup(message).split() == cleaned.split()
-    assert clean_markup(message).count("\n") == cleaned.count("\n")
 
 
 @pytest.mark.parametrize(
