@@ -23,7 +23,18 @@ MAX_TOPIC = 40
 MAX_POINTS = 4
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FACT_FIELDS = frozenset(
-    {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
+    {
+        "id",
+        "statement",
+        "source",
+        "reported_by",
+        "quote",
+        "date",
+        "topics",
+        "point",
+        "questions",
+        "document",
+    }
 )
 
 
@@ -57,6 +68,13 @@ def validate_fact_record(
     if isinstance(quote, str) and quote.strip() and article_text is not None:
         if loose_quote_form(quote) not in loose_article(article_text):
             problems.append("quote: does not appear verbatim in the article")
+    document = record.get("document")
+    if (
+        document is not None
+        and document != ""
+        and (not isinstance(document, str) or not ID_PATTERN.match(document.strip()))
+    ):
+        problems.append("document: must be a document's id")
     if record.get("date") is not None and date_text(record.get("date")) is None:
         problems.append("date: must be a date in the form YYYY-MM-DD")
     topics = record.get("topics", [])

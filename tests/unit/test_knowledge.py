@@ -195,7 +195,7 @@ BROKEN: dict[str, tuple[str, Callable[[str], str], str]] = {
     "article-date": (
         "article.toml",
         replaced("date = 2024-11-30", 'date = "the last day of November"'),
-        "article.toml: 'date' must be a date such as 2024-11-30",
+        "article.toml: 'date' must be a date such as 2001-02-03",
     ),
     "article-file": (
         "article.toml",
