@@ -144,12 +144,14 @@ def quote_label(verified: bool) -> str:
 
 
 def document_text(fact: Fact, document: DocumentInfo | None) -> str:
-    """The document a fact cites and whether its quote was checked against it."""
-    if document is not None and fact.quote_verified:
-        return f"{document.title} ({document.outlet}, {human_date(document.date)}); quote verified"
+    """The document a fact cites (`document`, when the server sees it) and whether its
+    quote was checked against it."""
     if fact.document is None:
-        return "none; unverified" if not fact.quote else "none; the quote is unverified"
-    return f"{fact.document}; no quote, unverified"
+        return "none; the quote is unverified" if fact.quote else "none; unverified"
+    if document is None:
+        return f"{fact.document}, no longer here; unverified"
+    cited = f"{document.title} ({document.outlet}, {human_date(document.date)})"
+    return f"{cited}; quote verified" if fact.quote_verified else f"{cited}; no quote, unverified"
 
 
 # -- facts, as moderators see them -----------------------------------------------------

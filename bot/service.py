@@ -279,10 +279,9 @@ class FactService:
     def unanswered(self, guild_id: int = GLOBAL, limit: int = 20) -> list[UnansweredQuestion]:
         return self.store.unanswered(guild_id, limit)
 
-    def quote_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
-        """The document the fact's quote was checked against; None when it is unverified."""
-        verified = fact.document if fact.quote_verified else None
-        return Documents(self.store).find(guild_id, verified) if verified else None
+    def cited_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
+        """The document the fact cites, while the server sees it; None for none."""
+        return Documents(self.store).find(guild_id, fact.document) if fact.document else None
 
     def about(self, guild_id: int = GLOBAL) -> About:
         documents = Documents(self.store).cited(guild_id)

@@ -40,7 +40,7 @@ def facts_show(ctx: Context, fact_id: str) -> None:
     """Show one fact in full."""
     fact = ctx.service.get_fact(fact_id, ctx.guild)
     citation = ctx.service.citation(fact, ctx.guild)
-    document = ctx.service.quote_document(fact, ctx.guild)
+    document = ctx.service.cited_document(fact, ctx.guild)
     click.echo(compose.card_text(compose.fact_card(fact, citation, document)))
 
 

@@ -167,8 +167,8 @@ class AsyncFactService:
         """The documents the server sees, curated ones first."""
         return await self._read(Documents(self.sync.store).list, guild_id)
 
-    async def quote_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
-        return await self._read(self.sync.quote_document, fact, guild_id)
+    async def cited_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
+        return await self._read(self.sync.cited_document, fact, guild_id)
 
     async def source_counts(self, guild_id: int = GLOBAL) -> list[tuple[Source, int]]:
         return await self._read(self.sync.source_counts, guild_id)

@@ -50,7 +50,7 @@ def test_a_fact_citing_a_document_with_its_words_is_verified(service: FactServic
     assert fact.document == bridge.id and fact.quote_verified
     stored = service.get_fact(fact.id, ONE)
     assert stored.document == bridge.id
-    assert service.quote_document(stored, ONE) == bridge
+    assert service.cited_document(stored, ONE) == bridge
     answer = service.ask("Did the bridge reopen?", ONE, log=False).answers[0]
     assert answer.fact_id == fact.id and answer.quote_verified
     assert "  Quote: “the bridge had reopened to traffic”" in compose.answers_text([answer])
@@ -103,9 +103,12 @@ def test_a_fact_without_a_document_or_a_quote_is_unverified(service: FactService
         guild_id=ONE,
         actor="t",
     )
+    assert service.cited_document(uncited, ONE) is None
+    assert service.cited_document(unquoted, ONE) == bridge
     for fact in (uncited, unquoted):
-        assert not fact.quote_verified and service.quote_document(fact, ONE) is None
-        card = compose.fact_card(fact, service.citation(fact, ONE))
+        assert not fact.quote_verified
+        document = service.cited_document(fact, ONE)
+        card = compose.fact_card(fact, service.citation(fact, ONE), document)
         assert "unverified" in {d.label: d.value for d in card.details}["Document"]
     answer = service.ask("Did the bridge reopen?", ONE, log=False).answers[0]
     assert not answer.quote_verified

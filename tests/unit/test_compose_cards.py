@@ -140,11 +140,15 @@ def test_a_fact_card_shows_every_field() -> None:
 
 def test_a_fact_card_marks_what_is_empty_and_what_is_removed() -> None:
     bare = replace(LOAF, quote=None, topics=(), points=(), active=False)
-    card = compose.fact_card(bare, CITED)
+    card = compose.fact_card(bare, CITED, BREAD)
     assert card.heading == "loaf-price (removed)"
     details = {d.label: d.value for d in card.details}
     assert details["Quote (unverified)"] == details["Topics"] == details["Point"] == "-"
-    assert details["Document"] == "bread; no quote, unverified"
+    assert details["Document"] == "Bread costs more (The Daily, 1 March 2025); no quote, unverified"
+    gone = compose.fact_card(LOAF, CITED, None)
+    assert {d.label: d.value for d in gone.details}["Document"] == (
+        "bread, no longer here; unverified"
+    )
 
 
 def test_a_quote_without_a_document_is_unverified_on_the_card() -> None:
@@ -293,7 +297,7 @@ def test_the_cli_and_discord_cite_an_answer_alike(db_path: Path, service: FactSe
 
 def test_the_cli_and_discord_show_a_fact_alike(db_path: Path, service: FactService) -> None:
     shown = service.get_fact("rami-allies-abandoned")
-    document = service.quote_document(shown)
+    document = service.cited_document(shown)
     assert document is not None and document.id == service.knowledge.article.id
     card = compose.fact_card(shown, service.citation(shown), document)
     shell = run_cli("--db", str(db_path), "facts", "show", shown.id)

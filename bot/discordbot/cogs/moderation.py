@@ -130,7 +130,7 @@ class Moderation(
 
     async def _card(self, interaction: discord.Interaction[Any], fact: Fact) -> discord.Embed:
         citation = self.service.citation(fact, guild_of(interaction))
-        document = await self.service.quote_document(fact, guild_of(interaction))
+        document = await self.service.cited_document(fact, guild_of(interaction))
         return fact_embed(fact, citation, document)
 
     # -- writing -------------------------------------------------------------------------
