@@ -1,6 +1,7 @@
 """Moderators' facts, checked against the database they go into: what a draft or an
 import line gives becomes a complete fact of one server only if every field is valid, its
-source is one the server can see, and no other fact the server sees has its phrasings."""
+source is one the server can see, its document (if it cites one) is one the server can see
+and holds its quote verbatim, and no other fact the server sees has its phrasings."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.errors import ValidationError
+from bot.documents.library import Documents, check_quote
+from bot.documents.records import Document
+from bot.errors import NotFound, ValidationError
 from bot.models import Fact
 from bot.records import fact_from_record, fact_record
 from bot.sources import SourceRegistry, unique_id
@@ -22,6 +25,7 @@ class FactChecker:
     def __init__(self, store: Store, sources: SourceRegistry) -> None:
         self._store = store
         self._sources = sources
+        self._documents = Documents(store)
 
     def drafted(self, before: Fact | None, changes: Mapping[str, Any], guild_id: int) -> Fact:
         """A complete, checked fact from `before` with `changes` applied (or a new one)."""
@@ -42,10 +46,18 @@ class FactChecker:
         self.check_phrasings(fact.questions, guild_id, exclude=fact.id)
         return fact
 
-    def imported(self, existing: Fact | None, record: Mapping[str, Any], guild_id: int) -> Fact:
+    def imported(
+        self,
+        existing: Fact | None,
+        record: Mapping[str, Any],
+        guild_id: int,
+        documents: Mapping[str, Document],
+    ) -> Fact:
         """The fact an import line describes, in full (phrasing clashes aside: the lines
-        of one file are checked against each other and the database together)."""
-        return self._fact(dict(record), existing, guild_id)
+        of one file are checked against each other and the database together).
+        `documents` are the file's own, by the id the file gives them: a fact citing one
+        cites the document it was matched with or added as."""
+        return self._fact(dict(record), existing, guild_id, documents)
 
     def check_phrasings(self, questions: Iterable[str], guild_id: int, exclude: str) -> None:
         questions = list(questions)
@@ -58,8 +70,16 @@ class FactChecker:
         if clashes:
             raise ValidationError(clashes)
 
-    def _fact(self, record: dict[str, Any], before: Fact | None, guild_id: int) -> Fact:
+    def _fact(
+        self,
+        record: dict[str, Any],
+        before: Fact | None,
+        guild_id: int,
+        documents: Mapping[str, Document] | None = None,
+    ) -> Fact:
         problems = self._problems(record, guild_id)
+        if not problems:
+            problems = self._document_problems(record, guild_id, documents or {})
         if problems:
             raise ValidationError(problems)
         origin = before.origin if before else "moderator"
@@ -85,3 +105,26 @@ class FactChecker:
         # The resolver already explained an unknown source; say it once.
         problems.extend(p for p in field_problems if not (unresolved and p.startswith("source:")))
         return list(dict.fromkeys(problems))
+
+    def _document_problems(
+        self, record: dict[str, Any], guild_id: int, imported: Mapping[str, Document]
+    ) -> list[str]:
+        """What is wrong with the document a record cites, or its quote's place in it;
+        puts the cited document's id in place."""
+        document_id = str(record.get("document") or "").strip()
+        if not document_id:
+            return []
+        document = imported.get(document_id)
+        if document is None:
+            try:
+                document = self._documents.show(guild_id, document_id)
+            except NotFound:
+                return [f"document: no document '{document_id}' in this server"]
+        record["document"] = document.id
+        quote = record.get("quote")
+        if isinstance(quote, str) and quote.strip():
+            try:
+                check_quote(document, quote)
+            except ValidationError as error:
+                return error.problems
+        return []

@@ -12,7 +12,8 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.models import GLOBAL, Answer, ArticleInfo, AuditEntry, Citation, Fact, Suggestion
+from bot.documents.records import DocumentInfo
+from bot.models import GLOBAL, Answer, ArticleInfo, AuditEntry, Citation, Fact, Reach, Suggestion
 from bot.text import unenclosed
 
 # What a fact card shows for a field the fact leaves empty.
@@ -20,6 +21,9 @@ NOTHING = "-"
 REMOVED = "removed"
 # The label of a fact card's question phrasings, shown after its details.
 QUESTIONS = "Questions"
+# A quote's label: verified only when it was checked against the document the fact cites.
+QUOTE = "Quote"
+UNVERIFIED_QUOTE = "Quote (unverified)"
 
 # -- dates -----------------------------------------------------------------------------
 
@@ -61,9 +65,31 @@ def article_description(article: ArticleInfo) -> str:
     return f"{article.topic} ({article_byline(article)})"
 
 
+def outlets_text(outlets: Sequence[str]) -> str:
+    """Outlets as a sentence names them: "A", "A and B", "A, B and C"."""
+    if len(outlets) <= 1:
+        return "".join(outlets)
+    return f"{', '.join(outlets[:-1])} and {outlets[-1]}"
+
+
+def reach_line(reach: Reach) -> str:
+    """Where the facts come from and how recent they are: "From Outlet and Wire reports,
+    as of 2 March 2024"."""
+    return f"From {outlets_text(reach.outlets)} reports, as of {human_date(reach.as_of)}"
+
+
+def reach_clause(topic: str, reach: Reach) -> str:
+    """All the bot knows, as a clause: "what Outlet reported on 1 March 2024 about the
+    topic"; from several documents, "what Outlet and Wire reported about the topic, as of …"."""
+    outlets = outlets_text(reach.outlets)
+    if reach.documents <= 1:
+        return f"what {outlets} reported on {human_date(reach.as_of)} about {topic}"
+    return f"what {outlets} reported about {topic}, as of {human_date(reach.as_of)}"
+
+
 def article_reach(article: ArticleInfo) -> str:
-    """All the bot knows, as a clause: "what Outlet reported on 1 March 2024 about the topic"."""
-    return f"what {article.outlet} reported on {human_date(article.date)} about {article.topic}"
+    """What the article alone says, as a clause (`reach_clause` of the article)."""
+    return reach_clause(article.topic, Reach.of_article(article))
 
 
 def program_description(article: ArticleInfo | None) -> str:
@@ -73,15 +99,16 @@ def program_description(article: ArticleInfo | None) -> str:
     return f"factbot: attributed answers about {article_description(article)}."
 
 
-def dated_footer(article: ArticleInfo) -> str:
-    """Under every answer: the answer is only as recent as the article."""
-    return f"From {article_byline(article)}. Events have moved on since."
+def dated_footer(reach: Reach) -> str:
+    """Under every answer: the answer is only as recent as the latest document."""
+    return f"{reach_line(reach)}. Events have moved on since."
 
 
-def caveat(article: ArticleInfo) -> str:
+def caveat(reach: Reach) -> str:
     return (
-        f"I only know what {article.outlet} reported on {human_date(article.date)}. Events "
-        "have moved on since then; check current news for what happened next."
+        f"I only know what {outlets_text(reach.outlets)} reported, as of "
+        f"{human_date(reach.as_of)}. Events have moved on since then; check current news "
+        "for what happened next."
     )
 
 
@@ -110,6 +137,21 @@ _NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 def quoted(quote: str) -> str:
     """The quote in double marks, the marks inside it turned single, as nesting wants."""
     return f"“{unenclosed(quote).translate(_NESTED)}”"
+
+
+def quote_label(verified: bool) -> str:
+    return QUOTE if verified else UNVERIFIED_QUOTE
+
+
+def document_text(fact: Fact, document: DocumentInfo | None) -> str:
+    """The document a fact cites (`document`, when the server sees it) and whether its
+    quote was checked against it."""
+    if fact.document is None:
+        return "none; the quote is unverified" if fact.quote else "none; unverified"
+    if document is None:
+        return f"{fact.document}, no longer here; unverified"
+    cited = f"{document.title} ({document.outlet}, {human_date(document.date)})"
+    return f"{cited}; quote verified" if fact.quote_verified else f"{cited}; no quote, unverified"
 
 
 # -- facts, as moderators see them -----------------------------------------------------
@@ -145,10 +187,12 @@ def fact_scope(fact: Fact) -> str:
     return "curated, every server" if fact.origin == "curated" else "every server"
 
 
-def fact_card(fact: Fact, citation: Citation) -> FactCard:
+def fact_card(fact: Fact, citation: Citation, document: DocumentInfo | None = None) -> FactCard:
+    """The card; `document` is the one the fact's quote was checked against, if any."""
     details = (
         Detail("Source", citation_text(citation)),
-        Detail("Quote", quoted(fact.quote) if fact.quote else NOTHING),
+        Detail(quote_label(fact.quote_verified), quoted(fact.quote) if fact.quote else NOTHING),
+        Detail("Document", document_text(fact, document)),
         Detail("Topics", ", ".join(fact.topics) or NOTHING, brief=True),
         Detail("Point", ", ".join(fact.points) or NOTHING, brief=True),
         Detail("Scope", fact_scope(fact), brief=True),
@@ -169,7 +213,7 @@ def card_text(card: FactCard) -> str:
 
 
 def _column(label: str, value: str) -> str:
-    return f"{label + ':':<13}{value}"
+    return f"{label + ':':<12} {value}"
 
 
 def fact_entry(fact: Fact) -> str:
@@ -190,7 +234,7 @@ def answers_text(answers: Sequence[Answer]) -> str:
     for answer in answers:
         lines = [answer.text, f"  Source: {citation_text(answer.citation)}"]
         if answer.quote:
-            lines.append(f"  Quote: {quoted(answer.quote)}")
+            lines.append(f"  {quote_label(answer.quote_verified)}: {quoted(answer.quote)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -200,8 +244,9 @@ def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
     return f"I'm not sure which of these you mean:\n{options}"
 
 
-def unknown_text(article: ArticleInfo) -> str:
-    return f"The article doesn't say. I only know {article_reach(article)}."
+def unknown_text(article: ArticleInfo, reach: Reach | None = None) -> str:
+    known = reach_clause(article.topic, reach or Reach.of_article(article))
+    return f"The article doesn't say. I only know {known}."
 
 
 # What the article leaves out, by what the question asked for.
@@ -226,11 +271,12 @@ def related_text(heading: str, related: Sequence[Answer]) -> str:
     return f"{heading} What it does say:\n\n{answers_text(related)}"
 
 
-def help_text(article: ArticleInfo, fact_count: int) -> str:
+def help_text(article: ArticleInfo, fact_count: int, reach: Reach | None = None) -> str:
     examples = " or ".join(f"“{example}”" for example in article.examples[:2])
     for_example = f", for example {examples}" if examples else ""
+    known = reach_clause(article.topic, reach or Reach.of_article(article))
     return (
-        f"I answer questions about one news story: {article_reach(article)}. I know "
+        f"I answer questions about one news story: {known}. I know "
         f"{fact_count} facts, each with who claimed it. Ask in your own words{for_example}. "
         "When the article doesn't say, I tell you so, and what it does say instead."
     )

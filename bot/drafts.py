@@ -21,6 +21,8 @@ class FactDraft:
     # The points the fact shares with facts from other sources: one id, or several
     # (at most four); an empty tuple takes the fact out of every point.
     point: tuple[str, ...] | str | None = None
+    # The id of the document the quote is checked against; "" cites none.
+    document: str | None = None
 
     @classmethod
     def from_fields(
@@ -29,15 +31,19 @@ class FactDraft:
         questions: str | None = None,
         topics: str | None = None,
         point: str | None = None,
+        document: str | None = None,
         **fields: str | None,
     ) -> FactDraft:
         """A draft from fields as a moderator types them on one line: questions separated
-        by "|", topics and points by ","; a point of "-" means none. A field left out
-        (None) is not changed."""
+        by "|", topics and points by ","; a point or document of "-" means none. A field
+        left out (None) is not changed."""
         return cls(
             questions=tuple(questions.split("|")) if questions is not None else None,
             topics=tuple(topics.split(",")) if topics is not None else None,
             point=_points(point) if point is not None else None,
+            document=("" if document.strip() == "-" else document)
+            if document is not None
+            else None,
             **fields,
         )
 

@@ -306,7 +306,12 @@ def _facts(
         problems.extend(f"{where}: {problem}" for problem in record_problems)
         if record_problems:
             continue
-        fact = fact_from_record(record, default_reported_by=article.outlet if article else None)
+        fact = fact_from_record(
+            record,
+            default_reported_by=article.outlet if article else None,
+            # Curated quotes are checked against the article above: they cite it.
+            default_document=article.id if article else None,
+        )
         if fact.id in seen_ids:
             problems.append(f"{where}: duplicate fact id")
         seen_ids.add(fact.id)

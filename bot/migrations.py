@@ -93,6 +93,12 @@ def m003_documents(db: Database) -> None:
     db.table("document_audit").create_index(["document_id"])
 
 
+@migrations()
+def m004_fact_documents(db: Database) -> None:
+    # The document a fact's quote was checked against; none for facts written before.
+    db.table("facts").add_column("document", str)
+
+
 def _columns(spec: str) -> dict[str, type]:
     """A table's columns in order, from words "name" (text) and "name:int"."""
     columns: dict[str, type] = {}

@@ -46,6 +46,13 @@ class Fact:
     guild_id: int = GLOBAL
     origin: Origin = "curated"
     active: bool = True
+    # The document the quote was checked against, verbatim, when the fact was written.
+    document: str | None = None
+
+    @property
+    def quote_verified(self) -> bool:
+        """Whether the fact's quote stands checked: it has one, and cites its document."""
+        return bool(self.quote) and self.document is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,8 @@ class Answer:
     citation: Citation
     quote: str | None
     score: float
+    # Whether the quote was checked against the document the fact cites.
+    quote_verified: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +88,7 @@ class Answer:
             "source": self.citation.source,
             "reported_by": self.citation.reported_by,
             "quote": self.quote,
+            "quote_verified": self.quote_verified,
             "date": self.citation.date,
             "score": round(self.score, 4),
         }
@@ -91,6 +101,21 @@ class Suggestion:
 
     def to_json(self) -> dict[str, Any]:
         return {"fact_id": self.fact_id, "question": self.question}
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What a server's facts come from: the outlets of the documents they cite, in the
+    order the documents were added, and the latest of their dates (YYYY-MM-DD)."""
+
+    outlets: tuple[str, ...]
+    as_of: str
+    documents: int = 1
+
+    @classmethod
+    def of_article(cls, article: ArticleInfo) -> Reach:
+        """The article alone: what the bot knows before any fact cites a document."""
+        return cls((article.outlet,), article.date, 1)
 
 
 # "unknown" may come with related facts: on the topic, but not what was asked. "help" is
@@ -109,6 +134,8 @@ class AskResult:
     # the line that says what it leaves out.
     related: tuple[Answer, ...] = ()
     not_said: str = ""
+    # What the server's facts come from, for the line under an answer.
+    reach: Reach | None = None
 
     @property
     def answered(self) -> bool:

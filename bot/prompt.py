@@ -71,9 +71,10 @@ class Chat:
         )
 
     def help(self) -> str:
-        count = self.service.about(self.guild_id).fact_count
+        about = self.service.about(self.guild_id)
+        article = self.service.knowledge.article
         return (
-            f"{compose.help_text(self.service.knowledge.article, count)}\n\n"
+            f"{compose.help_text(article, about.fact_count, about.reach)}\n\n"
             "When I offer numbered “did you mean” choices, type a number to pick one.\n"
             "Up and Down arrows bring back your earlier questions.\n"
             "Commands: help (this text); quit or exit, Ctrl-D or an empty line to leave."

@@ -37,6 +37,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "date": fact.date,
         "topics": list(fact.topics),
         "point": point,
+        "document": fact.document,
     }
 
 
@@ -44,10 +45,14 @@ def fact_from_record(
     record: Mapping[str, Any],
     *,
     default_reported_by: str | None,
+    default_document: str | None = None,
     guild_id: int = GLOBAL,
     origin: Origin = "curated",
 ) -> Fact:
-    """Build a Fact from a record that `validate_fact_record` accepted."""
+    """Build a Fact from a record that `validate_fact_record` accepted; a record without
+    a `document` field cites `default_document` (curated facts: the article), one with
+    an empty document cites none."""
+    document = record.get("document", default_document)
     return Fact(
         id=record["id"],
         statement=record["statement"].strip(),
@@ -60,6 +65,7 @@ def fact_from_record(
         questions=tuple(q.strip() for q in record["questions"] if fold(q)),
         guild_id=guild_id,
         origin=origin,
+        document=(document or "").strip() or None,
     )
 
 
@@ -95,6 +101,7 @@ def fact_from_snapshot(snapshot: Mapping[str, Any]) -> Fact:
         guild_id=snapshot.get("guild_id", GLOBAL),
         origin=snapshot.get("origin", "moderator"),
         active=snapshot.get("active", True),
+        document=snapshot.get("document"),
     )
 
 
@@ -114,6 +121,7 @@ def fact_row(fact: Fact) -> dict[str, Any]:
         "point": ",".join(fact.points) or None,
         "origin": fact.origin,
         "active": int(fact.active),
+        "document": fact.document,
     }
 
 
@@ -131,6 +139,7 @@ def fact_from_row(row: Mapping[str, Any], questions: list[str]) -> Fact:
         guild_id=row["guild_id"],
         origin=row["origin"],
         active=bool(row["active"]),
+        document=row["document"],
     )
 
 

@@ -15,6 +15,10 @@ from pathlib import Path
 
 from bot import compose
 from bot.checking import FactChecker
+from bot.coverage import About, about_of, reach_of
+from bot.documents.library import Documents
+from bot.documents.records import Document, DocumentInfo
+from bot.documents.table import insert_document
 from bot.drafts import FactDraft
 from bot.errors import (
     DatabaseUnavailable,
@@ -35,6 +39,7 @@ from bot.models import (
     AuditEntry,
     Citation,
     Fact,
+    Reach,
     Source,
     Suggestion,
     UnansweredQuestion,
@@ -43,19 +48,9 @@ from bot.records import fact_from_snapshot
 from bot.settings import MAX_QUESTION_CHARS
 from bot.store import SEED_ACTION_PREFIX, SeedReport, Store
 from bot.text import fold, unenclosed
-from bot.transfer import ImportPlan, ImportReport, export_jsonl, import_lines
+from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class About:
-    title: str
-    outlet: str
-    date: str
-    summary: str
-    fact_count: int
-    sources: tuple[tuple[Source, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +156,10 @@ class FactService:
             # Nothing asked (an empty line, "?"): say what the bot is for.
             return self._help(text, guild_id)
         decision = self.index.match(text[: self.max_question_chars], guild_id)
+        reach = self.reach(guild_id)
         if decision.outcome == "answered":
             answers = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.matches)
-            return AskResult(text, "answered", compose.answers_text(answers), answers)
+            return AskResult(text, "answered", compose.answers_text(answers), answers, reach=reach)
         if decision.outcome == "suggest":
             suggestions = tuple(Suggestion(m.fact.id, m.best_phrasing) for m in decision.matches)
             return AskResult(
@@ -177,12 +173,18 @@ class FactService:
             related = tuple(self._answer(m.fact, m.score, guild_id) for m in decision.related)
             heading = compose.not_said_heading(decision.kind)
             message = compose.related_text(heading, related)
-            return AskResult(text, "unknown", message, related=related, not_said=heading)
-        return AskResult(text, "unknown", compose.unknown_text(self.knowledge.article))
+            return AskResult(text, "unknown", message, (), (), related, heading, reach)
+        message = compose.unknown_text(self.knowledge.article, reach)
+        return AskResult(text, "unknown", message, reach=reach)
 
     def _help(self, text: str, guild_id: int) -> AskResult:
-        facts = self.index.visible_count(guild_id)
-        return AskResult(text, "help", compose.help_text(self.knowledge.article, facts))
+        facts, reach = self.index.visible_count(guild_id), self.reach(guild_id)
+        message = compose.help_text(self.knowledge.article, facts, reach)
+        return AskResult(text, "help", message, reach=reach)
+
+    def reach(self, guild_id: int = GLOBAL) -> Reach:
+        """The outlets and latest date of the documents the server's facts cite."""
+        return reach_of(Documents(self.store).cited(guild_id), self.knowledge.article)
 
     def ask_stream(
         self, questions: Iterable[str], guild_id: int = GLOBAL, *, batch: int = 200
@@ -219,7 +221,8 @@ class FactService:
             raise NotFound(f"There is no fact '{fact_id}' here any more.")
         question = fact.questions[0] if fact.questions else fact.statement
         answers = (self._answer(fact, 1.0, guild_id),)
-        return AskResult(question, "answered", compose.answers_text(answers), answers)
+        message = compose.answers_text(answers)
+        return AskResult(question, "answered", message, answers, reach=self.reach(guild_id))
 
     def _answer(self, fact: Fact, score: float, guild_id: int) -> Answer:
         return Answer(
@@ -230,6 +233,7 @@ class FactService:
             # The matcher's bonuses (a named claimant, a literal fit) can lift a score past
             # 1 to rank facts; what users and scripts see is a confidence in [0, 1].
             score=min(max(score, 0.0), 1.0),
+            quote_verified=fact.quote_verified,
         )
 
     def citation(self, fact: Fact, guild_id: int = GLOBAL) -> Citation:
@@ -275,17 +279,13 @@ class FactService:
     def unanswered(self, guild_id: int = GLOBAL, limit: int = 20) -> list[UnansweredQuestion]:
         return self.store.unanswered(guild_id, limit)
 
+    def cited_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
+        """The document the fact cites, while the server sees it; None for none."""
+        return Documents(self.store).find(guild_id, fact.document) if fact.document else None
+
     def about(self, guild_id: int = GLOBAL) -> About:
-        article = self.knowledge.article
-        counts = self.source_counts(guild_id)
-        return About(
-            title=article.title,
-            outlet=article.outlet,
-            date=article.date,
-            summary=article.summary,
-            fact_count=sum(count for _, count in counts),
-            sources=tuple(counts),
-        )
+        documents = Documents(self.store).cited(guild_id)
+        return about_of(self.knowledge.article, self.source_counts(guild_id), documents)
 
     def source_counts(self, guild_id: int = GLOBAL) -> list[tuple[Source, int]]:
         return self._live.sources.counts(self.list_facts(guild_id), guild_id)
@@ -417,11 +417,14 @@ class FactService:
         *,
         source: Source | None = None,
         answered: tuple[int, str] | None = None,
+        documents: Sequence[Document] = (),
     ) -> None:
-        """Write a new source, facts (each with its audit entry) and the unanswered question
+        """Write a new source, documents, facts (each with its audit entry) and the question
         a fact now answers, all or nothing; then bring the index up to them. Call holding
         the write lock: nothing may land between the checks and the index update."""
         with self.store.transaction() as db:
+            for document in documents:
+                insert_document(db, document, action="import-add")
             if source is not None:
                 self.store.put_source(db, source, "moderator")
             for change in changes:
@@ -450,17 +453,16 @@ class FactService:
     # -- export and import ------------------------------------------------------------
 
     def export_jsonl(self, guild_id: int = GLOBAL) -> str:
-        """The guild's own facts (the curated base, for the global scope), one per line."""
-        facts = self.store.facts(guild_id=guild_id, include_retired=False)
-        return export_jsonl(facts, self._live.sources)
+        """The guild's own facts (global: the curated base), after its own documents."""
+        return export_server(self.store, self._live.sources, guild_id)
 
     def import_jsonl(
         self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
     ) -> ImportReport:
-        """Add or update facts from JSON Lines; every line is checked before any is written."""
+        """Add or update documents and facts from JSON Lines, all checked before any write."""
         lines = import_lines(data)
         with self._write_lock:
-            plan = ImportPlan(self.store, self._checker(), guild_id).read(lines)
+            plan = ImportPlan(self.store, self._checker(), guild_id, actor).read(lines)
             if plan.problems:
                 raise ValidationError(plan.problems)
             changes = [
@@ -468,9 +470,10 @@ class FactService:
                 for p in plan.facts
                 if p.before != p.after
             ]
-            self._commit(changes)
+            self._commit(changes, documents=plan.documents.new)
         added = sum(change.before is None for change in changes)
-        return ImportReport(added, len(changes) - added, len(plan.facts) - len(changes))
+        unchanged = len(plan.facts) - len(changes)
+        return ImportReport(added, len(changes) - added, unchanged, len(plan.documents.new))
 
     # -- maintenance ------------------------------------------------------------------
 

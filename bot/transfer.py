@@ -1,12 +1,17 @@
 """Facts in and out of a server as JSON Lines, one fact a line, as the knowledge files
-spell a fact: export writes them, import checks every line before any is written."""
+spell a fact, after a line per document they cite (bot/documents/portable.py): export
+writes them, import checks every line before any is written."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from bot.checking import FactChecker
+from bot.documents.library import Documents
+from bot.documents.portable import DocumentImport, document_line, is_document_line
+from bot.documents.records import Document
 from bot.errors import ValidationError
 from bot.models import Fact
 from bot.records import portable_record
@@ -24,6 +29,7 @@ class ImportReport:
     added: int
     updated: int
     unchanged: int
+    documents_added: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +38,26 @@ class PlannedFact:
     after: Fact
 
 
-def export_jsonl(facts: list[Fact], sources: SourceRegistry) -> str:
-    return "".join(
-        json.dumps(portable_record(fact, sources.exported_name(fact)), ensure_ascii=False) + "\n"
-        for fact in facts
-    )
+def export_server(store: Store, sources: SourceRegistry, guild_id: int) -> str:
+    """A server's own facts in use, after its own documents they cite."""
+    facts = store.facts(guild_id=guild_id, include_retired=False)
+    cited = {fact.document for fact in facts}
+    documents = [
+        document
+        for document in Documents(store).visible(guild_id)
+        # Curated documents are in every database already.
+        if document.id in cited and document.guild_id == guild_id and document.origin != "curated"
+    ]
+    return export_jsonl(facts, sources, documents)
+
+
+def export_jsonl(facts: list[Fact], sources: SourceRegistry, documents: list[Document]) -> str:
+    """The documents' lines, then the facts'."""
+    records = [
+        *(document_line(document) for document in documents),
+        *(portable_record(fact, sources.exported_name(fact)) for fact in facts),
+    ]
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
 
 def import_lines(data: bytes | str) -> list[tuple[int, str]]:
@@ -60,9 +81,10 @@ class ImportPlan:
     """What importing some lines into a guild would write; `problems` lists every line's
     problems, and nothing may be written while there are any."""
 
-    def __init__(self, store: Store, checker: FactChecker, guild_id: int) -> None:
+    def __init__(self, store: Store, checker: FactChecker, guild_id: int, actor: str) -> None:
         self._store = store
         self._checker = checker
+        self.documents = DocumentImport(Documents(store), guild_id, actor)
         self._guild_id = guild_id
         self.facts: list[PlannedFact] = []
         self.problems: list[str] = []
@@ -70,9 +92,20 @@ class ImportPlan:
         self._ids: set[str] = set()
 
     def read(self, lines: list[tuple[int, str]]) -> ImportPlan:
+        records: list[tuple[int, dict[str, Any]]] = []
         for number, line in lines:
             try:
-                self._read(line)
+                record = _parsed(line)
+                if is_document_line(record):
+                    # Before any fact, whichever line it is on: facts cite documents.
+                    self.documents.read(record["document"])
+                else:
+                    records.append((number, record))
+            except ValidationError as error:
+                self.problems.extend(f"line {number}: {p}" for p in error.problems)
+        for number, record in records:
+            try:
+                self._read(record)
             except ValidationError as error:
                 self.problems.extend(f"line {number}: {p}" for p in error.problems)
             else:
@@ -80,16 +113,7 @@ class ImportPlan:
         self.problems.extend(self._clashes())
         return self
 
-    def _read(self, line: str) -> None:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ValidationError([f"not valid JSON ({error.msg})"]) from None
-        except RecursionError:
-            # Thousands of nested brackets exhaust the parser's stack.
-            raise ValidationError(["not valid JSON (nested too deeply)"]) from None
-        if not isinstance(record, dict):
-            raise ValidationError(["expected a JSON object"])
+    def _read(self, record: dict[str, Any]) -> None:
         fact_id = record.get("id")
         if fact_id is None or fact_id == "":
             raise ValidationError(["id: missing; every fact needs one"])
@@ -101,7 +125,9 @@ class ImportPlan:
         existing = self._store.fact(fact_id)
         if existing is not None and existing.guild_id != self._guild_id:
             raise ValidationError([f"id '{fact_id}' is already used elsewhere"])
-        fact = self._checker.imported(existing, record, self._guild_id)
+        fact = self._checker.imported(
+            existing, record, self._guild_id, self.documents.by_exported_id()
+        )
         self.facts.append(PlannedFact(existing, fact))
 
     def _clashes(self) -> list[str]:
@@ -115,3 +141,16 @@ class ImportPlan:
             f"line {line_of[fact.id]}: questions: '{question}' already belongs to fact '{other}'"
             for fact, question, other in claimed_phrasings((p.after for p in self.facts), owners)
         ]
+
+
+def _parsed(line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValidationError([f"not valid JSON ({error.msg})"]) from None
+    except RecursionError:
+        # Thousands of nested brackets exhaust the parser's stack.
+        raise ValidationError(["not valid JSON (nested too deeply)"]) from None
+    if not isinstance(record, dict):
+        raise ValidationError(["expected a JSON object"])
+    return record

@@ -23,7 +23,18 @@ MAX_TOPIC = 40
 MAX_POINTS = 4
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 FACT_FIELDS = frozenset(
-    {"id", "statement", "source", "reported_by", "quote", "date", "topics", "point", "questions"}
+    {
+        "id",
+        "statement",
+        "source",
+        "reported_by",
+        "quote",
+        "date",
+        "topics",
+        "point",
+        "questions",
+        "document",
+    }
 )
 
 
@@ -57,6 +68,7 @@ def validate_fact_record(
     if isinstance(quote, str) and quote.strip() and article_text is not None:
         if loose_quote_form(quote) not in loose_article(article_text):
             problems.append("quote: does not appear verbatim in the article")
+    problems.extend(_document_problems(record.get("document")))
     if record.get("date") is not None and date_text(record.get("date")) is None:
         problems.append("date: must be a date in the form YYYY-MM-DD")
     topics = record.get("topics", [])
@@ -120,6 +132,15 @@ def _check_text(value: Any, name: str, limit: int, problems: list[str], *, requi
         problems.append(f"{name}: must be text")
     elif len(value) > limit:
         problems.append(f"{name}: at most {limit} characters (got {len(value)})")
+
+
+def _document_problems(document: Any) -> list[str]:
+    # Whether the server sees it, and holds the quote, is checked against the database.
+    if document is None or document == "":
+        return []
+    if not isinstance(document, str) or not ID_PATTERN.match(document.strip()):
+        return ["document: must be a document's id"]
+    return []
 
 
 def _is_unicode(value: Any) -> bool:

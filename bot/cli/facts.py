@@ -39,7 +39,9 @@ def facts_list(ctx: Context, include_retired: bool, source: str | None) -> None:
 def facts_show(ctx: Context, fact_id: str) -> None:
     """Show one fact in full."""
     fact = ctx.service.get_fact(fact_id, ctx.guild)
-    click.echo(compose.card_text(compose.fact_card(fact, ctx.service.citation(fact, ctx.guild))))
+    citation = ctx.service.citation(fact, ctx.guild)
+    document = ctx.service.cited_document(fact, ctx.guild)
+    click.echo(compose.card_text(compose.fact_card(fact, citation, document)))
 
 
 def _draft_options(command: F) -> F:
@@ -51,6 +53,10 @@ def _draft_options(command: F) -> F:
         ),
         click.option("--reported-by", help="The outlet that reported it."),
         click.option("--quote", help="The verbatim words the fact rests on."),
+        click.option(
+            "--document",
+            help="The document the quote is checked against (see `documents list`); '-' for none.",
+        ),
         click.option("--date", help="When it was reported, YYYY-MM-DD."),
         click.option("--topics", help="Topic words, separated by ','."),
         click.option(
@@ -155,6 +161,7 @@ def facts_import(ctx: Context, file: Any) -> None:
     report = ctx.service.import_jsonl(data, guild_id=ctx.guild, actor=actor())
     click.echo(
         f"imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        + (f"; {report.documents_added} document(s) added" if report.documents_added else "")
     )
 
 

@@ -65,8 +65,9 @@ def is_form_submit(interaction: discord.Interaction[Any]) -> bool:
     return str(dict(interaction.data or {}).get("custom_id", "")).startswith(FORM_PREFIX)
 
 
-def submitted_draft(data: Mapping[str, Any]) -> FactDraft:
-    """The fact a form's submission describes (the service validates it)."""
+def submitted_draft(data: Mapping[str, Any], document: str | None = None) -> FactDraft:
+    """The fact a form's submission describes, citing `document` (the document chosen
+    when the form was opened); the service validates it."""
     values = dict(_text_values(data.get("components") or []))
 
     def field(name: str) -> str | None:
@@ -79,6 +80,7 @@ def submitted_draft(data: Mapping[str, Any]) -> FactDraft:
         questions=tuple(line for line in questions.splitlines() if line.strip()),
         quote=field("quote"),
         date=field("date"),
+        document=document,
     )
 
 
@@ -99,6 +101,7 @@ class _Opened:
     user_id: int
     guild_id: int
     expires: float
+    document: str | None = None
 
 
 class OpenForms:
@@ -108,14 +111,20 @@ class OpenForms:
         self.lifetime = lifetime
         self._forms: dict[str, _Opened] = {}
 
-    def open(self, user_id: int, guild_id: int) -> str:
-        """A new form's custom id, for this moderator in this server."""
+    def open(self, user_id: int, guild_id: int, document: str | None = None) -> str:
+        """A new form's custom id, for this moderator in this server; the fact it adds
+        cites `document`, if given."""
         now = time.monotonic()
         # Forget forms nobody submitted, so the table stays small.
         self._forms = {key: form for key, form in self._forms.items() if form.expires > now}
         custom_id = f"{FORM_PREFIX}:{secrets.token_hex(8)}"
-        self._forms[custom_id] = _Opened(user_id, guild_id, now + self.lifetime)
+        self._forms[custom_id] = _Opened(user_id, guild_id, now + self.lifetime, document)
         return custom_id
+
+    def document(self, custom_id: str) -> str | None:
+        """The document the form's fact cites, chosen when it was opened."""
+        form = self._forms.get(custom_id)
+        return form.document if form else None
 
     def take(self, custom_id: str, user_id: int, guild_id: int) -> str | None:
         """None when the submit is accepted (the form is closed by it), else why not."""

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import discord
 
 from bot import compose
-from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Citation, Fact
+from bot.documents.records import DocumentInfo
+from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Citation, Fact, Reach
 
 T = TypeVar("T")
 
@@ -136,8 +137,16 @@ def quote_line(quote: str) -> str:
     return echo(compose.quoted(quote))
 
 
-def article_footer(article: ArticleInfo) -> str:
-    return f"{compose.dated_footer(article)} /about"
+def labelled_quote_line(answer: Answer) -> str:
+    """A quote among other lines: marked when it was not checked against a document."""
+    if answer.quote_verified:
+        return quote_line(answer.quote or "")
+    return f"{compose.UNVERIFIED_QUOTE}: {quote_line(answer.quote or '')}"
+
+
+def article_footer(article: ArticleInfo, reach: Reach | None = None) -> str:
+    """Under an answer: what the server's facts come from and how recent they are."""
+    return f"{compose.dated_footer(reach or Reach.of_article(article))} /about"
 
 
 def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
@@ -156,14 +165,14 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
         )
         if answer.quote:
             embed.add_field(
-                name="Quote",
+                name=compose.quote_label(answer.quote_verified),
                 value=clip(quote_line(answer.quote), FIELD_VALUE_LIMIT),
                 inline=False,
             )
     else:
         embed.description = f"{len(answers)} sources speak to this:"
         _add_answer_fields(embed, answers)
-    embed.set_footer(text=clip(article_footer(article), FOOTER_LIMIT))
+    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     return embed
 
 
@@ -174,7 +183,7 @@ def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     )
     embed.description = clip(f"{result.not_said} What it does say:", DESCRIPTION_LIMIT)
     _add_answer_fields(embed, result.related)
-    embed.set_footer(text=clip(article_footer(article), FOOTER_LIMIT))
+    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     return embed
 
 
@@ -183,7 +192,7 @@ def _add_answer_fields(embed: discord.Embed, answers: Sequence[Answer]) -> None:
     for answer in shown:
         lines = [echo(answer.text), f"— {citation_line(answer.citation)}"]
         if answer.quote:
-            lines.append(quote_line(answer.quote))
+            lines.append(labelled_quote_line(answer))
         embed.add_field(
             name=clip(echo(answer.citation.source), FIELD_NAME_LIMIT),
             value=clip("\n".join(lines), FIELD_VALUE_LIMIT),
@@ -226,9 +235,11 @@ def actor_display(actor: str) -> str:
     return f"`{plain}`"
 
 
-def fact_embed(fact: Fact, citation: Citation) -> discord.Embed:
+def fact_embed(
+    fact: Fact, citation: Citation, document: DocumentInfo | None = None
+) -> discord.Embed:
     """One fact in full, as `compose.fact_card` words it; everything from users escaped."""
-    card = compose.fact_card(fact, citation)
+    card = compose.fact_card(fact, citation, document)
     embed = discord.Embed(
         title=clip(card.heading, TITLE_LIMIT),
         description=clip(echo(card.statement), DESCRIPTION_LIMIT),

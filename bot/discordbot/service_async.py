@@ -22,12 +22,15 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from bot.coverage import About
 from bot.discordbot.refresh import Refresher
+from bot.documents.library import Documents
+from bot.documents.records import DocumentInfo
 from bot.drafts import FactDraft
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
-from bot.service import About, FactService, worth_reviewing
+from bot.service import FactService, worth_reviewing
 from bot.transfer import ImportReport
 
 log = logging.getLogger(__name__)
@@ -159,6 +162,13 @@ class AsyncFactService:
 
     async def about(self, guild_id: int = GLOBAL) -> About:
         return await self._read(self.sync.about, guild_id)
+
+    async def documents(self, guild_id: int = GLOBAL) -> list[DocumentInfo]:
+        """The documents the server sees, curated ones first."""
+        return await self._read(Documents(self.sync.store).list, guild_id)
+
+    async def cited_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
+        return await self._read(self.sync.cited_document, fact, guild_id)
 
     async def source_counts(self, guild_id: int = GLOBAL) -> list[tuple[Source, int]]:
         return await self._read(self.sync.source_counts, guild_id)

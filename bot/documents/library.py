@@ -35,12 +35,7 @@ class QuoteNotFound(ValidationError):
     """A quote the document does not contain; `closest` is the passage nearest to it."""
 
     def __init__(self, document: DocumentInfo, closest: str) -> None:
-        super().__init__(
-            [
-                f"quote: does not appear verbatim in '{document.title}' ({document.id}); "
-                f"the closest passage is: “{closest}”"
-            ]
-        )
+        super().__init__([f'quote: not in "{document.title}"; the closest passage is "{closest}"'])
         self.document = document
         self.closest = closest
 
@@ -92,7 +87,7 @@ class Documents:
                 raise ValidationError(problems)
             ids = {row["id"] for row in db.query("select id from documents")}
             document = Document(
-                id=_unique_id(slug(draft.title, 6, "document"), ids),
+                id=unique_document_id(slug(draft.title, 6, "document"), ids),
                 title=draft.title.strip(),
                 outlet=draft.outlet.strip(),
                 date=draft.date.strip(),  # checked: YYYY-MM-DD
@@ -106,6 +101,31 @@ class Documents:
             )
             insert_document(db, document, action="add")
         return document
+
+    def visible(self, guild_id: int) -> list[Document]:
+        """The documents a server sees, text and all, curated ones first."""
+        with self._reading() as db:
+            rows = db.query(
+                "select * from documents where guild_id in (?, ?) order by guild_id != 0, rowid",
+                [GLOBAL, guild_id],
+            )
+            return [document_from_row(row) for row in rows]
+
+    def ids(self) -> set[str]:
+        """Every document id in use, in any server: ids are unique across them."""
+        with self._reading() as db:
+            return {row["id"] for row in db.query("select id from documents")}
+
+    def cited(self, guild_id: int) -> list[DocumentInfo]:
+        """The documents the server's facts in use cite, in the order they were added."""
+        with self._reading() as db:
+            rows = db.query(
+                f"select {INFO_COLUMNS} from documents where guild_id in (?, ?) and id in"
+                " (select document from facts where active and guild_id in (?, ?))"
+                " order by guild_id != 0, rowid",
+                [GLOBAL, guild_id, GLOBAL, guild_id],
+            )
+            return [info_from_row(row) for row in rows]
 
     def list(self, guild_id: int) -> list[DocumentInfo]:
         """The documents a server sees, curated ones first, each in the order added."""
@@ -132,18 +152,31 @@ class Documents:
             )
         return document_from_row(rows[0])
 
+    def find(self, guild_id: int, document_id: str) -> Document | None:
+        """One document the server sees, or None."""
+        try:
+            return self.show(guild_id, document_id)
+        except NotFound:
+            return None
+
     def verify_quote(self, guild_id: int, document_id: str, quote: str) -> DocumentInfo:
         """The document, if it contains `quote` as `check` reads quotes; QuoteNotFound (with
         the closest passage) if it does not."""
         if not quote.strip():
             raise ValidationError(["quote: required"])
-        if len(quote) > MAX_QUOTE:
-            raise ValidationError([f"quote: at most {MAX_QUOTE} characters (got {len(quote)})"])
         document = self.show(guild_id, document_id)
-        wanted = loose_quote_form(quote)
-        text = loose_article(document.text)
-        if wanted in text:
-            return document
+        check_quote(document, quote)
+        return document
+
+
+def check_quote(document: Document, quote: str) -> None:
+    """QuoteNotFound (with the closest passage) unless `document` holds `quote` as `check`
+    reads quotes: verbatim, typographic marks, dashes and spacing evened out."""
+    if len(quote) > MAX_QUOTE:
+        raise ValidationError([f"quote: at most {MAX_QUOTE} characters (got {len(quote)})"])
+    wanted = loose_quote_form(quote)
+    text = loose_article(document.text)
+    if wanted not in text:
         raise QuoteNotFound(document, closest_passage(wanted, text))
 
 
@@ -165,7 +198,8 @@ def closest_passage(quote: str, text: str) -> str:
     return f"{prefix}{passage}{suffix}"
 
 
-def _unique_id(base: str, taken: set[str]) -> str:
+def unique_document_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... the first not in `taken`."""
     candidate, counter = base, 2
     while candidate in taken:
         candidate = f"{base}-{counter}"

@@ -163,6 +163,7 @@ async def test_startup_logs_in_syncs_commands_and_identifies_with_few_intents(
         "reported_by": False,
         "quote": False,
         "date": False,
+        "document": False,
     }
     assert [o["type"] for o in subcommands["import"]["options"]] == [11]  # an attachment
     assert fake.unhandled_requests == []

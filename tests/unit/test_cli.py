@@ -34,7 +34,18 @@ def test_ask_json_keeps_the_public_contract(cli: Cli) -> None:
     assert set(payload) == {"question", "answered", "answers", "suggestions", "related", "message"}
     assert payload["answered"] is True
     answer = payload["answers"][0]
-    assert set(answer) == {"fact_id", "text", "source", "reported_by", "quote", "date", "score"}
+    assert set(answer) == {
+        "fact_id",
+        "text",
+        "source",
+        "reported_by",
+        "quote",
+        "quote_verified",
+        "date",
+        "score",
+    }
+    # The curated facts' quotes are checked against the article they cite.
+    assert answer["quote_verified"] is True
     assert answer["source"] and answer["reported_by"] == "AFP" and answer["date"] == "2024-11-30"
     assert isinstance(answer["score"], float)
 

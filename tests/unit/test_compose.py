@@ -34,8 +34,10 @@ def answer(
     reported_by: str | None = "AFP",
     quote: str | None = None,
     date: str | None = "2024-11-30",
+    verified: bool = True,
 ) -> Answer:
-    return Answer("airport", text, Citation("sohr", source, reported_by, date), quote, 0.9)
+    citation = Citation("sohr", source, reported_by, date)
+    return Answer("airport", text, citation, quote, 0.9, quote_verified=verified)
 
 
 @pytest.mark.parametrize(
@@ -89,6 +91,13 @@ def test_each_answer_is_a_block_with_its_citation_and_quote_if_any() -> None:
         "\n"
         "Fighting went on in the east.\n"
         "  Source: AFP, 30 November 2024"
+    )
+
+
+def test_a_quote_not_checked_against_a_document_is_marked_unverified() -> None:
+    unchecked = answer(quote="rebels seized the airport", verified=False)
+    assert answers_text([unchecked]).splitlines()[-1] == (
+        "  Quote (unverified): “rebels seized the airport”"
     )
 
 

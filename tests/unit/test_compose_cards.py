@@ -13,8 +13,9 @@ import pytest
 from bot import compose
 from bot.discordbot.cogs.about import help_text as discord_help
 from bot.discordbot.replies import answer_embed, ask_description, fact_embed, mention_help
+from bot.documents.records import DocumentInfo
 from bot.knowledge import check_knowledge, read_article
-from bot.models import GLOBAL, ArticleInfo, AuditEntry, Citation, Fact, Origin
+from bot.models import GLOBAL, ArticleInfo, AuditEntry, Citation, Fact, Origin, Reach
 from bot.service import FactService
 
 GUILD = 123456789012345678
@@ -116,15 +117,20 @@ LOAF = Fact(
     quote='a loaf, "two coins"',
     topics=("prices", "bread"),
     points=("loaf-price",),
+    document="bread",
+)
+BREAD = DocumentInfo(
+    "bread", "Bread costs more", "The Daily", "2025-03-01", None, 18, GLOBAL, "curated", "k", "t"
 )
 
 
 def test_a_fact_card_shows_every_field() -> None:
-    card = compose.fact_card(LOAF, CITED)
+    card = compose.fact_card(LOAF, CITED, BREAD)
     assert card.heading == "loaf-price" and card.statement == "A loaf costs two coins."
     assert [(d.label, d.value) for d in card.details] == [
         ("Source", "Monitor, reported by The Daily, 1 March 2025"),
         ("Quote", "“a loaf, 'two coins'”"),
+        ("Document", "Bread costs more (The Daily, 1 March 2025); quote verified"),
         ("Topics", "prices, bread"),
         ("Point", "loaf-price"),
         ("Scope", "curated, every server"),
@@ -134,10 +140,22 @@ def test_a_fact_card_shows_every_field() -> None:
 
 def test_a_fact_card_marks_what_is_empty_and_what_is_removed() -> None:
     bare = replace(LOAF, quote=None, topics=(), points=(), active=False)
-    card = compose.fact_card(bare, CITED)
+    card = compose.fact_card(bare, CITED, BREAD)
     assert card.heading == "loaf-price (removed)"
     details = {d.label: d.value for d in card.details}
-    assert details["Quote"] == details["Topics"] == details["Point"] == "-"
+    assert details["Quote (unverified)"] == details["Topics"] == details["Point"] == "-"
+    assert details["Document"] == "Bread costs more (The Daily, 1 March 2025); no quote, unverified"
+    gone = compose.fact_card(LOAF, CITED, None)
+    assert {d.label: d.value for d in gone.details}["Document"] == (
+        "bread, no longer here; unverified"
+    )
+
+
+def test_a_quote_without_a_document_is_unverified_on_the_card() -> None:
+    card = compose.fact_card(replace(LOAF, document=None), CITED)
+    details = {d.label: d.value for d in card.details}
+    assert details["Quote (unverified)"] == "“a loaf, 'two coins'”"
+    assert details["Document"] == "none; the quote is unverified"
 
 
 @pytest.mark.parametrize(
@@ -153,12 +171,13 @@ def test_a_facts_scope_follows_its_server(origin: Origin, guild: int, scope: str
 
 
 def test_plain_text_cards_lists_and_histories() -> None:
-    text = compose.card_text(compose.fact_card(replace(LOAF, active=False), CITED))
+    text = compose.card_text(compose.fact_card(replace(LOAF, active=False), CITED, BREAD))
     assert text.splitlines() == [
         "id:          loaf-price (removed)",
         "statement:   A loaf costs two coins.",
         "source:      Monitor, reported by The Daily, 1 March 2025",
         "quote:       “a loaf, 'two coins'”",
+        "document:    Bread costs more (The Daily, 1 March 2025); quote verified",
         "topics:      prices, bread",
         "point:       loaf-price",
         "scope:       curated, every server",
@@ -191,10 +210,24 @@ def test_the_article_describes_itself() -> None:
         "The article doesn't say. I only know what The Daily reported on 1 March 2025 about "
         "the price of bread."
     )
-    assert (
-        compose.dated_footer(ARTICLE) == "From The Daily, 1 March 2025. Events have moved on since."
+    alone = Reach.of_article(ARTICLE)
+    assert compose.dated_footer(alone) == (
+        "From The Daily reports, as of 1 March 2025. Events have moved on since."
     )
-    assert "what The Daily reported on 1 March 2025" in compose.caveat(ARTICLE)
+    assert "what The Daily reported, as of 1 March 2025" in compose.caveat(alone)
+
+
+def test_several_documents_are_spoken_of_by_their_outlets_and_latest_date() -> None:
+    reach = Reach(("AFP", "Reuters"), "2024-12-02", 3)
+    assert compose.reach_line(reach) == "From AFP and Reuters reports, as of 2 December 2024"
+    assert compose.outlets_text(["AFP", "Reuters", "AP"]) == "AFP, Reuters and AP"
+    assert compose.unknown_text(ARTICLE, reach) == (
+        "The article doesn't say. I only know what AFP and Reuters reported about the price "
+        "of bread, as of 2 December 2024."
+    )
+    assert "what AFP and Reuters reported about the price of bread, as of 2 December 2024" in (
+        compose.help_text(ARTICLE, 12, reach)
+    )
 
 
 def test_help_gives_two_of_the_articles_examples_or_none() -> None:
@@ -256,16 +289,22 @@ def test_the_cli_and_discord_cite_an_answer_alike(db_path: Path, service: FactSe
     assert f"  Source: {citation}\n" in shell.stdout
     embed = answer_embed(result, service.knowledge.article)
     assert {f.name: f.value for f in embed.fields}["Source"] == citation
-    assert embed.footer.text == f"{compose.dated_footer(service.knowledge.article)} /about"
+    assert (
+        embed.footer.text
+        == "From AFP reports, as of 30 November 2024. Events have moved on since. /about"
+    )
 
 
 def test_the_cli_and_discord_show_a_fact_alike(db_path: Path, service: FactService) -> None:
     shown = service.get_fact("rami-allies-abandoned")
-    card = compose.fact_card(shown, service.citation(shown))
+    document = service.cited_document(shown)
+    assert document is not None and document.id == service.knowledge.article.id
+    card = compose.fact_card(shown, service.citation(shown), document)
     shell = run_cli("--db", str(db_path), "facts", "show", shown.id)
     assert shell.returncode == 0, shell.stderr
     assert shell.stdout == compose.card_text(card) + "\n"
-    embed = fact_embed(shown, service.citation(shown))
+    assert "; quote verified" in shell.stdout
+    embed = fact_embed(shown, service.citation(shown), document)
     assert embed.title == card.heading
     fields = {f.name: f.value for f in embed.fields}
     for detail in card.details:

@@ -21,7 +21,7 @@ from bot.discordbot.replies import (
     in_time,
     respond,
 )
-from bot.models import GLOBAL, ArticleInfo
+from bot.models import GLOBAL, ArticleInfo, Reach
 
 COMMANDS_TEXT = """\
 `/about` — what I know, from which article and which sources.
@@ -34,10 +34,11 @@ COMMANDS_TEXT = """\
 """
 
 
-def help_text(article: ArticleInfo) -> str:
+def help_text(article: ArticleInfo, reach: Reach | None = None) -> str:
+    known = compose.reach_line(reach or Reach.of_article(article))
     return (
-        f"**Asking**\n`/ask question:<text>` — ask about {article.topic}. You can also mention "
-        f"me with a question.\n{COMMANDS_TEXT}"
+        f"**Asking**\n`/ask question:<text>` — ask about {article.topic}. {known}. You can "
+        f"also mention me with a question.\n{COMMANDS_TEXT}"
     )
 
 
@@ -50,7 +51,7 @@ class About(commands.Cog):
         about = await in_time(
             interaction, self.service.about(interaction.guild_id or GLOBAL), ephemeral=True
         )
-        article = self.service.knowledge.article
+        reach = about.reach or Reach.of_article(self.service.knowledge.article)
         embed = discord.Embed(
             title=clip(about.title, TITLE_LIMIT),
             description=clip(about.summary, DESCRIPTION_LIMIT),
@@ -59,6 +60,19 @@ class About(commands.Cog):
         embed.add_field(name="Outlet", value=about.outlet, inline=True)
         embed.add_field(name="Date", value=compose.human_date(about.date), inline=True)
         embed.add_field(name="Facts", value=str(about.fact_count), inline=True)
+        embed.add_field(
+            name="From",
+            value=clip(echo(compose.reach_line(reach)), FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+        documents = [
+            f"{echo(d.title)} ({echo(d.outlet)}, {compose.human_date(d.date)})"
+            for d in about.documents
+        ]
+        if documents:
+            embed.add_field(
+                name="Documents", value=clip_lines(documents, FIELD_VALUE_LIMIT), inline=False
+            )
         sources = [f"{echo(source.name)} ({count})" for source, count in about.sources]
         embed.add_field(
             name="Sources",
@@ -67,7 +81,7 @@ class About(commands.Cog):
         )
         embed.add_field(
             name="Keep in mind",
-            value=compose.caveat(article),
+            value=clip(echo(compose.caveat(reach)), FIELD_VALUE_LIMIT),
             inline=False,
         )
         await respond(interaction, Reply(embed=embed), ephemeral=True)
@@ -108,7 +122,10 @@ class About(commands.Cog):
 
     @app_commands.command(name="help", description="How to use me")
     async def help_command(self, interaction: FactInteraction) -> None:
-        text = help_text(self.service.knowledge.article)
+        about = await in_time(
+            interaction, self.service.about(interaction.guild_id or GLOBAL), ephemeral=True
+        )
+        text = help_text(self.service.knowledge.article, about.reach)
         await respond(interaction, Reply(content=text), ephemeral=True)
 
 

@@ -46,6 +46,7 @@ from bot.transfer import MAX_IMPORT_BYTES
 
 QUESTIONS_HELP = "Question phrasings that lead to the fact, separated by |"
 POINT_HELP = "Points shared with facts from other sources, separated by , (- for none)"
+DOCUMENT_HELP = "The document the quote is checked against, verbatim"
 
 
 def draft(
@@ -56,6 +57,7 @@ def draft(
     quote: str | None = None,
     date: str | None = None,
     point: str | None = None,
+    document: str | None = None,
 ) -> FactDraft:
     """The options as the service's draft; the service strips and validates them."""
     return FactDraft.from_fields(
@@ -66,6 +68,7 @@ def draft(
         quote=quote,
         date=date,
         point=point,
+        document=document,
     )
 
 
@@ -122,10 +125,13 @@ class Moderation(
             await interaction.response.defer(ephemeral=True, thinking=True)
 
     async def _done(self, interaction: discord.Interaction[Any], text: str, fact: Fact) -> None:
+        embed = await self._card(interaction, fact)
+        await respond(interaction, Reply(content=text, embed=embed), ephemeral=True)
+
+    async def _card(self, interaction: discord.Interaction[Any], fact: Fact) -> discord.Embed:
         citation = self.service.citation(fact, guild_of(interaction))
-        await respond(
-            interaction, Reply(content=text, embed=fact_embed(fact, citation)), ephemeral=True
-        )
+        document = await self.service.cited_document(fact, guild_of(interaction))
+        return fact_embed(fact, citation, document)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -137,6 +143,7 @@ class Moderation(
         reported_by="The outlet that reported it",
         quote="The verbatim words the fact rests on",
         date="When it was reported, YYYY-MM-DD (default: today)",
+        document=DOCUMENT_HELP,
     )
     async def add(
         self,
@@ -147,8 +154,10 @@ class Moderation(
         reported_by: str | None = None,
         quote: str | None = None,
         date: str | None = None,
+        document: str | None = None,
     ) -> None:
-        await self._add(interaction, draft(statement, source, questions, reported_by, quote, date))
+        fact_draft = draft(statement, source, questions, reported_by, quote, date, None, document)
+        await self._add(interaction, fact_draft)
 
     @app_commands.command(description="Create a source, so facts can be attributed to it")
     @app_commands.describe(
@@ -178,8 +187,9 @@ class Moderation(
         )
 
     @app_commands.command(description="Add a fact with a form, for long text")
-    async def new(self, interaction: FactInteraction) -> None:
-        custom_id = self.forms.open(interaction.user.id, guild_of(interaction))
+    @app_commands.describe(document=DOCUMENT_HELP)
+    async def new(self, interaction: FactInteraction, document: str | None = None) -> None:
+        custom_id = self.forms.open(interaction.user.id, guild_of(interaction), document)
         await interaction.response.send_modal(FactForm(custom_id))
 
     @commands.Cog.listener()
@@ -196,13 +206,13 @@ class Moderation(
         # Checked again on submit: the form may have stayed open while roles changed.
         await self.interaction_check(interaction)
         data = dict(interaction.data or {})
-        refusal = self.forms.take(
-            str(data.get("custom_id")), interaction.user.id, guild_of(interaction)
-        )
+        custom_id = str(data.get("custom_id"))
+        document = self.forms.document(custom_id)
+        refusal = self.forms.take(custom_id, interaction.user.id, guild_of(interaction))
         if refusal is not None:
             await notice(interaction, refusal)
             return
-        await self._add(interaction, submitted_draft(data))
+        await self._add(interaction, submitted_draft(data, document))
 
     async def _add(self, interaction: discord.Interaction[Any], fact_draft: FactDraft) -> None:
         await self._thinking(interaction)
@@ -221,6 +231,7 @@ class Moderation(
         quote="The verbatim words the fact rests on",
         date="When it was reported, YYYY-MM-DD",
         point=POINT_HELP,
+        document=DOCUMENT_HELP + " (- for none)",
     )
     async def edit(
         self,
@@ -233,11 +244,12 @@ class Moderation(
         quote: str | None = None,
         date: str | None = None,
         point: str | None = None,
+        document: str | None = None,
     ) -> None:
         await self._thinking(interaction)
         fact = await self.service.edit_fact(
             fact_id,
-            draft(statement, source, questions, reported_by, quote, date, point),
+            draft(statement, source, questions, reported_by, quote, date, point, document),
             guild_id=guild_of(interaction),
             actor=actor(interaction),
         )
@@ -290,8 +302,7 @@ class Moderation(
         fact = await in_time(
             interaction, self.service.get_fact(fact_id, guild_of(interaction)), ephemeral=True
         )
-        citation = self.service.citation(fact, guild_of(interaction))
-        await respond(interaction, Reply(embed=fact_embed(fact, citation)), ephemeral=True)
+        await respond(interaction, Reply(embed=await self._card(interaction, fact)), ephemeral=True)
 
     @app_commands.command(description="Every change to a fact, with the numbers undo takes")
     @app_commands.describe(fact_id="The fact")
@@ -388,6 +399,8 @@ class Moderation(
             f"Imported {echo(file.filename)}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged."
         )
+        if report.documents_added:
+            text += f" {report.documents_added} document(s) added."
         await respond(interaction, Reply(content=text), ephemeral=True)
 
     # -- autocomplete (checks don't run for it, so it asks is_moderator itself) ----------
@@ -421,6 +434,25 @@ class Moderation(
             return []
         counts = await self.service.source_counts(guild_of(interaction))
         return text_choices([source.name for source, _ in counts], current)
+
+    @add.autocomplete("document")
+    @new.autocomplete("document")
+    @edit.autocomplete("document")
+    async def document_choices(
+        self, interaction: FactInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The server's documents by title (the curated ones first); the value is the id."""
+        if not is_moderator(interaction, self.bot.settings.mod_role_id):
+            return []
+        wanted = current.strip().casefold()
+        documents = await self.service.documents(guild_of(interaction))
+        found = [d for d in documents if wanted in d.title.casefold() or wanted in d.id]
+        return [
+            app_commands.Choice(
+                name=clip(f"{d.title} ({d.outlet}, {d.date})", CHOICE_LIMIT), value=d.id
+            )
+            for d in found[:25]
+        ]
 
     @attach.autocomplete("question")
     async def unanswered_choices(
