@@ -3,7 +3,8 @@ them and the latest date, which is as recent as anything the bot says can be."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.documents.records import DocumentInfo
@@ -48,3 +49,30 @@ def reach_of(documents: Sequence[DocumentInfo], article: ArticleInfo) -> Reach:
         return Reach.of_article(article)
     outlets = tuple(dict.fromkeys(document.outlet for document in documents))
     return Reach(outlets, max(document.date for document in documents), len(documents))
+
+
+class ReachCache:
+    """Each server's reach, worked out once from the database and kept until a write or a
+    refresh may have changed which documents its facts cite: answers read it every time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._reaches: dict[int, Reach] = {}
+
+    def get(self, guild_id: int, compute: Callable[[], Reach]) -> Reach:
+        with self._lock:
+            cached, generation = self._reaches.get(guild_id), self._generation
+        if cached is not None:
+            return cached
+        reach = compute()
+        with self._lock:
+            # Kept only if nothing was forgotten meanwhile: it may predate a write.
+            if generation == self._generation:
+                self._reaches[guild_id] = reach
+        return reach
+
+    def forget(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._reaches = {}

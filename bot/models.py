@@ -54,6 +54,10 @@ class Fact:
         """Whether the fact's quote stands checked: it has one, and cites its document."""
         return bool(self.quote) and self.document is not None
 
+    def visible_in(self, guild_id: int) -> bool:
+        """Whether a server sees the fact: its own, and the curated ones every server sees."""
+        return self.guild_id in (GLOBAL, guild_id)
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:

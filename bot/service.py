@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import compose
 from bot.checking import FactChecker
-from bot.coverage import About, about_of, reach_of
+from bot.coverage import About, ReachCache, about_of, reach_of
 from bot.documents.library import Documents
 from bot.documents.records import Document, DocumentInfo
 from bot.documents.table import insert_document
@@ -47,7 +47,7 @@ from bot.models import (
 from bot.records import fact_from_snapshot
 from bot.settings import MAX_QUESTION_CHARS
 from bot.store import SEED_ACTION_PREFIX, SeedReport, Store
-from bot.text import fold, unenclosed
+from bot.text import fold, unenclosed, worth_reviewing
 from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ class FactService:
         self.max_question_chars = max_question_chars
         self.knowledge = knowledge
         self._write_lock = threading.Lock()
+        self._reaches = ReachCache()
         # `ask` catches up with other processes first (the CLI: one process, one question);
         # the bot turns this off and refreshes in the background (discordbot/refresh.py).
         self.refresh_on_read = True
@@ -136,7 +137,10 @@ class FactService:
     def refresh(self) -> str:
         """Catch the index up with what other processes (the CLI, other shards) wrote:
         "unchanged", "applied", "rebuilt" or "busy" (see LiveIndex.refresh)."""
-        return self._live.refresh()
+        outcome = self._live.refresh()
+        if outcome in ("applied", "rebuilt"):
+            self._reaches.forget()
+        return outcome
 
     def reseed(self, *, force: bool = False) -> SeedReport:
         """Bring the curated facts in line with the knowledge files (the store writes and
@@ -144,6 +148,7 @@ class FactService:
         with self._write_lock:
             report = self.store.seed(self.knowledge, force=force)
             self._live.install()
+            self._reaches.forget()
         return report
 
     # -- asking -----------------------------------------------------------------------
@@ -184,7 +189,10 @@ class FactService:
 
     def reach(self, guild_id: int = GLOBAL) -> Reach:
         """The outlets and latest date of the documents the server's facts cite."""
-        return reach_of(Documents(self.store).cited(guild_id), self.knowledge.article)
+        return self._reaches.get(
+            guild_id,
+            lambda: reach_of(Documents(self.store).cited(guild_id), self.knowledge.article),
+        )
 
     def ask_stream(
         self, questions: Iterable[str], guild_id: int = GLOBAL, *, batch: int = 200
@@ -217,7 +225,7 @@ class FactService:
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""
         fact = self.index.fact(fact_id)
-        if fact is None or not _visible(fact, guild_id):
+        if fact is None or not fact.visible_in(guild_id):
             raise NotFound(f"There is no fact '{fact_id}' here any more.")
         question = fact.questions[0] if fact.questions else fact.statement
         answers = (self._answer(fact, 1.0, guild_id),)
@@ -259,7 +267,7 @@ class FactService:
         facts = [
             fact
             for fact in self.store.facts(include_retired=include_retired)
-            if _visible(fact, guild_id)
+            if fact.visible_in(guild_id)
         ]
         if source is not None:
             resolved = self.resolve_source(source, guild_id)
@@ -268,7 +276,7 @@ class FactService:
 
     def get_fact(self, fact_id: str, guild_id: int = GLOBAL) -> Fact:
         fact = self.store.fact(fact_id.strip())
-        if fact is None or not _visible(fact, guild_id):
+        if fact is None or not fact.visible_in(guild_id):
             raise NotFound(f"No fact with id '{fact_id}'.")
         return fact
 
@@ -437,6 +445,7 @@ class FactService:
             self._live.add_source(source)
         if changes:
             self.index.apply(upserts=[change.after for change in changes])
+            self._reaches.forget()
 
     def _checker(self) -> FactChecker:
         return FactChecker(self.store, self._live.sources)
@@ -485,13 +494,3 @@ class FactService:
 
     def set_meta_value(self, key: str, value: str) -> None:
         self.store.set_meta_value(key, value)
-
-
-def worth_reviewing(question: str) -> bool:
-    """Whether a moderator could learn from the question: an empty line or a bare number
-    (a choice typed at the wrong moment) says nothing about what people want to know."""
-    return any(ch.isalpha() for ch in question)
-
-
-def _visible(fact: Fact, guild_id: int) -> bool:
-    return fact.guild_id in (GLOBAL, guild_id)

@@ -194,3 +194,9 @@ def unenclosed(quote: str) -> str:
     ):
         return quote[1:-1].strip()
     return quote
+
+
+def worth_reviewing(question: str) -> bool:
+    """Whether a moderator could learn from an unanswered question: an empty line or a bare
+    number (a choice typed at the wrong moment) says nothing about what people want."""
+    return any(ch.isalpha() for ch in question)

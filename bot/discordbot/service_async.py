@@ -30,7 +30,8 @@ from bot.drafts import FactDraft
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
-from bot.service import FactService, worth_reviewing
+from bot.service import FactService
+from bot.text import worth_reviewing
 from bot.transfer import ImportReport
 
 log = logging.getLogger(__name__)
