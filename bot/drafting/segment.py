@@ -170,3 +170,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def in_quote(regions: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` stands inside one of the quotations `regions` (from
+    `quote_regions`), not on its marks."""
+    return any(start < position < stop - 1 for start, stop in regions)
