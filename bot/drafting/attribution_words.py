@@ -14,7 +14,7 @@ _SAY = (
     "announced|announces|claimed|claims|noted|notes|warned|warns|explained|explains|insisted|"
     "stressed|wrote|writes|tweeted|posted|estimated|denied|denies|acknowledged|admitted|"
     "alleged|argued|declared|indicated|revealed|maintained|asserted|affirmed|recalled|"
-    "recounted|cautioned|predicted|replied|continued|went on|told AFP|quoted|warn|claim|"
+    "recounted|cautioned|predicted|replied|continued|went on|quoted|warn|claim|"
     "insist|insists|estimate|estimates|add|note|argue|argues|fear|fears|believe|believes"
 )
 
@@ -88,7 +88,7 @@ PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 
-# Where a claimant is told something: "told AFP", "told reporters".
+# Where a claimant is told something: "told Reuters", "told reporters".
 TOLD_OBJECT = re.compile(
     r"^\s*(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*|reporters|journalists|the agency|the press|"
     r"him|her|them|us|me|"

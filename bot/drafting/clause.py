@@ -1,7 +1,7 @@
 """A light reading of one claim sentence: its subject, its verb and what follows.
 
 No parser: wire copy's claims are mostly subject, past-tense verb, rest ("Russia carried
-out airstrikes in parts of Aleppo"), and that is enough to resolve a leading "They" and
+out airstrikes in parts of Hama"), and that is enough to resolve a leading "They" and
 to turn a claim into questions. When the shape is not found, callers fall back to words.
 """
 

@@ -134,7 +134,7 @@ def _choose(
 
 
 def _question_of(claim: ClaimReading, rest: str) -> str | None:
-    """A yes/no question: "did the rebels take …", "was aleppo …", "would araghchi …"."""
+    """A yes/no question: "did the rebels take …", "was hama …", "would araghchi …"."""
     if claim.clause is None or claim.subject is None:
         return None
     verbs = claim.verb.split()

@@ -54,7 +54,7 @@ _AFTER_PLACE = frozenset(
      "governorate", "border", "front", "fronts", "airport", "enclave"}
 )  # fmt: skip
 
-# Names the claim mentions: "Iran", "Hakan Fidan", "Aleppo Airport" (not a first word).
+# Names the claim mentions: "Iran", "Hakan Fidan", "Damascus Airport" (not a first word).
 _NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*(?:\s+(?:al-)?[A-Z][\w'’-]*)*")
 
 
@@ -148,7 +148,7 @@ def _adjective(following: str) -> bool:
 
 
 def places_in(claim: ClaimReading) -> list[re.Match[str]]:
-    """The places the claim names after a preposition ("in Aleppo", "to the city of Hama"),
+    """The places the claim names after a preposition ("in Homs", "to the city of Hama"),
     not a possessive ("in the Government’s favour") or an adjective ("the Syrian army")."""
     places: list[re.Match[str]] = []
     for match in _PLACE.finditer(claim.text):

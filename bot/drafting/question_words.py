@@ -143,7 +143,7 @@ def noun_phrase(text: str, limit: int = 4) -> str | None:
 
 def object_phrase(rest: str, limit: int = 4) -> str | None:
     """The noun phrase a verb takes as its object ("airstrikes" of "out airstrikes in
-    parts of Aleppo"); None when the verb takes none ("for a fourth day", "to liberate")."""
+    parts of Hama"); None when the verb takes none ("for a fourth day", "to liberate")."""
     words = unhedged(rest).split()
     if words and words[0].lower() in _PARTICLES:
         words = words[1:]

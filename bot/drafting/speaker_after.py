@@ -180,7 +180,7 @@ def _separator_before(
 
 
 def _tail_ok(tail: str, verb: str) -> bool:
-    """What may follow an attribution at the end: "in a statement", "AFP in a square"."""
+    """What may follow an attribution at the end: "in a statement", "Reuters in a square"."""
     tail = tail.strip().rstrip(".!?…")
     if not tail:
         return True

@@ -1,4 +1,4 @@
-"""Attributions that come before the claim: "X said (that) …", "X told AFP that …", and
+"""Attributions that come before the claim: "X said (that) …", "X told Reuters that …", and
 acts that are the claim themselves ("France called on …", "X joined Iran in expressing …")."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def speaker_then_claim(
     continues: str,
     shared: Attribution | None,
 ) -> tuple[ClaimPart, list[Background]] | None:
-    """The forms "X said (that) …", "X told AFP that …", "France called on …"."""
+    """The forms "X said (that) …", "X told Reuters that …", "France called on …"."""
     if verb.group(0) in END_ONLY:
         return None
     who_start, who_end = _claimant_span(sentence, start, verb)
@@ -225,7 +225,7 @@ def _parenthetical(sentence: str, start: int, end: int) -> tuple[int, int | None
 def _claim_start(
     sentence: str, verb: re.Match[str], end: int, regions: list[tuple[int, int]]
 ) -> int:
-    """Where the claim begins after "said", "told AFP that", "said in a statement:"."""
+    """Where the claim begins after "said", "told Reuters that", "said in a statement:"."""
     position = verb.end()
     window = sentence[position:end]
     first_quote = min((s for s, _ in regions if s >= position), default=end) - position
