@@ -1,6 +1,6 @@
 """Background the reporter adds inside someone else's claim.
 
-"Syria's second city of Aleppo", "Aleppo, Syria's pre-war manufacturing hub", "the city of
+"Syria's fourth city of Hama", "Hama, a city of about one million people", "the city of
 around two million people", "pro-government radio station Sham FM": descriptions of a
 place or a claimant in the reporter's voice, which the claimant did not say. Each becomes
 a claim of the outlet's, with a statement of the form "<name> is <description>".
@@ -18,11 +18,11 @@ _PLACE_NOUNS = (
     r"city|capital|town|village|port|province|region|hub|stronghold|bastion|heartland|"
     r"district|governorate|enclave|crossing|border crossing|base|airport"
 )
-# "Syria's second city of Aleppo"
+# "Syria's fourth city of Hama"
 _OWNED_PLACE = re.compile(
     rf"\b(?P<desc>[A-Z][\w-]*['’]s (?:[a-z][\w-]* ){{0,2}}(?:{_PLACE_NOUNS})) of (?P<name>{_NAME})"
 )
-# "Aleppo, Syria's pre-war manufacturing hub"
+# "Hama, a city of about one million people"
 _APPOSITION = re.compile(
     rf"\b(?P<name>{_NAME}), (?P<desc>(?:[A-Z][\w-]*['’]s|the country['’]s|a|an) "
     rf"(?:[\w-]+ ){{0,4}}(?:{_PLACE_NOUNS}))(?=[,.;:]|$)"

@@ -9,54 +9,38 @@ words also carry a proper name the source does not ("a Turkish military source")
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import Lexicon, SynonymGroup
+from bot.drafting.claimant_names import full_name, person_name, proposed_name
+from bot.drafting.claimant_words import (
+    AGE,
+    DETERMINERS,
+    ROLES,
+    content_words,
+    names_a_person,
+    proper_words,
+    stems_of,
+)
+from bot.drafting.source_aliases import STRONG, WEAK, find_run, plural_of, source_aliases
+from bot.knowledge import Lexicon
 from bot.models import Source
 from bot.text import fold, stem
 
-_DETERMINERS = frozenset({"a", "an", "the"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
-# Words that make the words name a person (who may speak for an organisation).
-_ROLES = frozenset(
-    {"spokesman", "spokeswoman", "spokesperson", "official", "minister", "chief", "head",
-     "director", "commander", "fighter", "resident", "doctor", "witness", "activist",
-     "president", "leader", "general", "colonel", "mayor", "governor", "envoy", "ambassador",
-     "analyst", "researcher", "student", "father", "mother", "man", "woman", "nurse", "medic",
-     "journalist", "correspondent", "reporter", "teacher", "farmer", "driver", "soldier",
-     "source", "rescuer", "volunteer", "diplomat", "officer", "negotiator", "secretary",
-     "chairman", "founder", "member", "lawmaker", "mp", "worker", "survivor",
-     "engineer", "shopkeeper", "lawyer", "coordinator"}
-)  # fmt: skip
-# Words in a source's name that make it an organisation, not a person.
-_ORGANISATION_WORDS = frozenset(
-    {"army", "ministry", "government", "observatory", "forces", "council", "agency", "office",
-     "radio", "tv", "fm", "news", "group", "committee", "union", "nations", "police", "front",
-     "party", "movement", "organisation", "organization", "authority", "authorities",
-     "military", "command", "coalition", "brigade", "brigades", "crescent", "cross",
-     "network", "channel", "station", "television", "media", "department", "state",
-     "republic", "kingdom", "commission", "institute", "centre", "center", "foundation",
-     "federation", "alliance", "administration", "presidency", "embassy", "consulate"}
-)  # fmt: skip
-_ROLE_STEMS = frozenset(stem(role) for role in _ROLES)
+
+_ROLE_STEMS = frozenset(stem(role) for role in ROLES)
+
 _SPOKESPEOPLE = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "source", "sources",
      "representative", "envoy"}
 )  # fmt: skip
-_SPEAKS_FOR = re.compile(
-    r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:spokesman|spokeswoman|spokesperson|official|"
-    r"officials|source|sources|representative|member|members|statement|report|figures|"
-    r"data|tally|toll)\s+(?:for|from|of|with|at|by|close to|released by|issued by)\s+"
-    r"(?P<rest>.+)$",
-    re.IGNORECASE,
-)
-_AGE = re.compile(r"\b\d+-year-old\b")
+
 _CONJUNCTION = re.compile(r"\s+and\s+")
+
 # Words that refer back to an organisation already quoted rather than name a new one.
 _ANAPHORIC = frozenset(
     stem(word)
@@ -66,6 +50,7 @@ _ANAPHORIC = frozenset(
                  "institute", "committee", "council", "statement", "report", "communique",
                  "readout", "organisation", "NGO", "ngo")
 )  # fmt: skip
+
 # Bodies that speak for themselves, apart from the government or group they belong to.
 _INSTITUTIONS = frozenset(
     stem(word)
@@ -73,10 +58,10 @@ _INSTITUTIONS = frozenset(
                  "parliament", "presidency", "television", "tv", "media", "radio",
                  "broadcaster", "newspaper", "mission", "delegation", "committee", "commission")
 )  # fmt: skip
+
 # Where the words naming a claimant give way to an aside about them.
 _HEAD_END = re.compile(r",|\s(?:who|which|whose)\s")
-_STRONG = 3.0
-_WEAK = 1.0
+
 _FUZZY_CUTOFF = 88.0
 
 
@@ -91,21 +76,6 @@ class Claimant:
 
 
 @dataclass(frozen=True, slots=True)
-class _Alias:
-    words: tuple[str, ...]
-    source_id: str
-    weight: float
-    # A plain common word ("army") rather than a name ("Syrian Army").
-    generic: bool
-    # Words written in capitals ("WHO", "UN"): they name the source only so written.
-    acronyms: frozenset[str] = frozenset()
-
-    @property
-    def stems(self) -> list[str]:
-        return [stem(word) for word in self.words]
-
-
-@dataclass(frozen=True, slots=True)
 class _Mention:
     claimant: Claimant
     person: bool
@@ -117,7 +87,7 @@ class ClaimantResolver:
 
     def __init__(self, sources: Sequence[Source], lexicon: Lexicon, outlet: str) -> None:
         self._sources = {source.id: source for source in sources}
-        self._aliases = _aliases(tuple(sources), lexicon.synonyms)
+        self._aliases = source_aliases(tuple(sources), lexicon.synonyms)
         self._vocabulary = {
             source.id: frozenset(
                 stem(word)
@@ -144,7 +114,7 @@ class ClaimantResolver:
         self._choices = {
             index: " ".join(alias.words)
             for index, alias in enumerate(self._aliases)
-            if alias.weight == _STRONG and len(" ".join(alias.words)) >= 5
+            if alias.weight == STRONG and len(" ".join(alias.words)) >= 5
         }
         self._history: list[_Mention] = []
         self.outlet = self._known(outlet, outlet) or Claimant(None, outlet)
@@ -153,7 +123,7 @@ class ClaimantResolver:
         """The source that `who` names, in a sentence reading `context` after the text
         `earlier`; remembered."""
         claimant, person = self._resolve(who, context, earlier)
-        self._history.append(_Mention(claimant, person, frozenset(_stems(who))))
+        self._history.append(_Mention(claimant, person, frozenset(stems_of(who))))
         return claimant
 
     def known(self, who: str, context: str) -> Claimant | None:
@@ -174,7 +144,7 @@ class ClaimantResolver:
         """A person the report introduces in its own voice ("Fatima, 60, clutched …"), whom
         a following "she said" may mean."""
         claimant, _ = self._resolve(name, name, "")
-        self._history.append(_Mention(claimant, True, frozenset(_stems(name))))
+        self._history.append(_Mention(claimant, True, frozenset(stems_of(name))))
 
     def last(self) -> Claimant | None:
         """The last claimant met, for a quotation that carries on without attribution."""
@@ -182,13 +152,13 @@ class ClaimantResolver:
 
     def is_person(self, claimant: Claimant) -> bool:
         if claimant.source_id is None:
-            return _person_words(claimant.name)
+            return names_a_person(claimant.name)
         source = self._sources[claimant.source_id]
-        return source.part_of is not None or _person_words(source.name)
+        return source.part_of is not None or names_a_person(source.name)
 
     def _resolve(self, who: str, context: str, earlier: str) -> tuple[Claimant, bool]:
-        words = _content_words(who)
-        person = _person_words(who)
+        words = content_words(who)
+        person = names_a_person(who)
         if not words:
             return self.outlet, False
         if len(words) == 1 and words[0] in {"he", "she", "him", "her"}:
@@ -197,14 +167,14 @@ class ClaimantResolver:
             return self._recent(person=False), False
         if len(words) == 1 and words[0] in {"they", "we"}:
             return self._recent(person=None), False
-        if _AGE.search(who) and len(words) <= 3:
+        if AGE.search(who) and len(words) <= 3:
             return self._recent(person=True), True
         if words[0] in _POSSESSIVES:
             rest = " ".join(words[1:])
             found = self._known(rest, context) or self._by_head(words[1:], context, who)
             if found is not None:
                 return found, person
-        head_words = _content_words(_HEAD_END.split(who, maxsplit=1)[0])
+        head_words = content_words(_HEAD_END.split(who, maxsplit=1)[0])
         definite = re.match(r"\s*the\s", who, re.IGNORECASE) is not None
         if definite and head_words and stem(head_words[-1]) in _ROLE_STEMS:
             # "the doctor", "the official": the one the report has just introduced.
@@ -227,20 +197,20 @@ class ClaimantResolver:
         found = self._known(who, context)
         if found is not None:
             return found, person or self.is_person(found)
-        if words[-1] not in _ROLES or len(words) == 1:
+        if words[-1] not in ROLES or len(words) == 1:
             found = self._by_head(words, context, who)
             if found is not None:
                 return found, person
         anaphoric = head_words and stem(head_words[-1]) in _ANAPHORIC
         owned = re.search(r"\w['’]s\b", who) is not None  # "the kingdom's interior ministry"
-        if definite and anaphoric and not owned and not _proper_words(who) and self._history:
+        if definite and anaphoric and not owned and not proper_words(who) and self._history:
             # "the aid group", "the statement": the organisation the report just quoted.
             return self._recent(person=False), False
-        proposed = _full_name(proposed_name(who), earlier)
+        proposed = full_name(proposed_name(who), earlier)
         for mention in reversed(self._history):
             # "Peskov said" after "Kremlin spokesman Dmitry Peskov": the one proposed before.
             met = mention.claimant
-            if met.proposed and set(_content_words(proposed)) <= set(_content_words(met.name)):
+            if met.proposed and set(content_words(proposed)) <= set(content_words(met.name)):
                 return met, mention.person
         return Claimant(None, proposed), person
 
@@ -262,23 +232,23 @@ class ClaimantResolver:
                 if found is not None:
                     return found
             return None
-        proper = _proper_words(who)
+        proper = proper_words(who)
         capitals = {fold(word) for word in re.findall(r"[\w'’-]+", who) if word.isupper()}
         # The aside after a name ("Ahmed, an engineer in exile in Turkey") is searched only
         # when the name itself is no name ("a spokesman, …").
-        readings = [_content_words(head)]
-        if not _proper_words(head):
-            readings.append(_content_words(who))
+        readings = [content_words(head)]
+        if not proper_words(head):
+            readings.append(content_words(who))
         for words in readings:
             stems = [stem(word) for word in words]
             scores: dict[str, float] = {}
             for alias in self._aliases:
                 if alias.acronyms - capitals:
                     continue  # "WHO" names the organisation; "who" does not
-                at = _find(stems, alias.stems)
+                at = find_run(stems, alias.stems)
                 if at < 0 or (alias.generic and proper - self._vocabulary[alias.source_id]):
                     continue
-                if alias.weight == _WEAK and _plural_of(words[at + len(alias.words) - 1], alias):
+                if alias.weight == WEAK and plural_of(words[at + len(alias.words) - 1], alias):
                     continue  # "rights groups say" are many groups, not the one
                 score = alias.weight * len(alias.words)
                 scores[alias.source_id] = max(scores.get(alias.source_id, 0.0), score)
@@ -291,16 +261,16 @@ class ClaimantResolver:
                     # "Russia's defence ministry" is not the Russian government itself.
                     return None
                 return found
-        return self._fuzzy(" ".join(_content_words(head)), proper)
+        return self._fuzzy(" ".join(content_words(head)), proper)
 
     def _known_as(self, name: str) -> Claimant | None:
         """The known source a person's whole name is ("Rami Abdel Rahman"), not one a word
         of it names ("Israel" in "Israel Katz")."""
-        words = _content_words(name)
+        words = content_words(name)
         for alias in self._aliases:
-            if alias.weight != _STRONG:
+            if alias.weight != STRONG:
                 continue
-            if len(alias.words) >= 2 and _find(words, alias.words) >= 0:
+            if len(alias.words) >= 2 and find_run(words, alias.words) >= 0:
                 return self._claimant(alias.source_id)
         return self._fuzzy(" ".join(words), set())
 
@@ -323,9 +293,9 @@ class ClaimantResolver:
         head = stem(words[-1])
         if head in _ROLE_STEMS or (words[-1] != head and words[-1].endswith("s")):
             return None  # a person, or many bodies ("rights groups say"), not a source
-        proper = _proper_words(written)
+        proper = proper_words(written)
         candidates = {source_id for source_id in self._sources if head in self._kinds[source_id]}
-        described = {stem(word) for word in words if word not in _DETERMINERS}
+        described = {stem(word) for word in words if word not in DETERMINERS}
         mentioned = [m.claimant for m in self._history if described <= m.words]
         candidates.update(c.source_id for c in mentioned if c.source_id is not None)
         # Every word must fit: "Russia's defence ministry" is not the foreign ministry.
@@ -349,7 +319,7 @@ class ClaimantResolver:
     def _met_after(self, proposed: Claimant, known: Claimant, context: str, who: str) -> bool:
         """Whether the report met a proposed source after a known one the sentence does
         not name (other than by the words `who` that are being resolved)."""
-        context_stems = set(_stems(context)) - set(_stems(who))
+        context_stems = set(stems_of(context)) - set(stems_of(who))
         if known.source_id is not None and self._vocabulary[known.source_id] & context_stems:
             return False
         order = [mention.claimant for mention in self._history]
@@ -360,7 +330,7 @@ class ClaimantResolver:
         """Of equally good sources, the one the sentence says most of, then the latest met."""
         if len(candidates) == 1:
             return candidates[0]
-        context_stems = set(_stems(context)) - set(_stems(who))
+        context_stems = set(stems_of(context)) - set(stems_of(who))
         recency = {mention.claimant.source_id: index for index, mention in enumerate(self._history)}
 
         def key(source_id: str) -> tuple[int, int]:
@@ -373,154 +343,6 @@ class ClaimantResolver:
         return Claimant(source_id, self._sources[source_id].name)
 
 
-@functools.lru_cache(maxsize=8)
-def _aliases(sources: tuple[Source, ...], synonyms: tuple[SynonymGroup, ...]) -> tuple[_Alias, ...]:
-    """Every name of every source, and the lexicon's words for them (built once for a
-    set of sources and a lexicon)."""
-    aliases: list[_Alias] = []
-    strong: set[tuple[str, ...]] = set()
-    for source in sources:
-        for name in source.all_names():
-            words = tuple(_content_words(name))
-            if words:
-                acronyms = frozenset(
-                    fold(word)
-                    for word in re.findall(r"[\w'’-]+", name)
-                    if word.isupper() and len(word) > 1
-                )
-                generic = name == name.lower()
-                aliases.append(_Alias(words, source.id, _STRONG, generic, acronyms))
-                strong.add(words)
-    # The lexicon's groups: every word the matcher treats as a source's name names it here
-    # too, unless it would name two sources or is a plain word for a person.
-    owners: dict[tuple[str, ...], set[str]] = {}
-    for group in synonyms:
-        variants = [fold(variant) for variant in (group.canonical, *group.variants)]
-        members = [alias for alias in aliases if " ".join(alias.words) in variants]
-        for variant in variants:
-            words = tuple(word for word in variant.split() if word not in _DETERMINERS)
-            if not words or words in strong or (len(words) == 1 and stem(words[0]) in _ROLES):
-                continue
-            for member in members:
-                owners.setdefault(words, set()).add(member.source_id)
-    for words, owner_ids in owners.items():
-        if len(owner_ids) == 1:
-            aliases.append(_Alias(words, next(iter(owner_ids)), _WEAK, True))
-    return tuple(aliases)
-
-
-def _plural_of(word: str, alias: _Alias) -> bool:
-    """Whether `word` is the plural of the alias's last word ("groups" of "rights group")."""
-    last = alias.words[-1]
-    return word != last and word.endswith("s") and not last.endswith("s")
-
-
-def _find(words: Sequence[str], needle: Sequence[str]) -> int:
-    size = len(needle)
-    for index in range(len(words) - size + 1):
-        if list(words[index : index + size]) == list(needle):
-            return index
-    return -1
-
-
-def _content_words(text: str) -> list[str]:
-    words = fold(text).split()
-    while words and words[0] in _DETERMINERS:
-        words = words[1:]
-    return words
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(word) for word in fold(text).split()]
-
-
-def _proper_words(text: str) -> set[str]:
-    """The words of `text` written as names, other than its first word's capital."""
-    found: set[str] = set()
-    for index, word in enumerate(re.findall(r"[\w'’-]+", text)):
-        if not word[0].isupper() or (index == 0 and fold(word) in _DETERMINERS):
-            continue
-        found.update(stem(part) for part in fold(word).split())
-    return found
-
-
-def _person_words(text: str) -> bool:
-    words = _content_words(text)
-    if not words:
-        return False
-    if any(stem(word) in _ROLES for word in words) or _AGE.search(text):
-        return True
-    capitals = [word for word in re.findall(r"[\w'’-]+", text) if word[:1].isupper()]
-    organisation = any(word in _ORGANISATION_WORDS for word in words)
-    return 2 <= len(capitals) <= 4 and len(capitals) == len(words) and not organisation
-
-
-_TITLES = frozenset(
-    {"minister", "president", "spokesman", "spokeswoman", "spokesperson", "secretary",
-     "general", "chief", "head", "director", "commander", "coordinator", "envoy", "ambassador",
-     "governor", "mayor", "leader", "official", "prime", "foreign", "defence", "defense",
-     "interior", "deputy", "vice", "senior", "colonel", "lieutenant", "brigadier", "major",
-     "captain", "king", "queen", "prince", "emir", "chancellor", "premier", "sheikh",
-     "fighter", "resident", "doctor", "activist", "dr", "mr", "mrs", "ms"}
-)  # fmt: skip
-_CALLED = re.compile(
-    r"\b(?:identified(?: only)? as|gave (?:his|her|only (?:his|her)) (?:first )?name as|"
-    r"known(?: only)? as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
-)
-# A name of several words, all capitalised but for the small words inside it.
-_TITLED = re.compile(
-    r"[A-Z][\w'’.&-]*(?:\s+(?:(?:the|of|for|and|without|de|du|al|on|in)\s+)*[A-Z][\w'’.&-]*)+"
-)
-_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|abu|de|van|von)(?:-|$)")
-_TITLE_STEMS = frozenset(stem(word) for word in _TITLES | _ROLES)
-_NAME_RUN = re.compile(
-    r"(?:\b[A-Z][\w'’.&-]*)(?:\s+(?:al-|el-|bin |ibn |abu |for |of |de |van )?[A-Z][\w'’.&-]*)*$"
-)
-# A name after these is a place ("residents in Hama"), not the speaker's.
-_PLACE_PREPOSITIONS = frozenset(
-    {"in", "at", "from", "near", "of", "outside", "across", "inside", "around", "to", "for"}
-)
-
-
-def person_name(who: str) -> str | None:
-    """The name of a person that words describing them end with: "Hakan Fidan" from
-    "Turkish Foreign Minister Hakan Fidan", "Abu Omar" from "a rebel commander who gave
-    his name as Abu Omar", "Geir Pedersen" from "The UN envoy for Syria, Geir Pedersen".
-    None when the words have no such name after a description."""
-    head, _, aside = who.partition(",")
-    head, aside = head.strip(), aside.strip(" ,")
-    called = _CALLED.search(who)
-    if called is not None:
-        # "a resident, who asked to be identified only as Samer"
-        return called.group("name")
-    described = _content_words(head)
-    if aside and any(stem(word) in _TITLE_STEMS for word in described):
-        # "Iran's foreign minister, Abbas Araghchi": the name stands after the title.
-        name = _NAME_RUN.fullmatch(aside)
-        if name is not None and len(aside.split()) >= 2:
-            return aside
-    run = _NAME_RUN.search(head)
-    if run is None:
-        return None
-    tokens = run.group(0).split()
-    titled = [i for i, token in enumerate(tokens) if fold(token) in _TITLES]
-    if titled:
-        tokens = tokens[titled[-1] + 1 :]
-    elif run.start() == 0:
-        return None
-    else:
-        before = head[: run.start()].split()
-        if not before or fold(before[-1]) in _PLACE_PREPOSITIONS | _DETERMINERS:
-            return None
-        if fold(before[-1]) in _ORGANISATION_WORDS:
-            return None  # "radio station Sham FM" names an organisation
-    if len(tokens) < 2 or not all(
-        token[:1].isupper() or _PARTICLE.match(token) for token in tokens
-    ):
-        return None
-    return " ".join(tokens)
-
-
 def _what_it_is(description: str) -> frozenset[str]:
     """The head of a description's first phrase: "group" of "Rescue group working in …",
     "monitor" of "War monitor quoted …", "agency" of "The news agency whose report …"."""
@@ -531,38 +353,3 @@ def _what_it_is(description: str) -> frozenset[str]:
     )[0]
     words = fold(first).split()
     return frozenset({stem(words[-1])}) if words else frozenset()
-
-
-def _full_name(name: str, earlier: str) -> str:
-    """ "Mohammed al-Bashir" for "Bashir" when the report named him so before."""
-    if not earlier or len(name.split()) != 1 or not name[:1].isupper():
-        return name
-    runs = re.findall(
-        rf"\b((?:[A-Z][\w'’-]*\s+)+(?:(?:al|el|bin|ibn|abu)-?\s?)?){re.escape(name)}\b", earlier
-    )
-    full = [f"{run}{name}" for run in runs if run.strip()]
-    return full[-1].strip() if full else name
-
-
-def proposed_name(who: str) -> str:
-    """The name to propose for a source no known one matches."""
-    text = re.sub(r"^(?:a|an|the)\s+", "", who.strip(), flags=re.IGNORECASE).strip(" ,")
-    speaks_for = _SPEAKS_FOR.match(text)
-    if speaks_for is not None:
-        return proposed_name(speaks_for.group("rest"))
-    head = re.sub(r"\s*\([^)]*\)", "", text.split(",")[0]).strip()  # "(Sams)"
-    named = person_name(head)
-    if named is not None:
-        return named
-    if _TITLED.fullmatch(head):
-        return head  # "Save the Children", "Doctors Without Borders"
-    described, _, aside = text.partition(",")
-    aside = aside.strip(" ,")
-    if aside and _NAME_RUN.fullmatch(aside) and re.search(r"\b[a-z]", described):
-        return aside  # "The UN peacekeeping force in the area, UNDOF": its name
-    run = _NAME_RUN.search(head)
-    if run is not None and run.start() > 0:
-        before = head[: run.start()].split()
-        if before and fold(before[-1]) not in _PLACE_PREPOSITIONS:
-            return run.group(0)
-    return head or who.strip()

@@ -1,7 +1,7 @@
 """A light reading of one claim sentence: its subject, its verb and what follows.
 
 No parser: wire copy's claims are mostly subject, past-tense verb, rest ("Russia carried
-out airstrikes in parts of Aleppo"), and that is enough to resolve a leading "They" and
+out airstrikes in parts of Hama"), and that is enough to resolve a leading "They" and
 to turn a claim into questions. When the shape is not found, callers fall back to words.
 """
 
@@ -117,8 +117,11 @@ def base_form(verb: str) -> str:
         stem = word[:-2]
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
             return stem[:-1]
+        if re.search(r"[^aeiou][aeiou]ll$", stem) and len(stem) >= 6:
+            return stem[:-1]  # "repelled", "controlled"; not "shelled" or "killed"
         if re.search(
-            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|ur|ven|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$", stem
+            r"(?:[aeiou][csvzg]|[^aeiou]g|[aeiou]s|u|ud|ur|[^aeiou]ar|ven|at|it|ot|ut|dg|rc|rg|nc|lv|rv)$",
+            stem,
         ):
             return stem + "e"
         return stem

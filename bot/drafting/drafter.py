@@ -12,15 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.drafting.attribution import Attribution, Background, ClaimPart, analyse, coclaim_part
+from bot.drafting.attribution import analyse
 from bot.drafting.background import descriptions
+from bot.drafting.claim_parts import Attribution, Background, ClaimPart
 from bot.drafting.claimants import Claimant, ClaimantResolver
 from bot.drafting.document import Document
 from bot.drafting.draft import Draft
-from bot.drafting.phrasings import phrasings, thesaurus
+from bot.drafting.phrasings import phrasings
 from bot.drafting.points import PointCandidate, suggest_points
 from bot.drafting.segment import Dateline, Span, quote_regions, segment
+from bot.drafting.speaker_first import coclaim_part
 from bot.drafting.statement import neutral_statement, possessive, subject_of
+from bot.drafting.thesaurus import thesaurus
 from bot.knowledge import Lexicon
 from bot.models import Fact, Source
 from bot.text import fold, slug

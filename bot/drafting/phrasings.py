@@ -1,106 +1,80 @@
 """Questions a person might type to reach a claim, drafted from its statement.
 
 By what the claim answers: a figure gives "how many …", a named place "where …", a time
-"when …", a subject "who …", the claimant "what did X say about …"; and by its key words,
-one of them swapped for a synonym from the lexicon ("did the insurgents overrun …").
-All lower case, without the final question mark, the way people type in chat.
+"when …", a doer "who …", the claimant "what did X say about <the claim's subject>", and
+the claim itself "did X …"; then one or two asks in key words made of whole noun phrases
+("idlib air strikes death toll"), and a question or an ask again with a lexicon synonym
+where it keeps the grammar. Every phrasing is complete: lower case, without the final
+question mark, the way people type in chat, and never stopping mid-phrase.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable
 
-from rapidfuzz.distance import Levenshtein
-
-from bot.drafting.clause import IRREGULAR, Clause, base_form, read_clause
-from bot.knowledge import Lexicon, SynonymGroup
-from bot.text import fold, stem
+from bot.drafting.clause import AUXILIARIES, IRREGULAR, base_form
+from bot.drafting.question_claim import (
+    NUMBER,
+    SECOND_PREDICATE,
+    ClaimReading,
+    asked_of,
+    names_in,
+    places_in,
+    read_claim,
+    same_party,
+)
+from bot.drafting.question_words import (
+    is_noun_phrase_ask,
+    is_question,
+    noun_phrase,
+    object_phrase,
+    tidy,
+    unhedged,
+    well_formed,
+    whole_phrase,
+)
+from bot.drafting.thesaurus import Thesaurus, swapped, swapped_ask
+from bot.text import fold
 
 MIN_PHRASINGS = 3
+
 MAX_PHRASINGS = 8
-_MAX_OBJECT_WORDS = 5
-_MAX_SUBJECT_WORDS = 7
+
+MAX_ASKS = 2
+
+_OBJECT_WORDS = 9
+
+_BETWEEN_WORDS = 3
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_NUMBER = (
-    r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|thirty|forty|fifty|a hundred|hundreds|thousands|dozens|scores|millions"
-)
+
 _FIGURE = re.compile(
-    rf"\b(?!(?:1[89]|20)\d\d\b)(?:{_NUMBER})(?: (?:million|thousand|hundred))?(?: of)? "
+    rf"\b(?!(?:1[89]|20)\d\d\b)(?:{NUMBER})(?: (?:million|thousand|hundred))?(?: of)? "
     rf"(?P<noun>(?!(?:{_MONTHS}|of|the|a|an|to|in|on|at|for|from|were|was|and|or|others?)\b)"
     r"[a-z][\w-]*(?: (?:and )?(?![a-z]+ed\b)(?!(?:from|of|in|on|at|to|for|with|without|"
     r"across|were|was|and|or|who|which|that|have|has|had|been|are|is)\b)[a-z][\w-]*){0,2})"
     r"(?: (?P<aux>were|was|have been|had been) (?P<participle>[a-z]+(?:ed|en|wn)))?",
     re.IGNORECASE,
 )
-_PLACE = re.compile(
-    r"\b(?P<prep>in|at|to|from|outside|near|across|into|inside|around|towards) "
-    r"(?:the )?(?:(?:city|town|province|region|village) of )?"
-    r"(?P<place>[A-Z][\w'’-]*(?: (?:al-|el-)?[A-Z][\w'’-]*)*)"
-)
+
 _TIME = re.compile(
     r"\b(?:this week|last week|on the day of the report|overnight|on (?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)|(?:since|until|in) (?:19|20)\d\d|"
     r"for (?:a|the) (?:first|second|third|fourth|fifth|sixth) day)\b",
     re.IGNORECASE,
 )
-_SAID = re.compile(r"^(?P<who>.+?) said: “(?P<words>.+)”$")
+
 _COPULAS = frozenset({"is", "are", "was", "were"})
+
 _MODALS = frozenset({"will", "would", "could", "can", "may", "might", "should"})
-_PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i", "this", "that"})
-_STOP = frozenset(
-    {"the", "a", "an", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
-     "but", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that",
-     "this", "these", "those", "it", "its", "their", "his", "her", "they", "he", "she", "we",
-     "our", "us", "i", "my", "will", "would", "could", "can", "may", "might", "said", "says",
-     "after", "before", "into", "over", "until", "since", "while", "also", "about", "than",
-     "all", "any", "other", "others", "some", "who", "which", "whose", "where", "when", "not",
-     "no", "there", "so", "up", "out", "during", "day", "report", "least", "around", "now",
-     "dozens", "one", "two", "three", "four", "five", "more", "most", "later", "ve", "re",
-     "weve", "theyre", "ive", "im", "dont", "cant", "wont", "youre", "thats"}
-)  # fmt: skip
 
+_DEADLY = frozenset({"kill", "die", "dead"})
 
-def thesaurus(lexicon: Lexicon) -> Thesaurus:
-    return _thesaurus(lexicon.synonyms)
+# Where a noun phrase with its determiner starts: "the rebel alliance", "this moment".
+_DETERMINED = re.compile(r"\b(?:the|a|an|this|these|their|its)\s(?=[a-z])", re.IGNORECASE)
 
-
-@functools.lru_cache(maxsize=8)
-def _thesaurus(synonyms: tuple[SynonymGroup, ...]) -> Thesaurus:
-    # Built once per lexicon: folding its thousand-odd words is most of a draft's time.
-    return Thesaurus(synonyms)
-
-
-class Thesaurus:
-    """Another way to say a word, from the lexicon's synonym groups."""
-
-    def __init__(self, synonyms: tuple[SynonymGroup, ...]) -> None:
-        self._other: dict[str, str] = {}
-        for group in synonyms:
-            words = [fold(word) for word in (group.canonical, *group.variants)]
-            for word in words:
-                if word in self._other:
-                    continue
-                other = next((v for v in words if _fits(v, word, group.canonical)), None)
-                if other is not None:
-                    self._other[word] = other
-
-    def other(self, word: str) -> str | None:
-        return self._other.get(word)
-
-
-def _fits(variant: str, word: str, canonical: str) -> bool:
-    # Not an inflection or a misspelling of the word ("govts", "goverment").
-    return (
-        stem(variant) != stem(word)
-        and len(variant) >= 5
-        and " " not in variant
-        and variant.replace(" ", "").isalpha()
-        and Levenshtein.distance(variant, word) > 2
-        and (variant == canonical or Levenshtein.distance(variant, canonical) > 2)
-    )
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 def phrasings(
@@ -110,200 +84,270 @@ def phrasings(
     *,
     taken: set[str],
 ) -> tuple[str, ...]:
-    """At least MIN_PHRASINGS questions for `statement`. `taken` holds the folded forms of
-    phrasings other facts have; none is reused, and the new ones join it."""
-    said = _SAID.match(statement)
-    core = said.group("words") if said else statement
-    core = re.split(r"(?<=[.!?])\s+(?=[A-Z])", core)[0]  # the first sentence of a long quote
-    clause = read_clause(core)
-    speaker_words = set(fold(speaker).split())
-    keywords = [word for word in key_words(core) if word not in speaker_words]
-    topic = " ".join(keywords[:3]) or "it"
-    asked: list[str] = []
-    asked.extend(_by_figure(core, clause))
-    asked.extend(_by_place(core, clause))
-    asked.extend(_by_time(core, clause))
-    asked.extend(_by_subject(clause))
-    asked.append(f"what did {speaker} say about {topic}")
+    """At least MIN_PHRASINGS complete questions for `statement`, and up to MAX_ASKS asks in
+    key words. `taken` holds the folded forms of phrasings other facts have; none is
+    reused, and the new ones join it."""
+    claim = read_claim(statement)
+    yes_no = _yes_no(claim)
+    questions = [
+        *_by_figure(claim),
+        *_by_place(claim),
+        *_by_time(claim),
+        *_by_doer(claim),
+        yes_no,
+        *_by_claimant(claim, speaker),
+    ]
     # Names keep their own words: the lexicon's "moscow" for Russia is for matching.
-    names = {fold(word) for word in re.findall(r"[\w'’-]+", core) if word[:1].isupper()}
-    asked.extend(_by_synonyms(clause, keywords, thesaurus, names))
-    asked.append(f"what happened with {topic}")
-    asked.append(f"any news on {' '.join(keywords[:2]) or topic}")
-    seen = taken
-    chosen: list[str] = []
-    for question in asked:
-        question = _tidy(question)
-        key = fold(question)
-        if key and key not in seen and len(key.split()) >= 2:
-            seen.add(key)
-            chosen.append(question)
-    extra = 1
-    while len(chosen) < MIN_PHRASINGS:
-        words = keywords[extra : extra + 3] or [topic, str(extra)]
-        question = _tidy(f"what was said about {' '.join(words)}")
-        if fold(question) not in seen:
-            seen.add(fold(question))
-            chosen.append(question)
-        extra += 1
+    names = {fold(word) for word in re.findall(r"[\w'’-]+", claim.text) if word[:1].isupper()}
+    verb = {fold(word) for word in claim.verb.split()} | {
+        base_form(word) for word in claim.verb.split()
+    }
+    questions.append(swapped(yes_no, thesaurus, names, verb))
+    ask_phrases = _asks(claim)
+    asks: list[str | None] = [" ".join(ask) for ask in ask_phrases]
+    if ask_phrases:
+        asks.insert(1, swapped_ask(ask_phrases[0], thesaurus, names))
+    chosen = _choose(questions, taken, MAX_PHRASINGS - MAX_ASKS, is_question)
+    if len(chosen) < MIN_PHRASINGS:
+        chosen += _choose(_fallbacks(claim, speaker), taken, MIN_PHRASINGS - len(chosen))
+    chosen += _choose(asks, taken, MAX_ASKS, is_noun_phrase_ask)
     return tuple(chosen[:MAX_PHRASINGS])
 
 
-def key_words(statement: str) -> list[str]:
-    """The content words of `statement` in order, each once."""
-    found: list[str] = []
-    for word in fold(statement).split():
-        if word in _STOP or len(word) < 3 or word.isdigit() or word in found:
+def _choose(
+    candidates: Iterable[str | None],
+    taken: set[str],
+    limit: int,
+    kind: Callable[[str], bool] = well_formed,
+) -> list[str]:
+    chosen: list[str] = []
+    for candidate in candidates:
+        if candidate is None or len(chosen) >= limit:
             continue
-        found.append(word)
-    return found
+        question = tidy(candidate)
+        key = fold(question)
+        if not key or key in taken or not well_formed(question) or not kind(question):
+            continue
+        taken.add(key)
+        chosen.append(question)
+    return chosen
 
 
-def _subject(clause: Clause | None) -> str | None:
-    if clause is None:
+def _question_of(claim: ClaimReading, rest: str) -> str | None:
+    """A yes/no question: "did the rebels take …", "was hama …", "would araghchi …"."""
+    if claim.clause is None or claim.subject is None:
         return None
-    words = clause.subject.split()
-    if not words or len(words) > _MAX_SUBJECT_WORDS or "," in clause.subject:
-        return None
-    return clause.subject.lower()
-
-
-def _object(text: str, limit: int = _MAX_OBJECT_WORDS) -> str:
-    """The first few words of `text`, up to a comma."""
-    head = text.split(",")[0]
-    return " ".join(head.split()[:limit]).lower()
-
-
-def _question_of(clause: Clause, subject: str, rest: str) -> str | None:
-    """A yes/no question: "did the rebels take …", "was aleppo …", "would araghchi …"."""
-    verbs = clause.verb.split()
-    first = verbs[0].lower()
-    if first in _COPULAS:
-        return f"{first} {subject} {' '.join(verbs[1:])} {rest}"
-    if first in _MODALS:
-        return f"{first} {subject} {' '.join(verbs[1:])} {rest}"
+    verbs = claim.verb.split()
+    first, others = verbs[0], " ".join(verbs[1:])
+    subject = claim.subject
+    if first in _COPULAS or first in _MODALS:
+        return f"{first} {subject} {others} {rest}"
     if first in {"has", "have", "had"} and len(verbs) > 1:
-        if verbs[1].lower() == "been":
-            return f"{first} {subject} {' '.join(verbs[1:])} {rest}"
+        if verbs[1] == "been":
+            return f"{first} {subject} {others} {rest}"
         return f"did {subject} {base_form(verbs[-1])} {rest}"
-    if len(verbs) == 1:
-        return f"did {subject} {base_form(first)} {rest}"
-    return None
+    if len(verbs) > 1 and not set(verbs[1:]) <= {"to", "not"}:
+        return None  # "appears to have been abandoned"
+    if len(verbs) > 1:
+        return f"did {subject} {base_form(first)} {others} {rest}"  # "pushed to within …"
+    if (
+        first in {"has", "have"}
+        or (first.endswith("s") and first not in IRREGULAR)
+        or (first in IRREGULAR and first.endswith("s") and first not in {"has", "was"})
+    ):
+        return f"{'does' if first != 'have' else 'do'} {subject} {_present_base(first)} {rest}"
+    return f"did {subject} {base_form(first)} {rest}"
 
 
-def _by_figure(statement: str, clause: Clause | None) -> list[str]:
-    match = _FIGURE.search(statement)
+def _present_base(verb: str) -> str:
+    """ "relies" -> "rely", "pushes" -> "push", "controls" -> "control", "has" -> "have"."""
+    if verb in {"has", "have"}:
+        return "have"
+    if verb in IRREGULAR:
+        return IRREGULAR[verb]
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x|z)es$", verb):
+        return verb[:-2]
+    return verb[:-1] if verb.endswith("s") and not verb.endswith("ss") else verb
+
+
+def _after_verb(claim: ClaimReading, stop: int | None = None) -> str | None:
+    """What follows the verb up to `stop`, as a whole phrase ("" when nothing does)."""
+    if claim.clause is None:
+        return None
+    verb_at = claim.text.find(claim.clause.verb)
+    if verb_at < 0:
+        return None
+    words = claim.text[verb_at + len(claim.clause.verb) : stop]
+    if not unhedged(words).strip():
+        return ""
+    return whole_phrase(words, _OBJECT_WORDS)
+
+
+def _by_figure(claim: ClaimReading) -> list[str]:
+    match = _FIGURE.search(claim.text)
     if match is None:
         return []
     noun = match.group("noun").lower()
     if match.group("participle"):
         verb = "were" if match.group("aux") in ("were", "have been", "had been") else "was"
         return [f"how many {noun} {verb} {match.group('participle').lower()}"]
-    subject = _subject(clause)
-    if clause is None or subject is None:
-        return [f"how many {noun}"]
-    verb_at = statement.find(clause.verb)
+    if claim.clause is None or claim.subject is None:
+        return []
+    verb_at = claim.text.find(claim.clause.verb)
     if not verb_at < match.start():
         # The figure is in the subject: "dozens of men … were killed".
-        return [f"how many {noun} {clause.verb.lower()}"]
-    between = statement[verb_at + len(clause.verb) : match.start()]
-    between = " ".join(word for word in between.split() if word.lower() != "also").lower()
-    if len(between.split()) > 3:
-        return [f"how many {noun}"]
-    question = _question_of(clause, subject, between)
-    return [f"how many {noun} {question}"] if question else [f"how many {noun}"]
-
-
-def _by_place(statement: str, clause: Clause | None) -> list[str]:
-    subject = _subject(clause)
-    for match in _PLACE.finditer(statement):
-        place = match.group("place")
-        if (subject and fold(place) in fold(subject)) or re.search(r"['’]s$", place):
-            continue  # "in the Government’s favour" is no place
-        if clause is None or subject is None:
-            return [f"what happened in {place.lower()}"]
-        verb_at = statement.find(clause.verb)
-        if verb_at < 0 or verb_at > match.start():
-            return [f"what happened in {place.lower()}"]
-        before_place = statement[verb_at + len(clause.verb) : match.start()]
-        obj = _object(before_place, 4)
-        question = _question_of(clause, subject, obj)
-        copular = question is not None and question.startswith(("is ", "are ", "was ", "were "))
-        if question is None or (copular and not clause.passive):
-            return [f"what happened in {place.lower()}"]
-        return [f"where {question}"]
-    return []
-
-
-def _by_time(statement: str, clause: Clause | None) -> list[str]:
-    subject = _subject(clause)
-    if clause is None or subject is None or not _TIME.search(statement):
+        verbs = claim.verb.split()
+        if "," in claim.clause.subject or verbs[-1] in _COPULAS or verbs[0] in {"is", "was", "has"}:
+            return []
+        if len(verbs) == 1 and verbs[0].endswith("s"):
+            return []  # "how many people lies"
+        return [f"how many {noun} {claim.verb}"]
+    # The hedge goes with the figure: "killed at least 15" asks "how many … kill".
+    figure_at = claim.text[verb_at + len(claim.clause.verb) : match.end()]
+    between = unhedged(figure_at).removesuffix(unhedged(match.group(0))).strip()
+    if len(between.split()) > _BETWEEN_WORDS:
         return []
-    question = _question_of(clause, subject, _object(_TIME.sub("", clause.rest), 4))
+    if between and whole_phrase(between, _BETWEEN_WORDS) != between.lower():
+        return []  # "took control of five districts" is not asked "… take control of"
+    question = _question_of(claim, between.lower())
+    return [f"how many {noun} {question}"] if question else []
+
+
+def _by_place(claim: ClaimReading) -> list[str]:
+    places = places_in(claim)
+    if not places:
+        return []
+    place = places[0]
+    asked = [f"what happened in {place.group('place').lower()}"]
+    clause = claim.clause
+    verb_at = claim.text.find(clause.verb) if clause else -1
+    if clause is None or verb_at < 0 or verb_at > place.start():
+        return asked
+    # Only where all that comes between the verb and the place is asked with it.
+    between = unhedged(claim.text[verb_at + len(clause.verb) : place.start()])
+    phrase = _after_verb(claim, place.start())
+    if phrase is None or fold(phrase) != fold(between) or SECOND_PREDICATE.search(between):
+        return asked
+    question = _question_of(claim, phrase)
+    copular = question is not None and question.split()[0] in _COPULAS
+    if question is None or (copular and not clause.passive):
+        return asked
+    return [f"where {question}", *asked]
+
+
+def _by_time(claim: ClaimReading) -> list[str]:
+    if claim.clause is None or not _TIME.search(claim.text):
+        return []
+    rest = whole_phrase(_TIME.sub("", claim.clause.rest), _OBJECT_WORDS)
+    question = _question_of(claim, rest or "")
     return [f"when {question}"] if question else []
 
 
-def _by_subject(clause: Clause | None) -> list[str]:
-    subject = _subject(clause)
-    if clause is None or subject is None or subject.split()[0] in _PRONOUNS:
+def _by_doer(claim: ClaimReading) -> list[str]:
+    """ "who took the airport": for a claim that says who did something to something."""
+    if claim.clause is None or claim.subject is None or claim.clause.passive:
         return []
-    first = clause.verb.split()[0].lower()
-    if clause.passive:
-        return []  # "who were killed" asks for the agent the claim does not name
-    if first in _COPULAS:
+    verbs = claim.verb.split()
+    if verbs[0] in _COPULAS:
         # "what is hts" only where the claim says what it is ("HTS is an alliance …").
-        if re.match(r"(?:a|an|the)\s", clause.rest) and len(clause.verb.split()) == 1:
-            return [f"what {first} {subject}"]
+        if re.match(r"(?:a|an|the)\s", claim.clause.rest) and len(verbs) == 1:
+            return [f"what {verbs[0]} {claim.subject}"]
         return []
-    return [f"who {clause.verb.lower()} {_object(clause.rest)}"]
+    if {"been", "be"} & set(verbs) or base_form(verbs[-1]) == "show":
+        return []  # "who appears to have been abandoned"; pictures show, they do not do
+    if object_phrase(claim.clause.rest) is None:
+        return []  # "who raged for a fourth day"
+    rest = whole_phrase(claim.clause.rest, _OBJECT_WORDS)
+    return [f"who {claim.verb} {rest}"] if rest else []
 
 
-def _by_synonyms(
-    clause: Clause | None, keywords: list[str], thesaurus: Thesaurus, names: set[str]
-) -> list[str]:
-    """The claim as a yes/no question, and as key words, with one word in other words."""
-    questions: list[str] = []
-    subject = _subject(clause)
-    if clause is not None and subject is not None:
-        question = _question_of(clause, subject, _object(clause.rest))
-        if question is not None:
-            keep = {word.lower() for word in clause.verb.split()} | names
-            keep.add(base_form(clause.verb.split()[-1]))
-            questions.append(_swap(question, thesaurus, keep=keep))
-    if len(keywords) >= 2:
-        questions.append(_swap(" ".join(keywords[:3]), thesaurus, from_start=True, keep=names))
+def _yes_no(claim: ClaimReading) -> str | None:
+    if claim.clause is None:
+        return None
+    return _question_of(claim, whole_phrase(claim.clause.rest, _OBJECT_WORDS) or "")
+
+
+def _by_claimant(claim: ClaimReading, speaker: str) -> list[str]:
+    """ "what did sohr say about the air strikes": about the claim's subject, or, when the
+    subject is the speaker or a pronoun, about the place, name or thing the claim is about."""
+    topic = claim.subject
+    if topic is None or same_party(topic, speaker):
+        names = [m.group("place") for m in places_in(claim)] + names_in(claim)
+        names = [name for name in names if not same_party(name, speaker)]
+        rest = claim.clause.rest if claim.clause else ""
+        thing = whole_phrase(rest, 3) if re.match(r"(?:the|a|an)\s", rest) else None
+        topic = names[0].lower() if names else thing
+    return [f"what did {speaker} say about {topic}"] if topic else []
+
+
+def _asks(claim: ClaimReading) -> list[tuple[str, ...]]:
+    """Key words made of whole noun phrases: "idlib air strikes", "air strikes death toll",
+    "civilians killed", "russia airstrikes"; else the claim's subject with another of its
+    noun phrases ("fighting fourth day"), or two of them."""
+    asks: list[tuple[str, ...]] = []
+    figure = _FIGURE.search(claim.text)
+    if figure is not None and figure.group("participle"):
+        asks.append((figure.group("noun").lower(), figure.group("participle").lower()))
+    phrases = _noun_phrases(claim)
+    head = claim.head or (phrases[0] if phrases else None)
+    others = [phrase for phrase in phrases if head is None or not _overlaps(phrase, head)]
+    if head is None:
+        return asks
+    passive = claim.clause is not None and claim.clause.passive
+    if {base_form(word) for word in claim.verb.split()} & _DEADLY and figure and not passive:
+        asks.append((head, "death toll"))
+    places = [match.group("place").lower() for match in places_in(claim)]
+    if places and not _overlaps(places[0], head):
+        asks.append((places[0], head))
+    thing = _object(claim)
+    if thing is not None and not _overlaps(thing, head):
+        asks.append((head, thing))
+    if not asks and others:
+        asks.append((head, others[0]))
+    if not asks and len(head.split()) > 1:
+        asks.append((head,))
+    return asks
+
+
+def _object(claim: ClaimReading) -> str | None:
+    """What the verb does to: "airstrikes" of "carried out airstrikes in …"."""
+    clause = claim.clause
+    verbs = claim.verb.split()
+    if clause is None or not verbs or clause.passive or {"been", "be"} & set(verbs):
+        return None
+    if verbs[-1] in AUXILIARIES | {"not", "to"} and verbs[0] not in _COPULAS:
+        return None  # "would not tolerate": a verb follows, not its object
+    if verbs[0] in _COPULAS and not re.match(r"(?:a|an|the|[A-Z][\w-]*['’]s)\s", clause.rest):
+        return None  # "russia's air support decisive"
+    return object_phrase(clause.rest)
+
+
+def _noun_phrases(claim: ClaimReading) -> list[str]:
+    """The claim's names and the noun phrases it gives a determiner, in its order."""
+    found = [noun_phrase(claim.text[m.start() :]) for m in _DETERMINED.finditer(claim.text)]
+    found += [name.lower() for name in names_in(claim)]
+    return [phrase for phrase in dict.fromkeys(found) if phrase]
+
+
+def _overlaps(phrase: str, other: str) -> bool:
+    return bool(set(phrase.split()) & set(other.split()))
+
+
+def _fallbacks(claim: ClaimReading, speaker: str) -> list[str]:
+    """Plain questions about the claim's subject and names, when its shape gives too few."""
+    found = [claim.subject, *[name.lower() for name in names_in(claim)]]
+    found += [
+        whole_phrase(claim.text[match.start() :], 4) for match in _DETERMINED.finditer(claim.text)
+    ]
+    phrases = [phrase for phrase in dict.fromkeys(found) if phrase and len(phrase.split()) > 1]
+    phrases = [p for p in phrases if asked_of(p) and not same_party(p, speaker)] + [
+        name.lower() for name in names_in(claim) if " " not in name
+    ]
+    questions = [f"what did {speaker} say about {phrase}" for phrase in phrases]
+    questions += [f"what happened with {phrase}" for phrase in phrases]
+    questions += [f"what is known about {phrase}" for phrase in phrases]
+    questions.append(f"what did {speaker} say")
+    questions += [f"what was the {ordinal} thing {speaker} said" for ordinal in _ORDINALS]
     return questions
-
-
-def _swap(
-    question: str,
-    thesaurus: Thesaurus,
-    *,
-    from_start: bool = False,
-    keep: AbstractSet[str] = frozenset(),
-) -> str:
-    """`question` with one word in other words: the last that has a synonym (so "did"
-    and the subject stay), or with `from_start` the first; never a word of `keep` (the
-    verb, whose synonym would not fit the sentence)."""
-    words = question.split()
-    order = range(len(words)) if from_start else range(len(words) - 1, 0, -1)
-    for index in order:
-        if fold(words[index]) in keep or words[index] in keep or _verb_form(words[index]):
-            continue
-        other = thesaurus.other(fold(words[index]))
-        if other is not None:
-            words[index] = other
-            break
-    return " ".join(words)
-
-
-def _verb_form(word: str) -> bool:
-    """A participle or past tense, whose synonym from the lexicon would not fit in."""
-    return word.endswith(("ed", "ing")) or word in IRREGULAR
-
-
-def _tidy(question: str) -> str:
-    question = question.lower().replace("’", "'")
-    question = re.sub(r"[“”\"]", "", question)
-    question = re.sub(r"[.,;:!?]+$", "", question.strip())
-    return re.sub(r"\s+", " ", question).strip()

@@ -45,7 +45,7 @@ def suggest_points(candidates: Sequence[PointCandidate], lexicon: Lexicon) -> li
     """The points suggested for each candidate, in order (empty where none)."""
     canon = _canonical_map(lexicon.synonyms)
     terms = [_terms(candidate.statement, canon) for candidate in candidates]
-    # Words most of the report's claims use ("syria", "aleppo", "rebel") say nothing about
+    # Words most of the report's claims use ("syria", "hama", "rebel") say nothing about
     # which point a claim speaks to; nor do figures ("100 troops", "100km").
     counts = Counter(term for found in terms for term in found)
     common = {

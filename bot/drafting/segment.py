@@ -22,13 +22,14 @@ _ABBREVIATIONS = frozenset(
 )  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’']*\s+")
 _STARTS_SENTENCE = re.compile(r"[\"“‘'(\[]?[A-Z0-9]")
-# "Photo / AFP", "Picture: Reuters": a credit under a picture, not a sentence.
+# "Photo / AP", "Picture: Reuters", "AP / Getty": a credit under a picture, not a
+# sentence; an agency by its name or its initials.
 _CREDIT = re.compile(
-    r"^(?:photo|photos|picture|pictures|image|images|video|file photo|graphic|afp|reuters|"
-    r"ap)\s*[/:|]\s*\S.*$",
+    r"^(?:(?:photo|photos|picture|pictures|image|images|video|file photo|graphic|reuters)"
+    r"\s*[/:|]|(?-i:[A-Z]{2,5})\s*[/|])\s*\S.*$",
     re.IGNORECASE,
 )
-# "date 2024-11-30", "2024-11-30" or "BEIRUT (AFP) -" at the head of the copy.
+# "date 2024-12-03", "2024-12-03" or "BEIRUT (Reuters) -" at the head of the copy.
 _DATELINE = re.compile(
     r"\s*(?:(?:date[:\s]+)?(?P<iso>\d{4}-\d{2}-\d{2})\b"
     r"|(?P<place>[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]+?)?)\s*\((?P<agency>[A-Za-z ]{2,20})\)"
@@ -135,7 +136,7 @@ def _dateline(text: str, start: int) -> Dateline | None:
 
 def _is_heading(paragraph: str, max_words: int) -> bool:
     stripped = paragraph.strip()
-    # A headline has no sentence in it: "Photo / AFP" after a full stop is no headline.
+    # A headline has no sentence in it: "Photo / AP" after a full stop is no headline.
     ends_sentence = re.search(r"[.!?…][\"”’')\]]*(?:\s|$)", stripped) is not None
     return not ends_sentence and len(stripped.split()) <= max_words
 
@@ -170,3 +171,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def in_quote(regions: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` stands inside one of the quotations `regions` (from
+    `quote_regions`), not on its marks."""
+    return any(start < position < stop - 1 for start, stop in regions)
