@@ -27,12 +27,17 @@ def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
         assert {"facts", "sources", "phrasings", "audit", "unanswered", "meta"} <= tables
         assert store.db.journal_mode == "wal"
         applied = [row["name"] for row in store.db.query("select name from _sqlite_migrations")]
-        assert applied == ["m001_initial", "m002_phrasing_keys", "m003_documents"]
+        assert applied == [
+            "m001_initial",
+            "m002_phrasing_keys",
+            "m003_documents",
+            "m004_draft_reviews",
+        ]
     finally:
         store.close()
     # Opening again applies nothing twice.
     again = Store(db_path)
-    assert again.db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == 3
+    assert again.db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == 4
     again.close()
 
 
