@@ -111,7 +111,9 @@ def documents_draft(ctx: Context, document_id: str, output: Any) -> None:
     for draft in drafts:
         output.write(json.dumps(draft_record(draft), ensure_ascii=False) + "\n")
     new_sources = dict.fromkeys(draft.source_name for draft in drafts if draft.new_source)
+    # The same database as this command, when it was named.
+    database = f"--db {shlex.quote(str(ctx.db))} " if ctx.db is not None else ""
     for name in new_sources:
-        command = f"python -m bot --guild {ctx.guild} sources add {shlex.quote(name)}"
+        command = f"python -m bot {database}--guild {ctx.guild} sources add {shlex.quote(name)}"
         click.echo(f"new source, create it first: {command}", err=True)
     click.echo(f"{len(drafts)} draft(s), {len(new_sources)} new source(s)", err=True)
