@@ -143,3 +143,15 @@ async def test_a_bad_document_gets_one_clear_message_and_nothing_is_stored(
     with service.store.reading():
         count = service.store.db.execute("select count(*) from documents").fetchone()[0]
     assert count == 2  # the curated article and the first report
+
+
+async def test_drafts_of_an_unknown_document_say_how_to_find_one(
+    world: World, bot: FactBot
+) -> None:
+    await add_document(world, ZEBRA_REPORT.encode())
+    reply = await world.fact("drafts", document="no-such-report")
+    assert reply.ephemeral and "There is no document 'no-such-report' here" in reply.content
+    choices = await world.fake.autocomplete(
+        world.mod, world.general, "fact drafts", "document", "zebra"
+    )
+    assert [c["value"] for c in choices] == [DOCUMENT]

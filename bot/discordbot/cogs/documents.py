@@ -18,7 +18,7 @@ from bot.discordbot.replies import CHOICE_LIMIT, NO_PINGS, Reply, clip, echo, re
 from bot.discordbot.service_async import AsyncFactService
 from bot.documents.library import DocumentDraft
 from bot.documents.records import MAX_DOCUMENT_BYTES, MAX_OUTLET, MAX_TITLE
-from bot.errors import ValidationError
+from bot.errors import NotFound, ValidationError
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 
@@ -87,7 +87,14 @@ class DocumentCommands(commands.Cog):
         # Always deferred: drafting takes a moment, and the review edits the followup.
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild_id = _guild(interaction)
-        found = await self.service.pending_drafts(guild_id, document)
+        try:
+            found = await self.service.pending_drafts(guild_id, document)
+        except NotFound:
+            # The library's wording names the shell's command.
+            raise NotFound(
+                f"There is no document '{document.strip()}' here; /fact drafts lists the "
+                "ones there are as you type."
+            ) from None
         titles = {d.id: d.title for d in await self.service.documents(guild_id)}
         document_id = document.strip()
         review = DraftReview(
