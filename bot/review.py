@@ -93,7 +93,8 @@ class DraftReview:
         fields: FactDraft | None = None,
     ) -> Accepted:
         """Add the draft as a fact of the server, as `fields` (the draft's own, or as a
-        moderator edited them) say; a new claimant named there becomes a source first."""
+        moderator edited them) say; a new claimant named there becomes a source first.
+        Should the fact then be refused, the source stays, and accepting again uses it."""
         fields = fields or draft_fields(draft)
         created = self._claimant_source(guild_id, draft, fields.source or "")
         if created is not None:

@@ -217,7 +217,8 @@ class DraftForm(FactForm):
         fields = draft_fields(draft)
         values = {
             "statement": fields.statement or "",
-            "source": fields.source if isinstance(fields.source, str) else "",
+            # By name, as moderators know sources; it resolves on submit.
+            "source": draft.source_name,
             "questions": "\n".join(fields.questions or ()),
             "quote": fields.quote or "",
             "date": fields.date or "",
