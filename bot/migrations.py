@@ -99,6 +99,19 @@ def m004_fact_documents(db: Database) -> None:
     db.table("facts").add_column("document", str)
 
 
+@migrations()
+def m005_draft_reviews(db: Database) -> None:
+    # What moderators decided about drafted facts, so a rejected draft stays gone for
+    # its server; an accepted one names the fact (and any source) it became.
+    db.table("draft_reviews").create(
+        _columns(
+            "guild_id:int document_id quote_key quote decision fact_id created_source actor at"
+        ),
+        pk=("guild_id", "document_id", "quote_key"),
+        not_null={"decision", "quote", "actor", "at"},
+    )
+
+
 def _columns(spec: str) -> dict[str, type]:
     """A table's columns in order, from words "name" (text) and "name:int"."""
     columns: dict[str, type] = {}

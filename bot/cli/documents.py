@@ -1,7 +1,10 @@
-"""`python -m bot documents`: add, list and show the source texts facts quote."""
+"""`python -m bot documents`: add, list and show the source texts facts quote, and draft
+facts from one."""
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +15,7 @@ from bot.cli.context import Context, actor
 from bot.documents.library import DocumentDraft, Documents
 from bot.documents.records import MAX_DOCUMENT_BYTES, DocumentInfo
 from bot.models import GLOBAL
+from bot.review import DraftReview, draft_record
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,7 +29,7 @@ def _documents(ctx: Context) -> Documents:
 
 @click.group()
 def documents() -> None:
-    """The source texts facts quote: add, list, show."""
+    """The source texts facts quote: add, list, show, draft."""
 
 
 @documents.command(name="add")
@@ -85,3 +89,31 @@ def documents_show(ctx: Context, document_id: str) -> None:
         start + (f"\n… ({more} more characters)" if more > 0 else ""),
     ]
     click.echo("\n".join(lines))
+
+
+@documents.command(name="draft")
+@click.argument("document_id")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Where to write (default: standard output).",
+)
+@click.pass_obj
+def documents_draft(ctx: Context, document_id: str, output: Any) -> None:
+    """Draft a fact from every attributed claim in a document, as JSON Lines that
+    `facts import` takes; claims already facts here, or rejected, are left out.
+
+    A draft whose claimant is not yet a source names it; the `sources add` commands to
+    run before the import are printed on standard error."""
+    drafts = DraftReview(ctx.service).pending(ctx.guild, document_id)
+    for draft in drafts:
+        output.write(json.dumps(draft_record(draft, document_id), ensure_ascii=False) + "\n")
+    new_sources = dict.fromkeys(draft.source_name for draft in drafts if draft.new_source)
+    # The same database as this command, when it was named.
+    database = f"--db {shlex.quote(str(ctx.db))} " if ctx.db is not None else ""
+    for name in new_sources:
+        command = f"python -m bot {database}--guild {ctx.guild} sources add {shlex.quote(name)}"
+        click.echo(f"new source, create it first: {command}", err=True)
+    click.echo(f"{len(drafts)} draft(s), {len(new_sources)} new source(s)", err=True)

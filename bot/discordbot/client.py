@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.about",
-    "bot.discordbot.cogs.moderation",
+    "bot.discordbot.cogs.fact",
 )
 
 

@@ -40,8 +40,12 @@ class FactForm(FactModal):
     Only the layout: discord.py's dispatch of a submit finds the default on_submit (which
     does nothing); the moderation cog's listener answers it."""
 
-    def __init__(self, custom_id: str) -> None:
-        super().__init__(title="New fact", custom_id=custom_id, timeout=FORM_TIMEOUT)
+    def __init__(
+        self, custom_id: str, *, title: str = "New fact", values: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(title=title, custom_id=custom_id, timeout=FORM_TIMEOUT)
+        # Filled in beforehand, by field name in lower case ("statement", "questions"...).
+        self._values = dict(values or {})
         self._field("Statement", "The claim, one self-contained sentence", paragraph=True)
         self._field("Source", "Who made the claim (a known source's name)")
         self._field("Questions", "Phrasings that lead to the fact, one per line", paragraph=True)
@@ -55,6 +59,7 @@ class FactForm(FactModal):
             custom_id=FIELD_ID.format(name.lower()),
             style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
             required=required,
+            default=self._values.get(name.lower()),
         )
         self.add_item(discord.ui.Label(text=name, description=hint, component=text_input))
 

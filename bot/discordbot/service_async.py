@@ -24,12 +24,14 @@ from typing import ParamSpec, TypeVar
 
 from bot.coverage import About
 from bot.discordbot.refresh import Refresher
-from bot.documents.library import Documents
-from bot.documents.records import DocumentInfo
+from bot.documents.library import DocumentDraft, Documents
+from bot.documents.records import Document, DocumentInfo
+from bot.drafting import Draft
 from bot.drafts import FactDraft
 from bot.errors import FactbotError
 from bot.knowledge import Knowledge
 from bot.models import GLOBAL, AskResult, AuditEntry, Citation, Fact, Source, UnansweredQuestion
+from bot.review import Accepted, DraftReview
 from bot.service import FactService
 from bot.text import worth_reviewing
 from bot.transfer import ImportReport
@@ -72,6 +74,8 @@ class AsyncFactService:
         self._closed = False
         self._close_lock = threading.Lock()
         self._refresher = Refresher(service)
+        self._documents = Documents(service.store)
+        self._review = DraftReview(service)
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -166,7 +170,7 @@ class AsyncFactService:
 
     async def documents(self, guild_id: int = GLOBAL) -> list[DocumentInfo]:
         """The documents the server sees, curated ones first."""
-        return await self._read(Documents(self.sync.store).list, guild_id)
+        return await self._read(self._documents.list, guild_id)
 
     async def cited_document(self, fact: Fact, guild_id: int = GLOBAL) -> DocumentInfo | None:
         return await self._read(self.sync.cited_document, fact, guild_id)
@@ -205,6 +209,9 @@ class AsyncFactService:
     async def meta_value(self, key: str) -> str | None:
         return await self._read(self.sync.meta_value, key)
 
+    async def pending_drafts(self, guild_id: int, document_id: str) -> list[Draft]:
+        return await self._read(self._review.pending, guild_id, document_id)
+
     # -- writing, in order, on the write worker --------------------------------------------
 
     async def set_meta_value(self, key: str, value: str) -> None:
@@ -240,6 +247,27 @@ class AsyncFactService:
         return await self._write(
             self.sync.attach_question, fact_id, question, guild_id=guild_id, actor=actor
         )
+
+    async def add_document(self, draft: DocumentDraft, *, guild_id: int, actor: str) -> Document:
+        return await self._write(self._documents.add, draft, guild_id=guild_id, actor=actor)
+
+    async def accept_draft(
+        self,
+        guild_id: int,
+        document_id: str,
+        draft: Draft,
+        *,
+        actor: str,
+        fields: FactDraft | None = None,
+    ) -> Accepted:
+        return await self._write(
+            self._review.accept, guild_id, document_id, draft, actor=actor, fields=fields
+        )
+
+    async def reject_draft(
+        self, guild_id: int, document_id: str, draft: Draft, *, actor: str
+    ) -> None:
+        await self._write(self._review.reject, guild_id, document_id, draft, actor=actor)
 
     async def import_jsonl(self, data: bytes, *, guild_id: int, actor: str) -> ImportReport:
         return await self._write(self.sync.import_jsonl, data, guild_id=guild_id, actor=actor)

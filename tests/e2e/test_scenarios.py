@@ -154,6 +154,8 @@ async def test_startup_logs_in_syncs_commands_and_identifies_with_few_intents(
         "undo",
         "new",
         "source",
+        "document",
+        "drafts",
     }
     add_options = {o["name"]: o["required"] for o in subcommands["add"]["options"]}
     assert add_options == {

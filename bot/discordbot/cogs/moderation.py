@@ -469,7 +469,3 @@ def text_choices(texts: list[str], current: str) -> list[app_commands.Choice[str
     wanted = current.strip().casefold()
     found = [text for text in texts if wanted in text.casefold()]
     return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in found[:25]]
-
-
-async def setup(bot: FactBot) -> None:
-    await bot.add_cog(Moderation(bot))
