@@ -9,8 +9,10 @@ loop never waits on SQLite.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import io
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -49,26 +51,14 @@ POINT_HELP = "Points shared with facts from other sources, separated by , (- for
 DOCUMENT_HELP = "The document the quote is checked against, verbatim"
 
 
-def draft(
-    statement: str | None = None,
-    source: str | None = None,
-    questions: str | None = None,
-    reported_by: str | None = None,
-    quote: str | None = None,
-    date: str | None = None,
-    point: str | None = None,
-    document: str | None = None,
-) -> FactDraft:
+# The fact options, in the order the commands take them.
+DRAFT_OPTIONS = ("statement", "source", "questions", "reported_by", "quote", "date", "point")
+
+
+def draft(*options: str | None, document: str | None) -> FactDraft:
     """The options as the service's draft; the service strips and validates them."""
     return FactDraft.from_fields(
-        statement=statement,
-        source=source,
-        questions=questions,
-        reported_by=reported_by,
-        quote=quote,
-        date=date,
-        point=point,
-        document=document,
+        **dict(zip(DRAFT_OPTIONS, options, strict=True)), document=document
     )
 
 
@@ -94,6 +84,23 @@ def guild_of(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
+
+
+Choices = list[app_commands.Choice[str]]
+ChoicesCallback = Callable[["Moderation", FactInteraction, str], Coroutine[Any, Any, Choices]]
+
+
+def moderators_only(callback: ChoicesCallback) -> ChoicesCallback:
+    """An autocomplete that offers nothing to members who are not moderators: command
+    checks do not run for autocomplete, and choices would show facts' ids and questions."""
+
+    @functools.wraps(callback)
+    async def offer(cog: Moderation, interaction: FactInteraction, current: str) -> Choices:
+        if not is_moderator(interaction, cog.bot.settings.mod_role_id):
+            return []
+        return await callback(cog, interaction, current)
+
+    return offer
 
 
 @app_commands.guild_only()
@@ -156,7 +163,9 @@ class Moderation(
         date: str | None = None,
         document: str | None = None,
     ) -> None:
-        fact_draft = draft(statement, source, questions, reported_by, quote, date, None, document)
+        fact_draft = draft(
+            statement, source, questions, reported_by, quote, date, None, document=document
+        )
         await self._add(interaction, fact_draft)
 
     @app_commands.command(description="Create a source, so facts can be attributed to it")
@@ -249,7 +258,7 @@ class Moderation(
         await self._thinking(interaction)
         fact = await self.service.edit_fact(
             fact_id,
-            draft(statement, source, questions, reported_by, quote, date, point, document),
+            draft(statement, source, questions, reported_by, quote, date, point, document=document),
             guild_id=guild_of(interaction),
             actor=actor(interaction),
         )
@@ -403,7 +412,7 @@ class Moderation(
             text += f" {report.documents_added} document(s) added."
         await respond(interaction, Reply(content=text), ephemeral=True)
 
-    # -- autocomplete (checks don't run for it, so it asks is_moderator itself) ----------
+    # -- autocomplete (checks don't run for it: moderators_only asks) --------------------
 
     @edit.autocomplete("fact_id")
     @remove.autocomplete("fact_id")
@@ -411,55 +420,32 @@ class Moderation(
     @attach.autocomplete("fact_id")
     @show.autocomplete("fact_id")
     @history.autocomplete("fact_id")
-    async def fact_choices(
-        self, interaction: FactInteraction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if not is_moderator(interaction, self.bot.settings.mod_role_id):
-            return []
-        wanted = current.strip().casefold()
+    @moderators_only
+    async def fact_choices(self, interaction: FactInteraction, current: str) -> Choices:
         facts = await self.service.list_facts(guild_of(interaction), include_retired=True)
-        found = [f for f in facts if wanted in f.id or wanted in f.statement.casefold()]
-        return [
-            app_commands.Choice(name=clip(f"{f.id} — {f.statement}", CHOICE_LIMIT), value=f.id)
-            for f in found[:25]
-        ]
+        return labelled_choices([(f.id, f"{f.id} — {f.statement}") for f in facts], current)
 
     @add.autocomplete("source")
     @edit.autocomplete("source")
     @list_facts.autocomplete("source")
-    async def source_choices(
-        self, interaction: FactInteraction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if not is_moderator(interaction, self.bot.settings.mod_role_id):
-            return []
+    @moderators_only
+    async def source_choices(self, interaction: FactInteraction, current: str) -> Choices:
         counts = await self.service.source_counts(guild_of(interaction))
         return text_choices([source.name for source, _ in counts], current)
 
     @add.autocomplete("document")
     @new.autocomplete("document")
     @edit.autocomplete("document")
-    async def document_choices(
-        self, interaction: FactInteraction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    @moderators_only
+    async def document_choices(self, interaction: FactInteraction, current: str) -> Choices:
         """The server's documents by title (the curated ones first); the value is the id."""
-        if not is_moderator(interaction, self.bot.settings.mod_role_id):
-            return []
-        wanted = current.strip().casefold()
         documents = await self.service.documents(guild_of(interaction))
-        found = [d for d in documents if wanted in d.title.casefold() or wanted in d.id]
-        return [
-            app_commands.Choice(
-                name=clip(f"{d.title} ({d.outlet}, {d.date})", CHOICE_LIMIT), value=d.id
-            )
-            for d in found[:25]
-        ]
+        labels = [(d.id, f"{d.title} ({d.outlet}, {d.date})") for d in documents]
+        return labelled_choices(labels, current)
 
     @attach.autocomplete("question")
-    async def unanswered_choices(
-        self, interaction: FactInteraction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if not is_moderator(interaction, self.bot.settings.mod_role_id):
-            return []
+    @moderators_only
+    async def unanswered_choices(self, interaction: FactInteraction, current: str) -> Choices:
         rows = await self.service.unanswered(guild_of(interaction), 100)
         return text_choices([row.question for row in rows], current)
 
@@ -469,3 +455,12 @@ def text_choices(texts: list[str], current: str) -> list[app_commands.Choice[str
     wanted = current.strip().casefold()
     found = [text for text in texts if wanted in text.casefold()]
     return [app_commands.Choice(name=t[:CHOICE_LIMIT], value=t[:CHOICE_LIMIT]) for t in found[:25]]
+
+
+def labelled_choices(
+    choices: list[tuple[str, str]], current: str
+) -> list[app_commands.Choice[str]]:
+    """The first 25 (value, label) pairs whose value or label holds what was typed so far."""
+    wanted = current.strip().casefold()
+    found = [(v, label) for v, label in choices if wanted in f"{v} {label}".casefold()]
+    return [app_commands.Choice(name=clip(label, CHOICE_LIMIT), value=v) for v, label in found[:25]]
