@@ -14,6 +14,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sqlite_utils import Database
+
 from bot.documents.library import Documents
 from bot.documents.records import Document as StoredDocument
 from bot.drafting import Document, Draft, draft_facts
@@ -141,21 +143,22 @@ class DraftReview:
         fact_id: str | None = None,
         created: Source | None = None,
     ) -> None:
-        with self.service.store.transaction() as db:
-            db.table("draft_reviews").upsert(
-                {
-                    "guild_id": guild_id,
-                    "document_id": document_id,
-                    "quote_key": quote_key(draft.quote),
-                    "quote": draft.quote,
-                    "decision": decision,
-                    "fact_id": fact_id,
-                    "created_source": created.id if created else None,
-                    "actor": actor,
-                    "at": now(),
-                },
-                pk=("guild_id", "document_id", "quote_key"),
-            )
+        row = {
+            "guild_id": guild_id,
+            "document_id": document_id,
+            "quote_key": quote_key(draft.quote),
+            "quote": draft.quote,
+            "decision": decision,
+            "fact_id": fact_id,
+            "created_source": created.id if created else None,
+            "actor": actor,
+            "at": now(),
+        }
+
+        def decide(db: Database) -> None:
+            db.table("draft_reviews").upsert(row, pk=("guild_id", "document_id", "quote_key"))
+
+        self.service.write(decide)
 
 
 def _drafting_document(document: StoredDocument) -> Document:

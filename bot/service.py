@@ -9,16 +9,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from bot import compose
 from bot.checking import FactChecker
 from bot.coverage import About, ReachCache, about_of, reach_of
 from bot.documents.library import Documents
 from bot.documents.records import Document, DocumentInfo
-from bot.documents.table import insert_document
 from bot.drafts import FactDraft
 from bot.errors import (
     DatabaseUnavailable,
@@ -46,21 +46,11 @@ from bot.models import (
 )
 from bot.records import fact_from_snapshot
 from bot.settings import MAX_QUESTION_CHARS
-from bot.store import SEED_ACTION_PREFIX, SeedReport, Store
+from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
 from bot.text import fold, unenclosed, worth_reviewing
 from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FactChange:
-    """One audited write of a fact: `after` replaces `before` (None: a new fact)."""
-
-    before: Fact | None
-    after: Fact
-    action: str
-    actor: str
 
 
 class FactService:
@@ -143,13 +133,17 @@ class FactService:
         return outcome
 
     def reseed(self, *, force: bool = False) -> SeedReport:
-        """Bring the curated facts in line with the knowledge files (the store writes and
-        audits them in one transaction, as when a database is opened), then re-index."""
+        """Bring the curated facts and documents in line with the knowledge files (as when
+        a database is opened), then build the index anew."""
+        reports: list[SeedReport] = []
         with self._write_lock:
-            report = self.store.seed(self.knowledge, force=force)
-            self._live.install()
-            self._reaches.forget()
-        return report
+            self._commit(
+                writes=[
+                    lambda db: reports.append(self.store.seed_in(db, self.knowledge, force=force))
+                ],
+                rebuild=True,
+            )
+        return reports[0]
 
     # -- asking -----------------------------------------------------------------------
 
@@ -216,11 +210,16 @@ class FactService:
         # The count is for moderators; a full disk or a locked database must not cost
         # the asker the answer.
         try:
-            self.store.log_unanswered(guild_id, *questions)
+            self.log_unanswered(guild_id, questions)
         except StorageUnavailable as error:
             logger.warning(
                 "%d unanswered question(s) not recorded: %s", len(questions), error.reason
             )
+
+    def log_unanswered(self, guild_id: int, questions: list[str]) -> None:
+        """Count questions the bot could not answer, in one write however many."""
+        if questions:
+            self.write(lambda db: self.store.count_unanswered(db, guild_id, questions))
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""
@@ -426,26 +425,28 @@ class FactService:
         source: Source | None = None,
         answered: tuple[int, str] | None = None,
         documents: Sequence[Document] = (),
+        writes: Sequence[Callable[[Database], None]] = (),
+        rebuild: bool = False,
     ) -> None:
-        """Write a new source, documents, facts (each with its audit entry) and the question
-        a fact now answers, all or nothing; then bring the index up to them. Call holding
-        the write lock: nothing may land between the checks and the index update."""
-        with self.store.transaction() as db:
-            for document in documents:
-                insert_document(db, document, action="import-add")
-            if source is not None:
-                self.store.put_source(db, source, "moderator")
-            for change in changes:
-                self.store.put_fact(
-                    db, change.after, actor=change.actor, action=change.action, before=change.before
-                )
-            if answered is not None:
-                self.store.forget_unanswered(db, *answered)
-        if source is not None:
+        """The one way anything is written: a new source, documents, facts (each with its
+        audit entry), the question a fact now answers and any other rows (`writes`), all
+        or nothing; then the index is brought up to them (built anew with `rebuild`). Call
+        holding the write lock: nothing may land between the checks and the index update."""
+        self.store.commit(changes, source, answered, documents, writes)
+        if rebuild:
+            self._live.install()
+        elif source is not None:
             self._live.add_source(source)
-        if changes:
+        if changes and not rebuild:
             self.index.apply(upserts=[change.after for change in changes])
+        if changes or rebuild:
             self._reaches.forget()
+
+    def write(self, rows: Callable[[Database], None]) -> None:
+        """Write rows that change no fact (a document, a review decision) in a transaction
+        of their own, through the one write path."""
+        with self._write_lock:
+            self._commit(writes=[rows])
 
     def _checker(self) -> FactChecker:
         return FactChecker(self.store, self._live.sources)
@@ -493,4 +494,4 @@ class FactService:
         return self.store.meta_value(key)
 
     def set_meta_value(self, key: str, value: str) -> None:
-        self.store.set_meta_value(key, value)
+        self.write(lambda db: self.store.put_meta_value(db, key, value))

@@ -14,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.connection import open_database, storage_problem, unavailable
-from bot.documents.table import seed_curated_documents
+from bot.documents.records import Document
+from bot.documents.table import curated_documents_seeded, insert_document, seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
 from bot.knowledge import Knowledge
@@ -48,6 +49,16 @@ class SeedReport:
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    """One audited write of a fact: `after` replaces `before` (None: a new fact)."""
+
+    before: Fact | None
+    after: Fact
+    action: str
+    actor: str
 
 
 class Store:
@@ -294,28 +305,49 @@ class Store:
             pk=("guild_id", "id"),
         )
 
+    def commit(
+        self,
+        changes: Sequence[FactChange] = (),
+        source: Source | None = None,
+        answered: tuple[int, str] | None = None,
+        documents: Sequence[Document] = (),
+        writes: Sequence[Callable[[Database], None]] = (),
+    ) -> None:
+        """Write them all in one transaction, or none: documents, a source, facts with
+        their audit entries, the unanswered question a fact now answers, other rows."""
+        with self.transaction() as db:
+            for document in documents:
+                insert_document(db, document, action="import-add")
+            if source is not None:
+                self.put_source(db, source, "moderator")
+            for change in changes:
+                self.put_fact(
+                    db, change.after, actor=change.actor, action=change.action, before=change.before
+                )
+            if answered is not None:
+                self.forget_unanswered(db, *answered)
+            for write in writes:
+                write(db)
+
     # -- unanswered questions ---------------------------------------------------------
 
-    def log_unanswered(self, guild_id: int, *questions: str) -> None:
-        """Count questions the bot could not answer, in one transaction however many."""
+    def count_unanswered(self, db: Database, guild_id: int, questions: Iterable[str]) -> None:
+        """Count questions the bot could not answer; inside the caller's transaction."""
         stamp = now()
         rows = [
             [guild_id, key, question[:300], stamp, stamp]
             for question in questions
             if (key := fold(question)[:300])
         ]
-        if not rows:
-            return
-        with self.transaction() as db:
-            db.conn.executemany(
-                """
-                insert into unanswered (guild_id, key, question, count, first_at, last_at)
-                values (?, ?, ?, 1, ?, ?)
-                on conflict (guild_id, key) do update set
-                    count = count + 1, question = excluded.question, last_at = excluded.last_at
-                """,
-                rows,
-            )
+        db.conn.executemany(
+            """
+            insert into unanswered (guild_id, key, question, count, first_at, last_at)
+            values (?, ?, ?, 1, ?, ?)
+            on conflict (guild_id, key) do update set
+                count = count + 1, question = excluded.question, last_at = excluded.last_at
+            """,
+            rows,
+        )
 
     def unanswered(self, guild_id: int | None, limit: int = 20) -> list[UnansweredQuestion]:
         clause, params = ("guild_id = ?", [guild_id]) if guild_id is not None else (None, [])
@@ -342,54 +374,58 @@ class Store:
         curated fact survives until the curators change that fact in the files. Facts
         moderators added are never touched.
         """
-        seed_curated_documents(self, knowledge, now(), force=force)
+        # A read first: every process opening the database comes here, and most find
+        # nothing to do, without waiting for the write lock.
+        fingerprint = self.meta_value("knowledge") == knowledge_fingerprint(knowledge)
+        if fingerprint and curated_documents_seeded(self, knowledge) and not force:
+            return SeedReport(skipped=True)
+        with self.transaction() as db:
+            return self.seed_in(db, knowledge, force=force)
+
+    def seed_in(self, db: Database, knowledge: Knowledge, *, force: bool = False) -> SeedReport:
+        """`seed`, inside the caller's transaction: checked again under the write lock, as
+        another process opening the same new database may have seeded it meanwhile."""
+        seed_curated_documents(db, knowledge, now(), force=force)
         fingerprint = knowledge_fingerprint(knowledge)
-        with self._lock:
-            stored = self.db.execute("select value from meta where key = 'knowledge'").fetchone()
+        added = updated = retired = unchanged = 0
+        stored = db.execute("select value from meta where key = 'knowledge'").fetchone()
         if stored and stored[0] == fingerprint and not force:
             return SeedReport(skipped=True)
-        added = updated = retired = unchanged = 0
-        with self.transaction() as db:
-            # Again under the write lock: another process opening the same new database
-            # may have seeded it while this one waited.
-            stored = db.execute("select value from meta where key = 'knowledge'").fetchone()
-            if stored and stored[0] == fingerprint and not force:
-                return SeedReport(skipped=True)
-            for source in knowledge.sources:
-                self.put_source(db, source, "curated")
-            current = {
-                row["id"]: row
-                for row in db.query(
-                    "select id, curated_hash, active from facts where origin = 'curated'"
-                )
-            }
-            for fact in knowledge.facts:
-                digest = _fact_hash(fact)
-                row = current.pop(fact.id, None)
-                if row is not None and row["curated_hash"] == digest:
-                    unchanged += 1
-                    continue
-                before = self.fact(fact.id) if row is not None else None
-                action = f"{SEED_ACTION_PREFIX}{'add' if before is None else 'update'}"
-                self.put_fact(
-                    db, fact, actor="knowledge", action=action, before=before, curated_hash=digest
-                )
-                added += before is None
-                updated += before is not None
-            for fact_id, row in current.items():
-                if row["active"]:
-                    before = self.fact(fact_id)
-                    if before is not None:
-                        gone = dataclasses.replace(before, active=False)
-                        self.put_fact(
-                            db,
-                            gone,
-                            actor="knowledge",
-                            action=f"{SEED_ACTION_PREFIX}retire",
-                            before=before,
-                        )
-                        retired += 1
-            db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
+        for source in knowledge.sources:
+            self.put_source(db, source, "curated")
+        current = {
+            row["id"]: row
+            for row in db.query(
+                "select id, curated_hash, active from facts where origin = 'curated'"
+            )
+        }
+        for fact in knowledge.facts:
+            digest = _fact_hash(fact)
+            row = current.pop(fact.id, None)
+            if row is not None and row["curated_hash"] == digest:
+                unchanged += 1
+                continue
+            before = self.fact(fact.id) if row is not None else None
+            action = f"{SEED_ACTION_PREFIX}{'add' if before is None else 'update'}"
+            self.put_fact(
+                db, fact, actor="knowledge", action=action, before=before, curated_hash=digest
+            )
+            added += before is None
+            updated += before is not None
+        for fact_id, row in current.items():
+            if row["active"]:
+                before = self.fact(fact_id)
+                if before is not None:
+                    gone = dataclasses.replace(before, active=False)
+                    self.put_fact(
+                        db,
+                        gone,
+                        actor="knowledge",
+                        action=f"{SEED_ACTION_PREFIX}retire",
+                        before=before,
+                    )
+                    retired += 1
+        db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
         return SeedReport(added, updated, retired, unchanged)
 
     # -- maintenance ------------------------------------------------------------------
@@ -418,9 +454,8 @@ class Store:
             row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
-    def set_meta_value(self, key: str, value: str) -> None:
-        with self.transaction() as db:
-            db.table("meta").upsert({"key": key, "value": value}, pk="key")
+    def put_meta_value(self, db: Database, key: str, value: str) -> None:
+        db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
 def knowledge_fingerprint(knowledge: Knowledge) -> str:

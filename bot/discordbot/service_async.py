@@ -151,7 +151,7 @@ class AsyncFactService:
         """The answer; an unanswered question is counted later, on the write worker."""
         result = await self._read(self.sync.ask, question, guild_id, log=False)
         if result.outcome == "unknown" and worth_reviewing(result.question):
-            logged = self._submit_write(self.sync.store.log_unanswered, guild_id, result.question)
+            logged = self._submit_write(self.sync.log_unanswered, guild_id, [result.question])
             logged.add_done_callback(_report_unlogged)
         return result
 

@@ -63,9 +63,11 @@ class Documents:
 
     def add(self, draft: DocumentDraft, *, guild_id: int, actor: str) -> Document:
         """Store a new document in a server, or ValidationError listing every problem."""
-        text, problems = document_text(draft.text)
-        with self.store.transaction() as db:
-            # Checked under the write lock, so two adds of one title cannot both pass.
+        text, text_problems = document_text(draft.text)
+        added: list[Document] = []
+
+        def insert(db: Database) -> None:
+            # Checked in the write transaction, so two adds of one title cannot both pass.
             taken = [
                 row["title"]
                 for row in db.query(
@@ -81,7 +83,7 @@ class Documents:
                     url=draft.url,
                     taken_titles=taken,
                 ),
-                *problems,
+                *text_problems,
             ]
             if problems:
                 raise ValidationError(problems)
@@ -100,7 +102,10 @@ class Documents:
                 text=text,
             )
             insert_document(db, document, action="add")
-        return document
+            added.append(document)
+
+        self.store.commit(writes=[insert])
+        return added[0]
 
     def visible(self, guild_id: int) -> list[Document]:
         """The documents a server sees, text and all, curated ones first."""

@@ -82,48 +82,50 @@ def document_from_row(row: dict[str, Any]) -> Document:
     )
 
 
+def curated_documents_seeded(store: Store, knowledge: Knowledge) -> bool:
+    """Whether the curated documents are as the last seeding left them (a read only)."""
+    fingerprint = _fingerprint(curated_documents(knowledge, ""))
+    return store.meta_value(_FINGERPRINT_KEY) == fingerprint
+
+
 def seed_curated_documents(
-    store: Store, knowledge: Knowledge, stamp: str, *, force: bool = False
+    db: Database, knowledge: Knowledge, stamp: str, *, force: bool = False
 ) -> None:
-    """Bring the curated documents in line with the knowledge files; no write when they
-    are as the last seeding left them."""
+    """Bring the curated documents in line with the knowledge files, inside the caller's
+    transaction; no write when they are as the last seeding left them."""
     documents = curated_documents(knowledge, stamp)
     fingerprint = _fingerprint(documents)
-    if store.meta_value(_FINGERPRINT_KEY) == fingerprint and not force:
+    stored = db.execute("select value from meta where key = ?", [_FINGERPRINT_KEY]).fetchone()
+    if stored and stored[0] == fingerprint and not force:
         return
-    with store.transaction() as db:
-        # Again under the write lock: another process may have seeded meanwhile.
-        stored = db.execute("select value from meta where key = ?", [_FINGERPRINT_KEY]).fetchone()
-        if stored and stored[0] == fingerprint and not force:
-            return
-        # Only the curated rows: a server's documents may be many, and are not touched.
-        current = {
-            row["id"]: row
-            for row in db.query(
-                "select id, title, outlet, date, url, text, added_at from documents"
-                " where origin = 'curated'"
-            )
-        }
-        for document in documents:
-            row = current.pop(document.id, None)
-            if row is None:
-                if db.execute("select 1 from documents where id = ?", [document.id]).fetchone():
-                    raise KnowledgeError(
-                        [f"documents: the id '{document.id}' already names a server's document"]
-                    )
-                insert_document(db, document, action=SEED_ADD)
-            elif _content(row) != _content(_fields(document)):
-                # Still the document added then; the audit log says when it changed.
-                kept = dataclasses.replace(document, added_at=row["added_at"])
-                db.table("documents").update(document.id, _row(kept))
-                log_change(db, kept, action=SEED_UPDATE, actor=CURATOR, at=stamp)
-        for document_id in current:
-            gone = document_from_row(
-                next(db.query("select * from documents where id = ?", [document_id]))
-            )
-            db.execute("delete from documents where id = ?", [document_id])
-            log_change(db, gone, action=SEED_REMOVE, actor=CURATOR, at=stamp)
-        db.table("meta").upsert({"key": _FINGERPRINT_KEY, "value": fingerprint}, pk="key")
+    # Only the curated rows: a server's documents may be many, and are not touched.
+    current = {
+        row["id"]: row
+        for row in db.query(
+            "select id, title, outlet, date, url, text, added_at from documents"
+            " where origin = 'curated'"
+        )
+    }
+    for document in documents:
+        row = current.pop(document.id, None)
+        if row is None:
+            if db.execute("select 1 from documents where id = ?", [document.id]).fetchone():
+                raise KnowledgeError(
+                    [f"documents: the id '{document.id}' already names a server's document"]
+                )
+            insert_document(db, document, action=SEED_ADD)
+        elif _content(row) != _content(_fields(document)):
+            # Still the document added then; the audit log says when it changed.
+            kept = dataclasses.replace(document, added_at=row["added_at"])
+            db.table("documents").update(document.id, _row(kept))
+            log_change(db, kept, action=SEED_UPDATE, actor=CURATOR, at=stamp)
+    for document_id in current:
+        gone = document_from_row(
+            next(db.query("select * from documents where id = ?", [document_id]))
+        )
+        db.execute("delete from documents where id = ?", [document_id])
+        log_change(db, gone, action=SEED_REMOVE, actor=CURATOR, at=stamp)
+    db.table("meta").upsert({"key": _FINGERPRINT_KEY, "value": fingerprint}, pk="key")
 
 
 def _fields(document: Document) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +112,15 @@ def test_reseeding_changed_files_updates_curated_and_keeps_moderator_facts(
 def test_unanswered_questions_are_counted_per_guild(db_path: Path) -> None:
     store = Store(db_path)
     try:
-        for question in ("Who is the mayor?", "who is the MAYOR", "What's the weather?"):
-            store.log_unanswered(7, question)
-        store.log_unanswered(8, "who is the mayor")
+        for guild_id, question in [
+            (7, "Who is the mayor?"),
+            (7, "who is the MAYOR"),
+            (7, "What's the weather?"),
+            (8, "who is the mayor"),
+        ]:
+            store.commit(
+                writes=[partial(store.count_unanswered, guild_id=guild_id, questions=[question])]
+            )
         rows = store.unanswered(7)
         assert [(r.question, r.count) for r in rows] == [
             ("who is the MAYOR", 2),

@@ -55,11 +55,11 @@ DOCUMENT_HELP = "The document the quote is checked against, verbatim"
 DRAFT_OPTIONS = ("statement", "source", "questions", "reported_by", "quote", "date", "point")
 
 
-def draft(*options: str | None, document: str | None) -> FactDraft:
-    """The options as the service's draft; the service strips and validates them."""
-    return FactDraft.from_fields(
-        **dict(zip(DRAFT_OPTIONS, options, strict=True)), document=document
-    )
+def draft(*options: str | None, document: str | None = None, **named: str | None) -> FactDraft:
+    """The options, in the order the commands take them or by name, as the service's
+    draft; the service strips and validates them."""
+    fields = {**dict(zip(DRAFT_OPTIONS, options, strict=False)), **named}
+    return FactDraft.from_fields(**fields, document=document)
 
 
 def export_upload(data: str, limit: int) -> tuple[str, bytes] | None:
