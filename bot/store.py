@@ -379,8 +379,9 @@ class Store:
         fingerprint = self.meta_value("knowledge") == knowledge_fingerprint(knowledge)
         if fingerprint and curated_documents_seeded(self, knowledge) and not force:
             return SeedReport(skipped=True)
-        with self.transaction() as db:
-            return self.seed_in(db, knowledge, force=force)
+        reports: list[SeedReport] = []
+        self.commit(writes=[lambda db: reports.append(self.seed_in(db, knowledge, force=force))])
+        return reports[0]
 
     def seed_in(self, db: Database, knowledge: Knowledge, *, force: bool = False) -> SeedReport:
         """`seed`, inside the caller's transaction: checked again under the write lock, as
