@@ -22,6 +22,13 @@ _SUBJECT_ASIDE = re.compile(
 
 _SUBORDINATE = re.compile(r"(?:as|while|when|after|before|amid|with|even as|because)\s", re.I)
 
+# "“…,” said the ministry, which added that …": the speaker goes on in a relative clause.
+_RELATIVE_SAYING = re.compile(
+    r"(?:which|who)\s+(?:also\s+)?(?:said|added|stressed|warned|noted|insisted|urged)"
+    r"(?:\s+that)?\s+",
+    re.I,
+)
+
 
 def claim_then_speaker(
     sentence: str,
@@ -73,6 +80,10 @@ def _after_attribution(
     if comma < 0 or in_quote(regions, comma):
         return tail.end, None, False
     rest_start = trimmed(sentence, comma, tail.end)[0]
+    relative = _RELATIVE_SAYING.match(sentence, rest_start)
+    if relative is not None:
+        # The speaker's words stop at the comma; what the clause says is theirs too.
+        return comma, Span(offset + relative.end(), offset + tail.end), False
     if _SUBORDINATE.match(sentence, rest_start):
         # "…, a war monitor said, as the army pressed on": the reporter's aside.
         background.append(Background(Span(offset + rest_start, offset + tail.end), "subordinate"))

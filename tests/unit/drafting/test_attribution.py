@@ -95,6 +95,19 @@ def test_an_attribution_form_names_the_claimant(text: str, words: str, source: s
             "more were hurt",
             "sohr",
         ),
+        # "“…,” said X, which added that …": X, not the person quoted before, for both
+        (
+            "Rami Abdel Rahman said the army left. “The strikes must stop,” said Tehran, "
+            "which added that it wanted to avoid “a new crisis” on its border.",
+            "The strikes must stop",
+            "tehran",
+        ),
+        (
+            "Rami Abdel Rahman said the army left. “The strikes must stop,” said Tehran, "
+            "which added that it wanted to avoid “a new crisis” on its border.",
+            "it wanted to avoid",
+            "tehran",
+        ),
         # the reporter's own voice
         ("Aleppo was Syria's second city before the war.", "second city", "afp"),
         ("AFP images showed tanks in the square.", "tanks in the square", "afp"),
