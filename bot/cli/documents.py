@@ -15,7 +15,6 @@ from bot.cli.context import Context, actor
 from bot.documents.library import DocumentDraft, Documents
 from bot.documents.records import MAX_DOCUMENT_BYTES, DocumentInfo
 from bot.models import GLOBAL
-from bot.review import DraftReview, draft_record
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,6 +106,10 @@ def documents_draft(ctx: Context, document_id: str, output: Any) -> None:
 
     A draft whose claimant is not yet a source names it; the `sources add` commands to
     run before the import are printed on standard error."""
+    # Here, not at the top: the drafter is needed by this command alone, and `ask` starts
+    # faster without it.
+    from bot.review import DraftReview, draft_record
+
     drafts = DraftReview(ctx.service).pending(ctx.guild, document_id)
     for draft in drafts:
         output.write(json.dumps(draft_record(draft, document_id), ensure_ascii=False) + "\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.helpers import REPO
 
 
-def test_asking_from_the_shell_does_not_load_discord(db_path: Path) -> None:
+def test_asking_from_the_shell_loads_neither_discord_nor_the_drafter(db_path: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bot", "--db", str(db_path), "ask", "airport"],
         capture_output=True,
@@ -20,6 +20,8 @@ def test_asking_from_the_shell_does_not_load_discord(db_path: Path) -> None:
     imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
     assert "bot.matcher" in imported
     assert not any(name == "discord" or name.startswith("discord.") for name in imported)
+    # The drafter serves `documents draft` and /fact drafts; a question does without it.
+    assert not any(name.startswith("bot.drafting") for name in imported)
 
 
 def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:
