@@ -376,8 +376,8 @@ class Store:
         """
         # A read first: every process opening the database comes here, and most find
         # nothing to do, without waiting for the write lock.
-        fingerprint = self.meta_value("knowledge") == knowledge_fingerprint(knowledge)
-        if fingerprint and curated_documents_seeded(self, knowledge) and not force:
+        facts_seeded = self.meta_value("knowledge") == knowledge_fingerprint(knowledge)
+        if facts_seeded and curated_documents_seeded(self, knowledge) and not force:
             return SeedReport(skipped=True)
         reports: list[SeedReport] = []
         self.commit(writes=[lambda db: reports.append(self.seed_in(db, knowledge, force=force))])

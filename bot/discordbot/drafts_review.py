@@ -8,7 +8,6 @@ in with the draft; submitting it accepts the draft as edited.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -30,12 +29,10 @@ from bot.discordbot.replies import (
     quote_line,
 )
 from bot.discordbot.service_async import AsyncFactService
-from bot.discordbot.tree import FactView
+from bot.discordbot.views import MessageView
 from bot.drafting import Draft
 from bot.drafts import FactDraft
 from bot.review import draft_fields
-
-log = logging.getLogger(__name__)
 
 # Interaction tokens last 15 minutes; stop listening before ours can no longer edit.
 REVIEW_TIMEOUT = 840.0
@@ -81,7 +78,7 @@ def done_embed(document_title: str) -> discord.Embed:
     )
 
 
-class DraftReview(FactView):
+class DraftReview(MessageView):
     """The drafts of one document, one at a time, for the moderator who asked."""
 
     def __init__(
@@ -104,7 +101,6 @@ class DraftReview(FactView):
         self.document_title = document_title
         self.drafts = list(drafts)
         self.position = 0
-        self.message: discord.WebhookMessage | None = None
 
     @property
     def current(self) -> Draft | None:
@@ -200,14 +196,6 @@ class DraftReview(FactView):
         await interaction.edit_original_response(
             content=text, embed=self.embed(), view=None if done else self, allowed_mentions=NO_PINGS
         )
-
-    async def on_timeout(self) -> None:
-        if self.message is None:
-            return
-        try:
-            await self.message.edit(view=None, allowed_mentions=NO_PINGS)
-        except discord.HTTPException as error:
-            log.debug("Could not remove the review buttons: %s", error)
 
 
 class DraftForm(FactForm):

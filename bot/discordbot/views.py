@@ -1,4 +1,5 @@
-"""Interactive messages for moderators: a list paged with Previous/Next."""
+"""Interactive messages for moderators: views on one message, and a list paged with
+Previous/Next."""
 
 from __future__ import annotations
 
@@ -27,7 +28,22 @@ PAGE_SIZE = 10
 PAGES_TIMEOUT = 600.0
 
 
-class Pages(FactView):
+class MessageView(FactView):
+    """A view on one message of the bot's, whose buttons are taken off when it times out
+    (the interaction token that could edit it is about to expire)."""
+
+    message: discord.WebhookMessage | discord.InteractionMessage | None = None
+
+    async def on_timeout(self) -> None:
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=None, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as error:
+            log.debug("Could not remove the buttons of %s: %s", type(self).__name__, error)
+
+
+class Pages(MessageView):
     """Lines shown PAGE_SIZE at a time; only the member who asked can turn the pages."""
 
     def __init__(self, owner_id: int, title: str, lines: Sequence[str]) -> None:
@@ -37,7 +53,6 @@ class Pages(FactView):
         self.lines = list(lines)
         self.page = 0
         self.page_count = max(1, math.ceil(len(self.lines) / PAGE_SIZE))
-        self.message: discord.WebhookMessage | discord.InteractionMessage | None = None
         self._sync_buttons()
 
     def embed(self) -> discord.Embed:
@@ -79,11 +94,3 @@ class Pages(FactView):
         await interaction.response.edit_message(
             embed=self.embed(), view=self, allowed_mentions=NO_PINGS
         )
-
-    async def on_timeout(self) -> None:
-        if self.message is None:
-            return
-        try:
-            await self.message.edit(view=None, allowed_mentions=NO_PINGS)
-        except discord.HTTPException as error:
-            log.debug("Could not remove the page buttons: %s", error)
