@@ -256,8 +256,13 @@ def _lexicon(table: Mapping[str, Any], problems: list[str]) -> Lexicon:
             continue
         for variant in (canonical, *variants):
             key = fold(variant)
+            words = variant.split()
             if not key:
                 problems.append(f"{where} '{canonical}': variant '{variant}' has no letters")
+            elif "*" in (words[0], words[-1]) or any("*" in w and w != "*" for w in words):
+                problems.append(
+                    f"{where} '{canonical}': in '{variant}', '*' must stand alone between words"
+                )
             elif owner.get(key, canonical) != canonical:
                 problems.append(
                     f"{where} '{canonical}': '{variant}' is already in group '{owner[key]}'"

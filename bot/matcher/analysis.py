@@ -18,6 +18,9 @@ from bot.knowledge import Lexicon
 from bot.text import fold, stem
 
 _WORD = re.compile(r"[^\W_]+")
+# In a lexicon phrase, "*" stands for any one content word: "ask * to" reads "asked Moscow
+# to" as a request, and Moscow stays a term of its own.
+GAP = "*"
 _SENTENCE_END = re.compile(r"[.!?:;\"“”‘’'(]\s*$")
 
 
@@ -30,7 +33,7 @@ class Analyzer:
         self.broader = {g.canonical: g.broader for g in lexicon.synonyms if g.broader}
         for group in lexicon.synonyms:
             for variant in (group.canonical, *group.variants):
-                key = tuple(stem(word) for word in fold(variant).split())
+                key = phrase_key(variant)
                 if key:
                     phrases[key] = group.canonical
         self.phrases = phrases
@@ -41,7 +44,7 @@ class Analyzer:
         for key, canonical in sorted(phrases.items(), key=lambda item: -len(item[0])):
             starting.setdefault(key[0], []).append((key, canonical))
         self._starting = starting
-        self.lexicon_words = frozenset(word for key in phrases for word in key) | frozenset(
+        self.lexicon_words = frozenset(w for key in phrases for w in key if w != GAP) | frozenset(
             lexicon.stopwords
         )
         self.lexicon_words |= lexicon.light_words
@@ -59,8 +62,16 @@ class Analyzer:
         while index < len(stems):
             for key, canonical in starting.get(stems[index], ()):
                 length = len(key)
-                if tuple(stems[index : index + length]) == key:
+                window = stems[index : index + length]
+                if tuple(window) == key:
                     content.append(canonical)
+                    index += length
+                    break
+                if GAP in key and self._fills(key, window, words[index : index + length]):
+                    content.append(canonical)
+                    filled = words[index : index + length]
+                    gaps = [w for k, w in zip(key, filled, strict=True) if k == GAP]
+                    content.extend(self.analyse(gaps)[0])
                     index += length
                     break
             else:
@@ -72,6 +83,18 @@ class Analyzer:
                 index += 1
         return content, function
 
+    def _fills(self, key: tuple[str, ...], stems: list[str], words: Sequence[str]) -> bool:
+        """Whether words match a phrase with gaps, each gap filled by one content word."""
+        if len(stems) != len(key):
+            return False
+        for wanted, stemmed, word in zip(key, stems, words, strict=True):
+            if wanted == GAP:
+                if word in self.stopwords or stemmed in self.stopwords:
+                    return False
+            elif wanted != stemmed:
+                return False
+        return True
+
     def key(self, text: str) -> tuple[str, ...]:
         """Stemmed words, as alias phrases are compared."""
         return tuple(stem(word) for word in fold(text).split())
@@ -81,6 +104,16 @@ class Analyzer:
         terms = self.analyse(words)[0]
         broader = self.broader
         return terms + [broader[t] for t in terms if t in broader]
+
+
+def phrase_key(variant: str) -> tuple[str, ...]:
+    """A lexicon phrase as the stems it matches, with GAP for a gap."""
+    key: list[str] = []
+    for number, part in enumerate(variant.split(GAP)):
+        if number:
+            key.append(GAP)
+        key.extend(stem(word) for word in fold(part).split())
+    return tuple(key)
 
 
 def _capitalised_words(text: str) -> list[str]:

@@ -267,6 +267,16 @@ BROKEN: dict[str, tuple[str, Callable[[str], str], str]] = {
         appended('\n[[synonyms]]\ncanonical = "dash"\nvariants = ["--"]\n'),
         "'dash': variant '--' has no letters",
     ),
+    "synonym-gap-first": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "beg"\nvariants = ["* to beg"]\n'),
+        "'beg': in '* to beg', '*' must stand alone between words",
+    ),
+    "synonym-gap-glued": (
+        "lexicon.toml",
+        appended('\n[[synonyms]]\ncanonical = "beg"\nvariants = ["beg *s to"]\n'),
+        "'beg': in 'beg *s to', '*' must stand alone between words",
+    ),
     "synonym-broader": (
         "lexicon.toml",
         appended('\n[[synonyms]]\ncanonical = "drone"\nvariants = ["uav"]\nbroader = "sky"\n'),
