@@ -84,7 +84,15 @@ def _answer_set(
         joins = together is not None and together(match) and match in window(matches, policy)
         if close or _companion(match, best, policy) or joins:
             chosen.append(match)
-    return tuple(chosen)
+    return tuple(sorted(chosen, key=lambda m: _answer_order(m, best, policy)))
+
+
+def _answer_order(match: Match, best: Match, policy: MatchPolicy) -> tuple[int, float]:
+    """Answers close to the best come first, the one whose own words hold more of the
+    question leading; the rest follow by score."""
+    if best.score - match.score <= policy.alongside:
+        return (0, -(match.score + policy.grounding_weight * match.grounded))
+    return (1, -match.score)
 
 
 def settled(

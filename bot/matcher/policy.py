@@ -28,6 +28,10 @@ class MatchPolicy:
     suggest_score: float = 0.45
     # Other facts this close to the best are answered alongside it.
     alongside: float = 0.05
+    # Among answers that close, each share of the question held by a fact's own statement
+    # and quote counts this much more than a phrasing's: what the article itself says of
+    # "what did the Army confirm" comes first.
+    grounding_weight: float = 0.1
     # A fact from another source on the same point joins an answer only when it is on the
     # question itself, from this score: "how long is the front line" is not answered by
     # the districts taken, though both are claims about the rebels' advance.

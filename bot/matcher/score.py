@@ -37,6 +37,8 @@ class Match:
     best_phrasing: str
     # Whether the fact supplies what is asked and supports what the question assumes.
     answers: bool = True
+    # The share of the question's weight that the fact's own statement and quote hold.
+    grounded: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,8 @@ class Scorer:
             # same-point sibling might answer (decide.py): skip the rest, the costlier part.
             weighed = coverage >= policy.min_coverage or bool(entry.fact.points)
             answers = self._answers(query, entry) if weighed else False
-            matches.append(Match(entry.fact, score, coverage, best_text, answers))
+            grounded = self._grounded(query, present, entry) if answers else 0.0
+            matches.append(Match(entry.fact, score, coverage, best_text, answers, grounded))
         matches.sort(key=lambda m: (-m.score, m.fact.id))
         return matches
 
@@ -124,6 +127,14 @@ class Scorer:
             rare_names,
             proper,
         )
+
+    def _grounded(
+        self, query: _Query, present: list[tuple[str, float, str | None]], entry: _Entry
+    ) -> float:
+        """The share of the question's weight held by the fact's own statement and quote,
+        or by who made the claim."""
+        own = entry.features.terms | self.claimant_terms(entry.fact)
+        return sum(w for t, w, _ in present if t in own) / query.total_weight
 
     def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:
         """How far a set of terms accounts for one question term (1, partly, or 0)."""

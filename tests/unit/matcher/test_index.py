@@ -146,6 +146,18 @@ def test_every_curated_phrasing_answers_its_own_fact(
     assert len(wrong) <= 5, wrong
 
 
+def test_among_close_answers_the_one_whose_own_words_hold_the_question_leads(
+    index: MatchIndex,
+) -> None:
+    # The casualties fact has a phrasing with "confirm" in it; only the entry fact's own
+    # words say the Army confirmed something.
+    decision = index.match("so what has the army actually confirmed")
+    assert decision.outcome == "answered"
+    ranked = sorted(decision.matches, key=lambda m: -m.score)
+    assert ranked[0].fact.id == "army-troops-killed"
+    assert [m.fact.id for m in decision.matches][:2] == ["army-large-parts", "army-troops-killed"]
+
+
 def test_sources_on_the_same_point_answer_together(service: FactService) -> None:
     result = service.ask("how many government troops have been killed")
     assert result.answered
