@@ -30,7 +30,9 @@ def open_database(path: str, busy_timeout_ms: int) -> Database:
         connection = sqlite3.connect(path, check_same_thread=False, timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
         raise unavailable(path, error, busy_timeout_ms) from None
-    db = Database(connection)
+    # No sqlite-utils plugins: none may change how the store's connection behaves, and
+    # finding them scans every installed package's entry points at each start.
+    db = Database(connection, execute_plugins=False)
     try:
         db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         db.execute("PRAGMA foreign_keys=ON")
