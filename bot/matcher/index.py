@@ -223,7 +223,8 @@ class MatchIndex:
             for name in self._names(source_id):
                 split = fold(name).split()
                 words.update(split)
-                terms.update(map(sys.intern, self.analyzer.analyse(split)[0]))
+                # With broader terms: France speaks for "a European government".
+                terms.update(map(sys.intern, self.analyzer.terms_of(split)))
             names = _Names(frozenset(words), frozenset(terms))
             self._names_cache[source_id] = names
         return names

@@ -94,7 +94,7 @@ class PremiseReader:
                 t
                 for source in sources
                 for name in source.all_names()
-                for t in self._analyzer.analyse(fold(name).split())[0]
+                for t in self._analyzer.terms_of(fold(name).split())
             )
             - self.actor_terms
         )

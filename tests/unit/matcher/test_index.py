@@ -56,6 +56,9 @@ ANSWERED = [
     ("is the iranian foreign minister travelling to syria", "araghchi-damascus"),
     # The report's own date.
     ("what day was the afp article published", "report-date"),
+    # A country stands for "a European country"; an idiom of emphasis carries nothing.
+    ("did any european country say anything", "france-protect-civilians"),
+    ("why did the rebels attack aleppo in the first place", "hammadi-liberate"),
     # A claimant named by its capital among other words for who reacted.
     ("did paris or any other government react", "france-protect-civilians"),
     # The fact that gives an age, though another fits the question's words better.

@@ -30,6 +30,9 @@ def texts(reader: Reader, message: str) -> list[str]:
         ("ngl i'm lost, wat even is HTS", "what is hts"),
         ("sorry if dumb q but how big is aleppo", "how big is aleppo"),
         ("**did** the rebels take the ||airport||", "did the rebels take the airport"),
+        ("why attack aleppo in the first place", "why attack aleppo"),
+        ("what are the actual rebels saying", "what are the rebels saying"),
+        ("she wants to know: did the airport fall", "did the airport fall"),
     ],
 )
 def test_chatter_and_internet_spelling_go(reader: Reader, message: str, question: str) -> None:
