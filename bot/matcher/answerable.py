@@ -109,6 +109,12 @@ _DAY_WORDS = _MONTHS | {"today", "yesterday", "tomorrow"}
 _SPAN_WORDS = frozenset(
     {"since", "until", "years", "months", "weeks", "day", "days", "decades", "long"}
 )
+# Words that give a reason for what comes before them in a sentence: in "rebels overran
+# the airport after government forces withdrew", the withdrawal explains the overrun.
+_REASON = re.compile(
+    r"\b(?:because|due to|after|following|in response to|in retaliation|so that|in order to)\b"
+)
+_SENTENCE = re.compile(r"[.;!?“”\"]")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Words of a time itself: what "when" or "what year" asks for, never the event asked about.
 WHEN_WORDS = _TIME_WORDS | _MONTHS | {"date", "dates", "time", "times", "exact", "exactly"}
@@ -126,7 +132,7 @@ class FactFeatures:
     for them.
     """
 
-    __slots__ = ("_counted", "_initials", "_terms_of", "_text", "_words", "terms")
+    __slots__ = ("_counted", "_explained", "_initials", "_terms_of", "_text", "_words", "terms")
 
     def __init__(
         self,
@@ -141,6 +147,7 @@ class FactFeatures:
         self.terms = terms if terms is not None else frozenset(terms_of(self.words))
         self._counted: tuple[tuple[frozenset[str], frozenset[str]], ...] | None = None
         self._initials: frozenset[str] | None = None
+        self._explained: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         # Everything else is worked out from these two.
@@ -179,6 +186,20 @@ class FactFeatures:
                 if _quantity(words)
             )
         return self._counted
+
+    @property
+    def explained(self) -> frozenset[str]:
+        """The terms of what the fact's sentences give a reason for: each sentence up to
+        its first word of reason, or whole when it has none."""
+        if self._explained is None:
+            terms: set[str] = set()
+            for sentence in _SENTENCE.split(self._text):
+                folded = fold(sentence)
+                reason = _REASON.search(folded)
+                explained = folded[: reason.start()] if reason else folded
+                terms.update(self._terms_of(explained.split()))
+            self._explained = frozenset(terms)
+        return self._explained
 
     @property
     def quantity(self) -> bool:
@@ -353,6 +374,14 @@ def _supplies(
     ):
         # "when did Assad leave", "why did the soldiers abandon the airport": a time or a
         # reason for some other event is no answer.
+        return False
+    if (
+        kind == "reason"
+        and premise.deed in features.terms
+        and premise.deed not in features.explained
+    ):
+        # An event the fact's own words give only as the reason for another: "the airport
+        # fell after government forces withdrew" does not say why they withdrew.
         return False
     if kind == "date":
         return features.day
