@@ -110,12 +110,29 @@ class Reader:
             spelled = self._chatter.spell(fold(text).split())
             # Read before "like" goes with the chatter: "like 10 million?" offers a figure.
             offered = _offers_figures(spelled)
-            kept = self._chatter.thoughts(spelled)
+            kept = [
+                (question, at > 0)
+                for part in self._chatter.thoughts(spelled)
+                for at, question in enumerate(self._joined(part))
+            ]
             last = len(kept) - 1
             thoughts.extend(
-                _Thought(part, marked and at == last, offered) for at, part in enumerate(kept)
+                _Thought(part, marked and at == last, offered, joined)
+                for at, (part, joined) in enumerate(kept)
             )
         return thoughts
+
+    def _joined(self, words: list[str]) -> list[list[str]]:
+        """Two questions joined by "and" ("who is Rami Abdel Rahman and why is he quoted
+        everywhere"), apart, when the first can stand alone; anything else whole."""
+        if not words or words[0] not in QUESTION_OPENERS:
+            return [words]
+        for at in range(2, len(words) - 1):
+            if words[at] == "and" and words[at + 1] in QUESTION_OPENERS:
+                first = words[:at]
+                if not self._too_short(first):
+                    return [first, *self._joined(words[at + 1 :])]
+        return [words]
 
     def _asks(self, sentences: list[_Sentence], knows: Knows) -> tuple[Ask, ...]:
         asks = self._questions(sentences)
@@ -167,7 +184,7 @@ class Reader:
             if all(w in self._stopwords for w in words) and not QUESTION_OPENERS & set(words):
                 # "anyone? anyone?", "thoughts?": a call for answers, not a question.
                 continue
-            if self._too_short(words) and at > 0:
+            if self._too_short(words) and at > 0 and not sentence.joined:
                 # "what did they say exactly" takes its subject from the sentence before,
                 # and stands for it if that one asked too.
                 previous = sentences[at - 1]
@@ -213,7 +230,7 @@ class Reader:
         # confirmed, not one the asker vouches for ("of the 100 dead, how many…" does).
         offered = any(w.isdigit() for w in words) and not QUESTION_OPENERS.intersection(words)
         checking = reported or tagged or thought.offered or (asking and offered)
-        return _Sentence(tuple(words), asking, checking)
+        return _Sentence(tuple(words), asking, checking, thought.joined)
 
     def _without_aside(self, words: list[str]) -> list[str]:
         """A sentence without the clause about the asker that follows it: "what does the
@@ -291,6 +308,8 @@ class _Thought(NamedTuple):
     # Whether a question mark ended it, and whether it offers figures to check.
     marked: bool
     offered: bool
+    # Asked after another question in the same sentence, joined to it by "and".
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,3 +317,4 @@ class _Sentence:
     words: tuple[str, ...]
     asking: bool
     checking: bool
+    joined: bool = False

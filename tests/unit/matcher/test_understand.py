@@ -52,6 +52,14 @@ def test_two_questions_in_one_message_are_both_read(reader: Reader) -> None:
     ]
 
 
+def test_two_questions_joined_by_and_are_read_apart(reader: Reader) -> None:
+    message = "who is rami abdel rahman and why does everyone quote him"
+    assert texts(reader, message) == ["who is rami abdel rahman", "why does everyone quote him"]
+    # A question word after "and" inside one question is not a second question.
+    assert texts(reader, "rebels and who else took part") == ["rebels and who else took part"]
+    assert texts(reader, "how many killed and how") == ["how many killed and how"]
+
+
 def test_a_short_follow_up_takes_its_subject_from_the_sentence_before(reader: Reader) -> None:
     message = "mohamed hammadi — who is he? his quote is going viral"
     assert texts(reader, message) == ["mohamed hammadi who is he"]
