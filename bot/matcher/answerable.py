@@ -115,6 +115,11 @@ _REASON = re.compile(
     r"\b(?:because|due to|after|following|in response to|in retaliation|so that|in order to)\b"
 )
 _SENTENCE = re.compile(r"[.;!?“”\"]")
+# A purpose ("the offensive was to liberate Aleppo") or a mood ("celebratory gunfire")
+# gives a reason too.
+_PURPOSE = re.compile(r"\b(?:was|is|were|are) to \w+|\bin order to\b|\bcelebrat\w*|\baimed\b")
+# A moderator's phrasing that asks why says the fact gives a reason.
+_ASKS_WHY = re.compile(r"^(?:why|how come)\b|\breason\b")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Words of a time itself: what "when" or "what year" asks for, never the event asked about.
 WHEN_WORDS = _TIME_WORDS | _MONTHS | {"date", "dates", "time", "times", "exact", "exactly"}
@@ -132,7 +137,16 @@ class FactFeatures:
     for them.
     """
 
-    __slots__ = ("_counted", "_explained", "_initials", "_terms_of", "_text", "_words", "terms")
+    __slots__ = (
+        "_counted",
+        "_explained",
+        "_initials",
+        "_questions",
+        "_terms_of",
+        "_text",
+        "_words",
+        "terms",
+    )
 
     def __init__(
         self,
@@ -141,6 +155,7 @@ class FactFeatures:
         terms: frozenset[str] | None = None,
     ) -> None:
         self._text = f"{fact.statement} {fact.quote or ''}"
+        self._questions = fact.questions
         self._terms_of = terms_of
         self._words: list[str] | None = None
         # The terms of the statement and quote, without the phrasings or the source.
@@ -200,6 +215,15 @@ class FactFeatures:
                 terms.update(self._terms_of(explained.split()))
             self._explained = frozenset(terms)
         return self._explained
+
+    @property
+    def reason(self) -> bool:
+        """Whether the fact gives a reason: its own words say why or what for, or one of
+        its phrasings asks why."""
+        folded = fold(self._text)
+        return bool(_REASON.search(folded) or _PURPOSE.search(folded)) or any(
+            _ASKS_WHY.search(question) for question in self._questions
+        )
 
     @property
     def quantity(self) -> bool:
@@ -383,6 +407,8 @@ def _supplies(
         # An event the fact's own words give only as the reason for another: "the airport
         # fell after government forces withdrew" does not say why they withdrew.
         return False
+    if kind == "reason":
+        return features.reason
     if kind == "date":
         return features.day
     if kind == "time":

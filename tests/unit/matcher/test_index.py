@@ -101,6 +101,8 @@ UNKNOWN = [
     "where did aleppo's police commanders go once they left the centre",
     # The withdrawal is given only as the reason the airport fell, not explained itself.
     "why did the soldiers leave the airport",
+    # The abandonment is reported; no fact says why.
+    "why did iran abandon assad",
 ]
 
 
@@ -233,6 +235,21 @@ def test_incremental_updates_match_a_fresh_build_and_respect_guilds() -> None:
         for guild in (0, 7):
             assert scored(index.match(question, guild)) == scored(fresh.match(question, guild))
     assert index.fact("airport") is None
+
+
+def test_why_needs_a_fact_that_gives_a_reason(knowledge: Knowledge) -> None:
+    def index(*facts: Fact) -> MatchIndex:
+        return MatchIndex(knowledge.lexicon, [Source("afp", "AFP")], list(facts))
+
+    shelled = fact("shelled", "Rebels shelled the bridge.", "did rebels shell the bridge")
+    bakery = fact("bakery", "The bakery opened.", "is the bakery open")
+    assert index(shelled, bakery).match("why did rebels shell the bridge").outcome == "unknown"
+    # Its own words give a reason, or a moderator's phrasing asks why.
+    because = fact("shelled", "Rebels shelled the bridge because troops used it.", "rebel shelling")
+    asked = dataclasses.replace(shelled, questions=("why did rebels shell the bridge",))
+    for explained in (because, asked):
+        decision = index(explained, bakery).match("why did the rebels shell that bridge")
+        assert decision.outcome == "answered"
 
 
 def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
