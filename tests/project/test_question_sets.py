@@ -16,6 +16,7 @@ SETS = [
     DATA / "holdout-chat-questions.jsonl",
     DATA / "blind-chat-questions.jsonl",
     DATA / "blind-chat-questions-2.jsonl",
+    DATA / "blind-chat-questions-3.jsonl",
     SHARED_EVAL / "dev-questions.jsonl",
     SHARED_EVAL / "chat-questions.jsonl",
 ]
