@@ -155,7 +155,17 @@ def test_when_and_why_need_the_event_asked_about(kind: AskKind) -> None:
     # "when did Assad leave": a time for something else does not say when he left.
     asked = replace(premise(kind, ["assad", "withdraw"]), deed="withdraw")
     assert not check(asked, features("Until now, Moscow carried out symbolic strikes [today]."))
-    assert check(asked, features("Government forces withdraw [today] from the airport."))
+    assert check(asked, features("Forces withdraw [today] from the airport after a rebel push."))
+
+
+def test_why_needs_a_reason_for_the_event_itself() -> None:
+    asked = replace(premise("reason", ["assad", "withdraw"]), deed="withdraw")
+    # The event, with no reason given.
+    assert not check(asked, features("Government forces withdraw from the airport."))
+    # The event given only as the reason for another.
+    assert not check(asked, features("Rebels overran the airport after forces withdraw."))
+    assert check(asked, features("Forces withdraw from the airport because rebels advanced."))
+    assert check(asked, features("Forces withdraw, saying the aim was to spare the city."))
 
 
 def test_an_expansion_needs_words_whose_initials_spell_it() -> None:
