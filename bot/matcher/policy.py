@@ -60,7 +60,7 @@ class MatchPolicy:
     lead_score: float = 0.5
     lead_margin: float = 0.15
     # How much a fit with the fact's own statement and quote counts, against a phrasing.
-    statement_fit: float = 0.8
+    statement_fit: float = 0.9
     # The decision weighs only the on-topic facts within this much of the best one.
     window: float = 0.15
     # A yes/no question whose word no fact uses, and which is no commoner in English than

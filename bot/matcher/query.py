@@ -86,6 +86,11 @@ class QueryBuilder:
         self._world_places = frozenset(
             t for w in chatter.world_places for t in analyzer.analyse(w.split())[0]
         )
+        # "what's their reason", "the motive behind it": in a question that asks why,
+        # the words for a reason say what is asked, not what it is about.
+        self._reason_terms = frozenset(
+            t for w in chatter.kinds.get("reason", ()) for t in analyzer.analyse(w.split())[0]
+        )
         self._aliases: dict[tuple[str, ...], set[str]] = {}
         self._longest_alias = 0
 
@@ -113,6 +118,8 @@ class QueryBuilder:
         terms = [t for t in dict.fromkeys(content) if t not in aside] or list(
             dict.fromkeys(content)
         )
+        if ask.kind == "reason":
+            terms = [t for t in terms if t not in self._reason_terms] or terms
         weights, known = self._weights(snapshot, ask, words, terms, guild_id, policy)
         if all(is_number(term) for term in weights):
             # "20 for me": a figure alone names nothing to look up.

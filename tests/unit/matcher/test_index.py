@@ -252,6 +252,16 @@ def test_why_needs_a_fact_that_gives_a_reason(knowledge: Knowledge) -> None:
         assert decision.outcome == "answered"
 
 
+def test_the_words_for_a_reason_are_what_a_why_question_asks(knowledge: Knowledge) -> None:
+    freed = fact("freed", "A fighter said the offensive was to free the city.", "fighter quote")
+    bakery = fact("bakery", "The bakery opened.", "is the bakery open")
+    index = MatchIndex(knowledge.lexicon, [Source("afp", "AFP")], [freed, bakery])
+    # "reason" names what is asked; the fact gives one without the word.
+    decision = index.match("why the offensive, what is the reason behind it")
+    assert decision.outcome == "answered"
+    assert decision.matches[0].fact.id == "freed"
+
+
 def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
     choices = service.suggest_questions("airpor")
     assert 0 < len(choices) <= 25
