@@ -115,7 +115,7 @@ _REASON = re.compile(
     r"\b(?:because|due to|after|following|in response to|in retaliation|so that|in order to)\b"
 )
 _SENTENCE = re.compile(r"[.;!?“”\"]")
-# A purpose ("the offensive was to liberate Aleppo") or a mood ("celebratory gunfire")
+# A purpose ("the offensive was to free the city") or a mood ("celebratory gunfire")
 # gives a reason too.
 _PURPOSE = re.compile(r"\b(?:was|is|were|are) to \w+|\bin order to\b|\bcelebrat\w*|\baimed\b")
 # A moderator's phrasing that asks why says the fact gives a reason.
