@@ -34,6 +34,7 @@ def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
             "m003_documents",
             "m004_fact_documents",
             "m005_draft_reviews",
+            "m006_fact_ids_per_guild",
         ]
     finally:
         store.close()
@@ -212,6 +213,7 @@ def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
             )
             db.table("phrasings").insert(
                 {
+                    "guild_id": GUILD,
                     "fact_id": "old-fact",
                     "position": 0,
                     "text": "old phrasing",
