@@ -168,7 +168,8 @@ class _Record:
 
 
 class _Records(Mapping[FactKey, _Record]):
-    """(Guild scope, fact id) -> record, in shards, plus a slot table in the order facts were added.
+    """(Guild scope, fact id) -> record, in shards, plus a slot table in the order facts
+    were added.
 
     Both are copied on write one shard or chunk at a time, so a change does not copy the
     whole base.
