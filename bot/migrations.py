@@ -161,6 +161,16 @@ def m006_fact_ids_per_guild(db: Database) -> None:
     db.table("audit").create_index(["guild_id", "fact_id"])
 
 
+@migrations()
+def m007_document_ids_per_guild(db: Database) -> None:
+    # Document ids, likewise, are unique within a guild scope: a server's new document is
+    # named after its title whatever other servers have. A fact cites a document by id, its
+    # server's own or a curated one (which no server's id shadows).
+    db.table("documents").transform(pk=("guild_id", "id"))
+    db.execute("drop index if exists idx_document_audit_document_id")
+    db.table("document_audit").create_index(["guild_id", "document_id"])
+
+
 def _columns(spec: str) -> dict[str, type]:
     """A table's columns in order, from words "name" (text) and "name:int"."""
     columns: dict[str, type] = {}

@@ -1,5 +1,6 @@
-"""m006 on a database the previous schema made: facts, phrasings, audit, document links
-and draft reviews come through whole, keyed by (server, id) after it."""
+"""m006 and m007 on a database the previous schema made: facts, phrasings, audit,
+documents, document links and draft reviews come through whole, facts and documents keyed
+by (server, id) after them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.documents.library import DocumentDraft, Documents
 from bot.drafts import FactDraft
 from bot.feed import FeedMark
 from bot.migrations import migrations
@@ -106,17 +108,22 @@ def test_an_old_database_moves_to_ids_per_server_with_nothing_lost(db_path: Path
     facts = build_old_database(db_path)
     store = Store(db_path)  # migrates
     try:
-        assert [m.name for m in migrations.applied(store.db)][-1] == "m006_fact_ids_per_guild"
+        assert [m.name for m in migrations.applied(store.db)][-2:] == [
+            "m006_fact_ids_per_guild",
+            "m007_document_ids_per_guild",
+        ]
         assert store.db.table("facts").pks == ["guild_id", "id"]
         assert store.db.table("phrasings").pks == ["guild_id", "fact_id", "position"]
+        assert store.db.table("documents").pks == ["guild_id", "id"]
         # Every fact, with its phrasings in order and its document, in the order added.
         assert store.facts() == facts
         assert [store.fact(f.id, f.guild_id) for f in facts] == facts
         assert [len(store.history(f.id, f.guild_id)) for f in facts] == [1, 1, 1]
         linked = store.db.execute(
-            "select f.id from facts f join documents d on d.id = f.document"
+            "select f.id, d.title from facts f"
+            " join documents d on d.guild_id = f.guild_id and d.id = f.document"
         ).fetchall()
-        assert linked == [("bridge-reopened",)]
+        assert linked == [("bridge-reopened", "Bridge report")]
         reviewed = store.db.execute("select fact_id from draft_reviews").fetchall()
         assert reviewed == [("bridge-reopened",)]
         assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -147,6 +154,17 @@ def test_a_migrated_database_takes_a_second_servers_fact_of_the_same_id(db_path:
         assert service.history("market-closed", ONE)[0].actor == "discord:1"
         assert service.history("market-closed", TWO)[0].actor == "discord:2"
         assert service.answer_fact("market-closed", TWO).answers[0].fact_id == "market-closed"
+        # The document's id, too, is free for another server, and cited there as its own.
+        their_document = Documents(service.store).add(
+            DocumentDraft(
+                title="Bridge report", outlet="AFP", date="2024-12-03", text="Closed again."
+            ),
+            guild_id=TWO,
+            actor="discord:2",
+        )
+        assert their_document.id == "bridge-report"
+        cited = service.cited_document(service.get_fact("bridge-reopened", ONE), ONE)
+        assert cited is not None and cited.outlet == "Reuters"
         # The curated facts were seeded beside them, in the scope every server sees.
         assert all(f.guild_id == GLOBAL for f in service.store.facts(guild_id=GLOBAL))
     finally:
