@@ -27,7 +27,7 @@ from bot.documents.records import Document
 from bot.documents.table import curated_documents_seeded, insert_document, seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, KnowledgeError
 from bot.migrations import migrations
 from bot.models import GLOBAL, AuditEntry, Fact, FactKey, Source, UnansweredQuestion
 from bot.records import fact_from_row, fact_record, fact_row, fact_snapshot
@@ -446,6 +446,9 @@ class Store:
         for fact in knowledge.facts:
             digest = _fact_hash(fact)
             row = current.pop(fact.id, None)
+            if row is None and self._server_has(db, fact.id):
+                # Every server sees the curated base: its new fact may shadow no server's.
+                raise KnowledgeError([f"facts: the id '{fact.id}' already names a server's fact"])
             if row is not None and row["curated_hash"] == digest:
                 unchanged += 1
                 continue
@@ -471,6 +474,13 @@ class Store:
                     retired += 1
         db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
         return SeedReport(added, updated, retired, unchanged)
+
+    @staticmethod
+    def _server_has(db: Database, fact_id: str) -> bool:
+        row = db.execute(
+            "select 1 from facts where id = ? and guild_id != ? limit 1", [fact_id, GLOBAL]
+        ).fetchone()
+        return row is not None
 
     # -- maintenance ------------------------------------------------------------------
 
