@@ -92,9 +92,12 @@ class ChangeFeed:
             batch = keys[start : start + 250]
             marks = ", ".join(["(?, ?)"] * len(batch))
             for row in self._store.db.query(
-                "select f.*, (select json_group_array(json_array(p.position, p.text))"
+                # Joined from the keys, so each fact is found by its primary key.
+                f"with wanted (guild_id, id) as (values {marks})"
+                " select f.*, (select json_group_array(json_array(p.position, p.text))"
                 " from phrasings p where p.guild_id = f.guild_id and p.fact_id = f.id)"
-                f" as phrasings_json from facts f where (f.guild_id, f.id) in (values {marks})",
+                " as phrasings_json from wanted w"
+                " join facts f on f.guild_id = w.guild_id and f.id = w.id",
                 [part for key in batch for part in key],
             ):
                 pairs = sorted(json.loads(row["phrasings_json"]))

@@ -212,7 +212,10 @@ class Store:
                 batch = wanted[start : start + 500]
                 marks = ", ".join("?" * len(batch))
                 rows = self.db.query(
-                    f"select p.key, p.fact_id from phrasings p {_OWN_FACT}"
+                    # `+p.guild_id`: the phrasings are found by their key's index, not by
+                    # every phrasing of the scopes the guild filter would otherwise imply.
+                    "select p.key, p.fact_id from phrasings p"
+                    " join facts f on f.guild_id = +p.guild_id and f.id = p.fact_id"
                     f" where p.key in ({marks}) and f.active = 1 and f.guild_id in (?, ?)",
                     [*batch, GLOBAL, guild_id],
                 )
