@@ -25,7 +25,7 @@ from typing import Any
 from bench.synthetic import synthetic_facts, synthetic_questions
 from bot.knowledge import Knowledge, default_knowledge_dir, load_knowledge
 from bot.matcher import Decision, MatchIndex
-from bot.models import Fact
+from bot.models import Fact, FactKey
 
 VALIDATION = (
     Path(__file__).resolve().parent.parent / "tests" / "data" / "validation-questions.jsonl"
@@ -105,10 +105,10 @@ def updates(index: MatchIndex, about: Sequence[Fact], rounds: int = 7) -> dict[s
     timings: dict[str, list[float]] = {"add": [], "edit": [], "remove": []}
     for number, fact in enumerate(new):
         edit = dataclasses.replace(about[number], statement=f"Revised: {about[number].statement}")
-        changes: list[tuple[str, list[Fact], list[str]]] = [
+        changes: list[tuple[str, list[Fact], list[FactKey]]] = [
             ("add", [fact], []),
             ("edit", [edit], []),
-            ("remove", [], [fact.id]),
+            ("remove", [], [fact.key]),
         ]
         for kind, upserts, removals in changes:
             started = time.perf_counter()

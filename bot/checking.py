@@ -38,7 +38,7 @@ class FactChecker:
         record.setdefault("date", dt.date.today().isoformat())
         if before is None:
             record["id"] = unique_id(
-                slug(str(record.get("statement") or "fact"), 6), self._store.fact_ids()
+                slug(str(record.get("statement") or "fact"), 6), self._store.fact_ids(guild_id)
             )
         fact = self._fact(record, before, guild_id)
         if before is not None:

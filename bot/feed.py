@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.models import Fact, Source
+from bot.models import Fact, FactKey, Source
 from bot.records import fact_from_row
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class FeedMark:
 @dataclass(frozen=True, slots=True)
 class FeedBatch:
     mark: FeedMark  # the last entry read
-    facts: dict[str, Fact | None]  # None: no longer in the database
+    facts: dict[FactKey, Fact | None]  # None: no longer in the database
     sources_digest: str  # of the sources table as it is now (see sources_state)
     complete: bool  # no entry after `mark` yet
 
@@ -74,27 +74,31 @@ class ChangeFeed:
             if mark.id and self._mark_at(mark.id) != mark:
                 return None
             rows = self._store.db.execute(
-                "select id, fact_id from audit where id > ? order by id limit ?", [mark.id, limit]
+                "select id, guild_id, fact_id from audit where id > ? order by id limit ?",
+                [mark.id, limit],
             ).fetchall()
-            fact_ids = list(dict.fromkeys(str(fact_id) for _, fact_id in rows))
-            facts: dict[str, Fact | None] = dict.fromkeys(fact_ids)
-            facts.update((fact.id, fact) for fact in self._facts_by_id(fact_ids))
+            keys = list(dict.fromkeys(FactKey(int(g), str(f)) for _, g, f in rows))
+            facts: dict[FactKey, Fact | None] = dict.fromkeys(keys)
+            facts.update((fact.key, fact) for fact in self._facts_by_key(keys))
             last = self._mark_at(int(rows[-1][0])) if rows else mark
             assert last is not None  # read in this same transaction
             return FeedBatch(last, facts, self._sources_digest(), complete=len(rows) < limit)
 
-    def _facts_by_id(self, fact_ids: list[str]) -> list[Fact]:
+    def _facts_by_key(self, keys: list[FactKey]) -> list[Fact]:
         facts: list[Fact] = []
         # In slices, well under SQLite's limit on bound parameters; a fact's phrasings come
         # in its own row, as [position, text] pairs.
-        for start in range(0, len(fact_ids), 500):
-            batch = fact_ids[start : start + 500]
-            marks = ", ".join("?" * len(batch))
+        for start in range(0, len(keys), 250):
+            batch = keys[start : start + 250]
+            marks = ", ".join(["(?, ?)"] * len(batch))
             for row in self._store.db.query(
-                "select f.*, (select json_group_array(json_array(p.position, p.text))"
-                " from phrasings p where p.fact_id = f.id) as phrasings_json"
-                f" from facts f where f.id in ({marks})",
-                batch,
+                # Joined from the keys, so each fact is found by its primary key.
+                f"with wanted (guild_id, id) as (values {marks})"
+                " select f.*, (select json_group_array(json_array(p.position, p.text))"
+                " from phrasings p where p.guild_id = f.guild_id and p.fact_id = f.id)"
+                " as phrasings_json from wanted w"
+                " join facts f on f.guild_id = w.guild_id and f.id = w.id",
+                [part for key in batch for part in key],
             ):
                 pairs = sorted(json.loads(row["phrasings_json"]))
                 facts.append(fact_from_row(row, [text for _, text in pairs]))

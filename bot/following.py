@@ -126,7 +126,7 @@ class LiveIndex:
         if batch.facts:
             index.apply(
                 upserts=[fact for fact in batch.facts.values() if fact is not None],
-                removals=[fact_id for fact_id, fact in batch.facts.items() if fact is None],
+                removals=[key for key, fact in batch.facts.items() if fact is None],
             )
         return _Step(_Position(batch.mark, digest), batch.complete, bool(batch.facts))
 

@@ -112,6 +112,65 @@ def m005_draft_reviews(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_fact_ids_per_guild(db: Database) -> None:
+    # A fact id is unique within its guild scope, not across every server: two servers may
+    # each have a fact of one id, and neither learns of the other's. The phrasings name their
+    # fact by (guild, id) too; the audit log has both columns already.
+    facts = _columns(
+        "id guild_id:int statement source_id reported_by quote date topics point origin"
+        " active:int curated_hash created_at updated_at document"
+    )
+    db.table("facts_by_guild").create(
+        facts,
+        pk=("guild_id", "id"),
+        not_null={"guild_id", "statement", "source_id", "origin", "active"},
+    )
+    names = ", ".join(facts)
+    # In rowid order: facts are listed in the order they were added.
+    db.execute(f"insert into facts_by_guild ({names}) select {names} from facts order by rowid")
+    db.execute(
+        "create temporary table phrasings_by_guild as select f.guild_id, p.fact_id,"
+        " p.position, p.text, p.key from phrasings p join facts f on f.id = p.fact_id"
+        " order by p.rowid"
+    )
+    db.execute("drop table phrasings")
+    db.execute("drop table facts")
+    db.execute("alter table facts_by_guild rename to facts")
+    db.table("facts").create_index(["guild_id", "active"])
+    db.execute(
+        """
+        create table phrasings (
+            fact_id text not null,
+            position integer not null,
+            text text,
+            key text,
+            guild_id integer not null,
+            primary key (guild_id, fact_id, position),
+            foreign key (guild_id, fact_id) references facts (guild_id, id)
+        )
+        """
+    )
+    db.execute(
+        "insert into phrasings (fact_id, position, text, key, guild_id)"
+        " select fact_id, position, text, key, guild_id from temp.phrasings_by_guild"
+    )
+    db.execute("drop table temp.phrasings_by_guild")
+    db.table("phrasings").create_index(["key"])
+    db.execute("drop index if exists idx_audit_fact_id")
+    db.table("audit").create_index(["guild_id", "fact_id"])
+
+
+@migrations()
+def m007_document_ids_per_guild(db: Database) -> None:
+    # Document ids, likewise, are unique within a guild scope: a server's new document is
+    # named after its title whatever other servers have. A fact cites a document by id, its
+    # server's own or a curated one (which no server's id shadows).
+    db.table("documents").transform(pk=("guild_id", "id"))
+    db.execute("drop index if exists idx_document_audit_document_id")
+    db.table("document_audit").create_index(["guild_id", "document_id"])
+
+
 def _columns(spec: str) -> dict[str, type]:
     """A table's columns in order, from words "name" (text) and "name:int"."""
     columns: dict[str, type] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # Guild scope of curated facts and sources: every server sees them.
 GLOBAL = 0
@@ -11,6 +11,14 @@ GLOBAL = 0
 DISCORD_ID_RANGE = range(10**14, 10**21)
 
 Origin = Literal["curated", "moderator"]
+
+
+class FactKey(NamedTuple):
+    """A fact as the database keys it: ids are unique within a guild scope, so two servers
+    may each have a fact of one id."""
+
+    guild_id: int
+    id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,10 @@ class Fact:
     active: bool = True
     # The document the quote was checked against, verbatim, when the fact was written.
     document: str | None = None
+
+    @property
+    def key(self) -> FactKey:
+        return FactKey(self.guild_id, self.id)
 
     @property
     def quote_verified(self) -> bool:

@@ -70,9 +70,9 @@ def fact_from_record(
 
 
 def portable_record(fact: Fact, own_source_name: str | None) -> dict[str, Any]:
-    """The record export writes. A server's own source goes by its name: its id may differ
-    in another database (ids are made unique across servers), and import resolves names
-    as well as ids."""
+    """The record export writes. A server's own source goes by its name: the server it is
+    imported into may have the source under another id, and import resolves names as well
+    as ids."""
     record = fact_record(fact)
     if fact.guild_id != GLOBAL and own_source_name is not None:
         record["source"] = own_source_name

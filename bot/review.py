@@ -76,9 +76,13 @@ class DraftReview:
         """The drafts of a document the server sees that nobody has decided on yet, in
         the order of its text; NotFound for a document the server does not see."""
         document = self.documents.show(guild_id, document_id)
-        facts = self.service.store.facts(include_retired=True)
+        # Only the facts the server sees: drafts take none of their ids or phrasings, and
+        # know nothing of another server's.
+        facts = [
+            f for f in self.service.store.facts(include_retired=True) if f.visible_in(guild_id)
+        ]
         # A quote that one of the server's facts rests on was accepted (or written) already.
-        taken = {quote_key(f.quote) for f in facts if f.quote and f.guild_id in (GLOBAL, guild_id)}
+        taken = {quote_key(f.quote) for f in facts if f.quote}
         taken |= self._decided(guild_id, document.id)
         sources = [s for s in self.service.store.sources() if s.guild_id in (GLOBAL, guild_id)]
         drafts = draft_facts(

@@ -223,8 +223,8 @@ class FactService:
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""
-        fact = self.index.fact(fact_id)
-        if fact is None or not fact.visible_in(guild_id):
+        fact = self.index.fact(fact_id, guild_id)
+        if fact is None:
             raise NotFound(f"There is no fact '{fact_id}' here any more.")
         question = fact.questions[0] if fact.questions else fact.statement
         answers = (self._answer(fact, 1.0, guild_id),)
@@ -274,14 +274,14 @@ class FactService:
         return facts
 
     def get_fact(self, fact_id: str, guild_id: int = GLOBAL) -> Fact:
-        fact = self.store.fact(fact_id.strip())
-        if fact is None or not fact.visible_in(guild_id):
+        fact = self.store.fact(fact_id.strip(), guild_id)
+        if fact is None:
             raise NotFound(f"No fact with id '{fact_id}'.")
         return fact
 
     def history(self, fact_id: str, guild_id: int = GLOBAL) -> list[AuditEntry]:
-        self.get_fact(fact_id, guild_id)
-        return self.store.history(fact_id.strip())
+        fact = self.get_fact(fact_id, guild_id)
+        return self.store.history(fact.id, fact.guild_id)
 
     def unanswered(self, guild_id: int = GLOBAL, limit: int = 20) -> list[UnansweredQuestion]:
         return self.store.unanswered(guild_id, limit)
@@ -332,7 +332,7 @@ class FactService:
                 raise ValidationError(
                     [f"name: '{candidate}' already names source '{existing.name}'"]
                 )
-            source_id = self._live.sources.new_id(name)
+            source_id = self._live.sources.new_id(name, guild_id)
             source = Source(source_id, name, alias_list, description.strip(), None, guild_id)
             self._commit(source=source)
         return source

@@ -59,9 +59,15 @@ class SourceRegistry:
                 result.append((source, counts[source_id]))
         return sorted(result, key=lambda pair: (-pair[1], pair[0].name))
 
-    def new_id(self, name: str) -> str:
-        """An id for a new source called `name`, unique across every server."""
-        return unique_id(slug(name, 4, "source"), {source_id for (_, source_id) in self._sources})
+    def new_id(self, name: str, guild_id: int) -> str:
+        """An id for a new source of the guild called `name`: unique among the sources it
+        sees, whatever other servers have. A curated one may shadow no server's."""
+        taken = {
+            source_id
+            for (scope, source_id) in self._sources
+            if guild_id == GLOBAL or scope in (GLOBAL, guild_id)
+        }
+        return unique_id(slug(name, 4, "source"), taken)
 
     def exported_name(self, fact: Fact) -> str | None:
         """The name a server's own source is exported under (None for a curated one)."""

@@ -27,15 +27,17 @@ from bot.documents.records import Document
 from bot.documents.table import curated_documents_seeded, insert_document, seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, KnowledgeError
 from bot.migrations import migrations
-from bot.models import GLOBAL, AuditEntry, Fact, Source, UnansweredQuestion
+from bot.models import GLOBAL, AuditEntry, Fact, FactKey, Source, UnansweredQuestion
 from bot.records import fact_from_row, fact_record, fact_row, fact_snapshot
 from bot.text import fold
 
 BUSY_TIMEOUT_MS = 5000
 # Audit actions of the curated knowledge being loaded: seed-add, seed-update, seed-retire.
 SEED_ACTION_PREFIX = "seed-"
+# Phrasings with the fact they belong to: a fact is named by its guild scope and its id.
+_OWN_FACT = "join facts f on f.guild_id = p.guild_id and f.id = p.fact_id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,24 +161,39 @@ class Store:
             rows = list(
                 self.db.query(f"select * from facts f where {where} order by f.rowid", params)
             )
-            phrasings: dict[str, list[str]] = {}
+            phrasings: dict[FactKey, list[str]] = {}
             for row in self.db.query(
-                "select p.fact_id, p.text from phrasings p join facts f on f.id = p.fact_id"
+                f"select p.guild_id, p.fact_id, p.text from phrasings p {_OWN_FACT}"
                 f" where {where} order by p.position",
                 params,
             ):
-                phrasings.setdefault(row["fact_id"], []).append(row["text"])
-        return [fact_from_row(row, phrasings.get(row["id"], [])) for row in rows]
+                key = FactKey(row["guild_id"], row["fact_id"])
+                phrasings.setdefault(key, []).append(row["text"])
+        return [
+            fact_from_row(row, phrasings.get(FactKey(row["guild_id"], row["id"]), []))
+            for row in rows
+        ]
 
-    def fact(self, fact_id: str) -> Fact | None:
+    def fact(self, fact_id: str, guild_id: int | None = None) -> Fact | None:
+        """The fact a guild sees by this id: its own, else a curated one. None for the
+        guild: whichever scope has it, the curated first (a database of one server)."""
+        query = "select * from facts where id = ?"
+        params: list[str | int] = [fact_id]
+        if guild_id is None:
+            query += " order by guild_id"
+        else:
+            query += " and guild_id in (?, ?) order by guild_id = ? desc"
+            params += [GLOBAL, guild_id, guild_id]
         with self.reading():
-            rows = list(self.db.table("facts").rows_where("id = ?", [fact_id]))
+            rows = list(self.db.query(f"{query} limit 1", params))
             if not rows:
                 return None
             questions = [
                 r["text"]
                 for r in self.db.table("phrasings").rows_where(
-                    "fact_id = ?", [fact_id], order_by="position"
+                    "guild_id = ? and fact_id = ?",
+                    [rows[0]["guild_id"], fact_id],
+                    order_by="position",
                 )
             ]
         return fact_from_row(rows[0], questions)
@@ -184,7 +201,8 @@ class Store:
     def phrasing_owners(
         self, keys: Iterable[str], guild_id: int, exclude: Iterable[str]
     ) -> dict[str, str]:
-        """Which active fact a guild can see owns each folded phrasing, facts in `exclude` aside."""
+        """Which active fact a guild can see owns each folded phrasing, facts in `exclude`
+        aside (by id: the ids a guild sees are unique among them)."""
         wanted = sorted(set(keys))
         excluded = set(exclude)
         owners: dict[str, str] = {}
@@ -194,7 +212,10 @@ class Store:
                 batch = wanted[start : start + 500]
                 marks = ", ".join("?" * len(batch))
                 rows = self.db.query(
-                    "select p.key, p.fact_id from phrasings p join facts f on f.id = p.fact_id"
+                    # `+p.guild_id`: the phrasings are found by their key's index, not by
+                    # every phrasing of the scopes the guild filter would otherwise imply.
+                    "select p.key, p.fact_id from phrasings p"
+                    " join facts f on f.guild_id = +p.guild_id and f.id = p.fact_id"
                     f" where p.key in ({marks}) and f.active = 1 and f.guild_id in (?, ?)",
                     [*batch, GLOBAL, guild_id],
                 )
@@ -203,9 +224,17 @@ class Store:
                         owners.setdefault(row["key"], row["fact_id"])
         return owners
 
-    def fact_ids(self) -> set[str]:
+    def fact_ids(self, guild_id: int) -> set[str]:
+        """The ids a new fact of the guild may not take: those it sees, retired or not. The
+        curated scope's may shadow no server's, so it is kept from every id in use."""
         with self._lock:
-            return {row["id"] for row in self.db.query("select id from facts")}
+            if guild_id == GLOBAL:
+                rows = self.db.query("select id from facts")
+            else:
+                rows = self.db.query(
+                    "select id from facts where guild_id in (?, ?)", [GLOBAL, guild_id]
+                )
+            return {row["id"] for row in rows}
 
     def put_fact(
         self,
@@ -219,7 +248,9 @@ class Store:
     ) -> int:
         """Write a fact, its phrasings and its audit entry; call inside `transaction`."""
         stamp = now()
-        existing = list(db.table("facts").rows_where("id = ?", [fact.id]))
+        existing = list(
+            db.table("facts").rows_where("guild_id = ? and id = ?", [fact.guild_id, fact.id])
+        )
         created_at = existing[0]["created_at"] if existing else stamp
         if curated_hash is None and existing:
             curated_hash = existing[0]["curated_hash"]
@@ -230,11 +261,19 @@ class Store:
                 "created_at": created_at,
                 "updated_at": stamp,
             },
-            pk="id",
+            pk=("guild_id", "id"),
         )
-        db.execute("delete from phrasings where fact_id = ?", [fact.id])
+        db.execute(
+            "delete from phrasings where guild_id = ? and fact_id = ?", [fact.guild_id, fact.id]
+        )
         db.table("phrasings").insert_all(
-            {"fact_id": fact.id, "position": position, "text": text, "key": fold(text)}
+            {
+                "guild_id": fact.guild_id,
+                "fact_id": fact.id,
+                "position": position,
+                "text": text,
+                "key": fold(text),
+            }
             for position, text in enumerate(fact.questions)
         )
         return self._audit(db, actor, fact, action, before, fact, stamp)
@@ -264,9 +303,14 @@ class Store:
         assert table.last_pk is not None
         return int(table.last_pk)
 
-    def history(self, fact_id: str) -> list[AuditEntry]:
+    def history(self, fact_id: str, guild_id: int | None = None) -> list[AuditEntry]:
+        """The audit entries of the guild's fact of this id (None: of every scope's)."""
+        where = "fact_id = ?"
+        params: list[str | int] = [fact_id]
+        if guild_id is not None:
+            where, params = "guild_id = ? and fact_id = ?", [guild_id, fact_id]
         with self._lock:
-            rows = list(self.db.table("audit").rows_where("fact_id = ?", [fact_id], order_by="id"))
+            rows = list(self.db.table("audit").rows_where(where, params, order_by="id"))
         return [_audit_from_row(row) for row in rows]
 
     def audit_entry(self, entry_id: int) -> AuditEntry | None:
@@ -397,16 +441,21 @@ class Store:
         current = {
             row["id"]: row
             for row in db.query(
-                "select id, curated_hash, active from facts where origin = 'curated'"
+                "select id, curated_hash, active from facts"
+                " where origin = 'curated' and guild_id = ?",
+                [GLOBAL],
             )
         }
         for fact in knowledge.facts:
             digest = _fact_hash(fact)
             row = current.pop(fact.id, None)
+            if row is None and self._server_has(db, fact.id):
+                # Every server sees the curated base: its new fact may shadow no server's.
+                raise KnowledgeError([f"facts: the id '{fact.id}' already names a server's fact"])
             if row is not None and row["curated_hash"] == digest:
                 unchanged += 1
                 continue
-            before = self.fact(fact.id) if row is not None else None
+            before = self.fact(fact.id, GLOBAL) if row is not None else None
             action = f"{SEED_ACTION_PREFIX}{'add' if before is None else 'update'}"
             self.put_fact(
                 db, fact, actor="knowledge", action=action, before=before, curated_hash=digest
@@ -415,7 +464,7 @@ class Store:
             updated += before is not None
         for fact_id, row in current.items():
             if row["active"]:
-                before = self.fact(fact_id)
+                before = self.fact(fact_id, GLOBAL)
                 if before is not None:
                     gone = dataclasses.replace(before, active=False)
                     self.put_fact(
@@ -428,6 +477,13 @@ class Store:
                     retired += 1
         db.table("meta").upsert({"key": "knowledge", "value": fingerprint}, pk="key")
         return SeedReport(added, updated, retired, unchanged)
+
+    @staticmethod
+    def _server_has(db: Database, fact_id: str) -> bool:
+        row = db.execute(
+            "select 1 from facts where id = ? and guild_id != ? limit 1", [fact_id, GLOBAL]
+        ).fetchone()
+        return row is not None
 
     # -- maintenance ------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from bot.documents.library import Documents
 from bot.documents.portable import DocumentImport, document_line, is_document_line
 from bot.documents.records import Document
 from bot.errors import ValidationError
-from bot.models import Fact
+from bot.models import GLOBAL, Fact
 from bot.records import portable_record
 from bot.sources import SourceRegistry
 from bot.store import Store
@@ -90,6 +90,7 @@ class ImportPlan:
         self.problems: list[str] = []
         self._lines: list[int] = []  # of each planned fact
         self._ids: set[str] = set()
+        self._taken: set[str] | None = None  # by any server: what a curated id may not shadow
 
     def read(self, lines: list[tuple[int, str]]) -> ImportPlan:
         records: list[tuple[int, dict[str, Any]]] = []
@@ -122,13 +123,26 @@ class ImportPlan:
         if fact_id in self._ids:
             raise ValidationError([f"id '{fact_id}' appears twice in the file"])
         self._ids.add(fact_id)
-        existing = self._store.fact(fact_id)
+        existing = self._store.fact(fact_id, self._guild_id)
         if existing is not None and existing.guild_id != self._guild_id:
-            raise ValidationError([f"id '{fact_id}' is already used elsewhere"])
+            # A server's id may not shadow a curated one it sees; other servers' ids are
+            # theirs alone, and no concern of this one.
+            raise ValidationError(
+                [f"id '{fact_id}' is taken by a curated fact; give this fact another id"]
+            )
+        if existing is None and self._guild_id == GLOBAL and fact_id in self._taken_anywhere():
+            raise ValidationError(
+                [f"id '{fact_id}' is taken by a server's fact; give this fact another id"]
+            )
         fact = self._checker.imported(
             existing, record, self._guild_id, self.documents.by_exported_id()
         )
         self.facts.append(PlannedFact(existing, fact))
+
+    def _taken_anywhere(self) -> set[str]:
+        if self._taken is None:
+            self._taken = self._store.fact_ids(GLOBAL)
+        return self._taken
 
     def _clashes(self) -> list[str]:
         owners = self._store.phrasing_owners(

@@ -87,9 +87,8 @@ class Documents:
             ]
             if problems:
                 raise ValidationError(problems)
-            ids = {row["id"] for row in db.query("select id from documents")}
             document = Document(
-                id=unique_document_id(slug(draft.title, 6, "document"), ids),
+                id=unique_document_id(slug(draft.title, 6, "document"), taken_ids(db, guild_id)),
                 title=draft.title.strip(),
                 outlet=draft.outlet.strip(),
                 date=draft.date.strip(),  # checked: YYYY-MM-DD
@@ -116,19 +115,22 @@ class Documents:
             )
             return [document_from_row(row) for row in rows]
 
-    def ids(self) -> set[str]:
-        """Every document id in use, in any server: ids are unique across them."""
+    def ids(self, guild_id: int) -> set[str]:
+        """The ids a new document of the server may not take (see `taken_ids`)."""
         with self._reading() as db:
-            return {row["id"] for row in db.query("select id from documents")}
+            return taken_ids(db, guild_id)
 
     def cited(self, guild_id: int) -> list[DocumentInfo]:
         """The documents the server's facts in use cite, in the order they were added."""
         with self._reading() as db:
             rows = db.query(
-                f"select {INFO_COLUMNS} from documents where guild_id in (?, ?) and id in"
-                " (select document from facts where active and guild_id in (?, ?))"
-                " order by guild_id != 0, rowid",
-                [GLOBAL, guild_id, GLOBAL, guild_id],
+                # A server's fact cites its server's document of that id or a curated one;
+                # a curated fact, a curated one.
+                f"select {INFO_COLUMNS} from documents d where d.guild_id in (?, ?) and exists"
+                " (select 1 from facts f where f.active and f.document = d.id"
+                " and f.guild_id in (d.guild_id, ?))"
+                " order by d.guild_id != 0, d.rowid",
+                [GLOBAL, guild_id, guild_id],
             )
             return [info_from_row(row) for row in rows]
 
@@ -147,8 +149,10 @@ class Documents:
         with self._reading() as db:
             rows = list(
                 db.query(
-                    "select * from documents where id = ? and guild_id in (?, ?)",
-                    [document_id.strip(), GLOBAL, guild_id],
+                    # The server's own first: no server's id shadows a curated one.
+                    "select * from documents where id = ? and guild_id in (?, ?)"
+                    " order by guild_id = ? desc limit 1",
+                    [document_id.strip(), GLOBAL, guild_id, guild_id],
                 )
             )
         if not rows:
@@ -201,6 +205,16 @@ def closest_passage(quote: str, text: str) -> str:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return f"{prefix}{passage}{suffix}"
+
+
+def taken_ids(db: Database, guild_id: int) -> set[str]:
+    """The document ids a server sees, which its new document may not take; a new curated
+    one may take no server's."""
+    if guild_id == GLOBAL:
+        rows = db.query("select id from documents")
+    else:
+        rows = db.query("select id from documents where guild_id in (?, ?)", [GLOBAL, guild_id])
+    return {row["id"] for row in rows}
 
 
 def unique_document_id(base: str, taken: set[str]) -> str:

@@ -44,7 +44,7 @@ class DocumentImport:
         self._guild_id = guild_id
         self._actor = actor
         self._visible = documents.visible(guild_id)
-        self._ids = documents.ids()
+        self._ids = documents.ids(guild_id)
         self.planned: list[PlannedDocument] = []
 
     @property

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from bot.documents.curated import CURATOR, curated_documents
 from bot.documents.records import Document, DocumentInfo
 from bot.knowledge import Knowledge, KnowledgeError
+from bot.models import GLOBAL
 from bot.text import fold
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ def seed_curated_documents(
         row["id"]: row
         for row in db.query(
             "select id, title, outlet, date, url, text, added_at from documents"
-            " where origin = 'curated'"
+            " where origin = 'curated' and guild_id = ?",
+            [GLOBAL],
         )
     }
     for document in documents:
@@ -117,13 +119,17 @@ def seed_curated_documents(
         elif _content(row) != _content(_fields(document)):
             # Still the document added then; the audit log says when it changed.
             kept = dataclasses.replace(document, added_at=row["added_at"])
-            db.table("documents").update(document.id, _row(kept))
+            db.table("documents").update((document.guild_id, document.id), _row(kept))
             log_change(db, kept, action=SEED_UPDATE, actor=CURATOR, at=stamp)
     for document_id in current:
         gone = document_from_row(
-            next(db.query("select * from documents where id = ?", [document_id]))
+            next(
+                db.query(
+                    "select * from documents where guild_id = ? and id = ?", [GLOBAL, document_id]
+                )
+            )
         )
-        db.execute("delete from documents where id = ?", [document_id])
+        db.execute("delete from documents where guild_id = ? and id = ?", [GLOBAL, document_id])
         log_change(db, gone, action=SEED_REMOVE, actor=CURATOR, at=stamp)
     db.table("meta").upsert({"key": _FINGERPRINT_KEY, "value": fingerprint}, pk="key")
 

@@ -38,7 +38,7 @@ from bot.matcher.structures import (
 )
 from bot.matcher.understand import Ask, Reader
 from bot.matcher.update import _Change
-from bot.models import GLOBAL, Fact, Source
+from bot.models import GLOBAL, Fact, FactKey, Source
 from bot.text import fold
 
 MAX_COMPLETE_CHARS = 100
@@ -63,9 +63,9 @@ class MatchIndex:
         self.policy = policy or MatchPolicy()
         self._write_lock = threading.Lock()
         self._snapshot = _Snapshot()
-        # Fact id -> (record, entry) for the facts scored last; see _entry.
-        self._materialised: dict[str, tuple[_Record, _Entry]] = {}
-        self._names_cache: dict[str, _Names] = {}
+        # (Scope, fact id) -> (record, entry) for the facts scored last; see _entry.
+        self._materialised: dict[FactKey, tuple[_Record, _Entry]] = {}
+        self._names_cache: dict[tuple[int, str], _Names] = {}
         self._short_texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # Searches that hit the scoring budget before proving their decision (diagnostic).
         self.capped_searches = 0
@@ -85,16 +85,18 @@ class MatchIndex:
         self.apply(upserts=[record.fact for record in self._snapshot.entries.records()])
 
     def _use_sources(self, sources: Iterable[Source]) -> None:
-        self._sources = {source.id: source for source in sources}
+        # By (scope, id): two servers may each have a source of one id.
+        self._sources = {(source.guild_id, source.id): source for source in sources}
         self._names_cache = {}
         # Who can do things: the actors of chat language and everyone who makes claims.
         self._agent_terms = self._queries.actor_terms.union(
-            *(self._source_names(source_id).terms for source_id in self._sources)
+            *(self._source_names(*key).terms for key in self._sources)
         )
         self._queries.use_sources(self._sources.values())
 
-    def apply(self, upserts: Iterable[Fact] = (), removals: Iterable[str] = ()) -> None:
-        """Add, replace or drop facts, then publish the new snapshot in one assignment.
+    def apply(self, upserts: Iterable[Fact] = (), removals: Iterable[FactKey] = ()) -> None:
+        """Add, replace or drop facts (a removal names a fact by scope and id, `Fact.key`),
+        then publish the new snapshot in one assignment.
 
         Only the shards, chunks and postings the changed facts touch are copied, so the
         cost follows the size of the change, not the size of the base.
@@ -102,16 +104,16 @@ class MatchIndex:
         with self._write_lock:
             old = self._snapshot
             # Where each named fact ends up (None: out of the index); the last word wins.
-            final: dict[str, Fact | None] = dict.fromkeys(removals)
-            final.update((fact.id, fact if fact.active else None) for fact in upserts)
+            final: dict[FactKey, Fact | None] = dict.fromkeys(map(FactKey._make, removals))
+            final.update((fact.key, fact if fact.active else None) for fact in upserts)
             change = _Change(old)
-            for fact_id, fact in final.items():
-                previous = old.entries.get(fact_id)
+            for key, fact in final.items():
+                previous = old.entries.get(key)
                 if fact is not None:
                     record, words = self._record(fact, change.slot(previous))
-                    change.add(fact_id, previous, record, words)
+                    change.add(key, previous, record, words)
                 elif previous is not None:
-                    change.add(fact_id, previous, None, ())
+                    change.add(key, previous, None, ())
             self._snapshot = change.snapshot()
 
     def _record(self, fact: Fact, slot: int) -> tuple[_Record, set[str]]:
@@ -145,7 +147,7 @@ class MatchIndex:
             topic_words, topic_terms = self._short_text(topic)
             words.update(topic_words)
             terms.update(topic_terms)
-        source_names = self._source_names(fact.source)
+        source_names = self._source_names(fact.guild_id, fact.source)
         words.update(source_names.words)
         terms.update(source_names.terms)
         # A fact about HTS is also a fact about the rebels.
@@ -185,7 +187,7 @@ class MatchIndex:
 
     def _entry(self, record: _Record) -> _Entry:
         """The record with its phrasings rebuilt for scoring (kept for the facts last used)."""
-        cached = self._materialised.get(record.fact.id)
+        cached = self._materialised.get(record.fact.key)
         if cached is not None and cached[0] is record:
             return cached[1]
         terms = record.terms
@@ -212,36 +214,44 @@ class MatchIndex:
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
             self._materialised.clear()
-        self._materialised[record.fact.id] = (record, entry)
+        self._materialised[record.fact.key] = (record, entry)
         return entry
 
-    def _source_names(self, source_id: str) -> _Names:
-        names = self._names_cache.get(source_id)
+    def _source_names(self, guild_id: int, source_id: str) -> _Names:
+        """The names of the source of this id a guild sees (and of its parents)."""
+        names = self._names_cache.get((guild_id, source_id))
         if names is None:
             words: set[str] = set()
             terms: set[str] = set()
-            for name in self._names(source_id):
+            for name in self._names(guild_id, source_id):
                 split = fold(name).split()
                 words.update(split)
                 # With broader terms: France speaks for "a European government".
                 terms.update(map(sys.intern, self.analyzer.terms_of(split)))
             names = _Names(frozenset(words), frozenset(terms))
-            self._names_cache[source_id] = names
+            self._names_cache[(guild_id, source_id)] = names
         return names
 
-    def _names(self, source_id: str) -> list[str]:
+    def _names(self, guild_id: int, source_id: str) -> list[str]:
         names: list[str] = []
         seen: set[str] = set()
-        while source_id in self._sources and source_id not in seen:
-            seen.add(source_id)
-            source = self._sources[source_id]
+        source = self._source(guild_id, source_id)
+        while source is not None and source.id not in seen:
+            seen.add(source.id)
             names.extend(source.all_names())
-            source_id = source.part_of or ""
+            source = self._source(guild_id, source.part_of or "")
         return names
+
+    def _source(self, guild_id: int, source_id: str) -> Source | None:
+        """The source of this id a guild sees: its own, else a curated one."""
+        return self._sources.get((guild_id, source_id)) or self._sources.get((GLOBAL, source_id))
+
+    def _fact_source(self, fact: Fact) -> Source | None:
+        return self._source(fact.guild_id, fact.source)
 
     def _claimant_terms(self, fact: Fact) -> frozenset[str]:
         """The terms of the fact's claimant and of the outlet that reported the claim."""
-        return self._source_names(fact.source).terms | self._reporter_terms(fact)
+        return self._source_names(fact.guild_id, fact.source).terms | self._reporter_terms(fact)
 
     def _reporter_terms(self, fact: Fact) -> frozenset[str]:
         return frozenset(self._short_text(fact.reported_by)[1]) if fact.reported_by else frozenset()
@@ -256,9 +266,19 @@ class MatchIndex:
         scopes = self._snapshot.scopes
         return sum(len(scopes[s]) for s in _scopes(guild_id) if s in scopes)
 
-    def fact(self, fact_id: str) -> Fact | None:
-        record = self._snapshot.entries.get(fact_id)
-        return record.fact if record else None
+    def fact(self, fact_id: str, guild_id: int | None = None) -> Fact | None:
+        """The fact a guild sees by this id: its own, else a curated one. None for the guild:
+        whichever scope holds it, the curated first (an index of one server's facts)."""
+        entries = self._snapshot.entries
+        if guild_id is None:
+            scopes: Iterable[int] = sorted(self._snapshot.scopes)
+        else:
+            scopes = (guild_id, GLOBAL)
+        for scope in scopes:
+            record = entries.get(FactKey(scope, fact_id))
+            if record is not None:
+                return record.fact
+        return None
 
     def match(self, question: str, guild_id: int = GLOBAL, *, exact: bool = False) -> Decision:
         """Read the message, score each question it asks against the guild's facts, decide.
@@ -317,7 +337,7 @@ class MatchIndex:
         overlaps = contributions(query, self.analyzer.broader, self.policy)
         cursor = _Cursor(snapshot, overlaps, scopes)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
-        scored: set[str] = set()
+        scored: set[FactKey] = set()
         ranked: list[Match] = []
         batch_size = _FIRST_BATCH
         while True:
@@ -344,20 +364,20 @@ class MatchIndex:
                     for scope in scopes
                     if scope in snapshot.scopes
                     for slot in snapshot.scopes[scope]
-                    if snapshot.entries.at(slot).fact.id not in scored
+                    if snapshot.entries.at(slot).fact.key not in scored
                 ]
             batch_size *= 2
             ranked = self._merge(ranked, batch, query, scored)
             ranked = self._with_siblings(snapshot, ranked, query, scopes, scored)
 
-    def _take(self, cursor: _Cursor, limit: int, scored: set[str]) -> list[_Entry]:
+    def _take(self, cursor: _Cursor, limit: int, scored: set[FactKey]) -> list[_Entry]:
         """The next facts by overlap, at most `limit`, skipping those already scored."""
         batch: list[_Entry] = []
         while len(batch) < limit:
             record = cursor.take()
             if record is None:
                 break
-            if record.fact.id not in scored:
+            if record.fact.key not in scored:
                 batch.append(self._entry(record))
         return batch
 
@@ -367,26 +387,26 @@ class MatchIndex:
         ranked: list[Match],
         query: _Query,
         scopes: tuple[int, ...],
-        scored: set[str],
+        scored: set[FactKey],
     ) -> list[Match]:
         """`ranked` with the same-point siblings of the facts the decision weighs, scored."""
         # An answer takes its facts' same-point siblings whatever their score.
         siblings = [
-            self._entry(snapshot.entries[fact_id])
+            self._entry(snapshot.entries[key])
             for match in window(ranked, self.policy)
             for point in match.fact.points
-            for fact_id in snapshot.points.get(point, ())
-            if fact_id not in scored and snapshot.entries[fact_id].fact.guild_id in scopes
+            for key in snapshot.points.get(point, ())
+            if key not in scored and key.guild_id in scopes
         ]
         if not siblings:
             return ranked
-        unique = list({e.fact.id: e for e in siblings}.values())
+        unique = list({e.fact.key: e for e in siblings}.values())
         return self._merge(ranked, unique, query, scored)
 
     def _merge(
-        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[str]
+        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[FactKey]
     ) -> list[Match]:
-        scored.update(entry.fact.id for entry in batch)
+        scored.update(entry.fact.key for entry in batch)
         merged = ranked + self._score(batch, query)
         merged.sort(key=lambda m: (-m.score, m.fact.id))  # as _score orders
         return merged
@@ -396,7 +416,7 @@ class MatchIndex:
         scorer = Scorer(
             self.policy,
             self.analyzer,
-            self._sources,
+            self._fact_source,
             self._snapshot.postings,
             self._agent_terms,
             self._claimant_terms,

@@ -47,7 +47,8 @@ class Scorer:
 
     policy: MatchPolicy
     analyzer: Analyzer
-    sources: Mapping[str, Source]
+    # The source a fact cites, as the fact's server sees it.
+    source_of: Callable[[Fact], Source | None]
     postings: Mapping[str, _Posting]
     # Who can do things: the actors of chat language and everyone who makes claims.
     agent_terms: frozenset[str]
@@ -185,7 +186,7 @@ class Scorer:
         return 2 * recall * precision / (recall + precision)
 
     def _claimed_by(self, fact: Fact, claimants: frozenset[str]) -> bool:
-        source = self.sources.get(fact.source)
+        source = self.source_of(fact)
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )

@@ -17,7 +17,7 @@ from typing import ClassVar
 from rapidfuzz import utils as fuzz_utils
 
 from bot.matcher.answerable import FactFeatures
-from bot.models import GLOBAL, Fact
+from bot.models import GLOBAL, Fact, FactKey
 
 # Slots per chunk, in posting lists and the slot table: a change copies one chunk.
 _CHUNK = 1024
@@ -167,8 +167,9 @@ class _Record:
     names: tuple[str, ...]
 
 
-class _Records(Mapping[str, _Record]):
-    """Fact id -> record, in shards, plus a slot table in the order facts were added.
+class _Records(Mapping[FactKey, _Record]):
+    """(Guild scope, fact id) -> record, in shards, plus a slot table in the order facts
+    were added.
 
     Both are copied on write one shard or chunk at a time, so a change does not copy the
     whole base.
@@ -180,7 +181,7 @@ class _Records(Mapping[str, _Record]):
 
     def __init__(
         self,
-        shards: tuple[dict[str, _Record], ...],
+        shards: tuple[dict[FactKey, _Record], ...],
         table: tuple[tuple[_Record | None, ...], ...],
         size: int,
         next_slot: int,
@@ -190,17 +191,17 @@ class _Records(Mapping[str, _Record]):
         self._size = size
         self.next_slot = next_slot
 
-    def __getitem__(self, fact_id: str) -> _Record:
-        return self._shards[hash(fact_id) % self._SHARDS][fact_id]
+    def __getitem__(self, key: FactKey) -> _Record:
+        return self._shards[hash(key) % self._SHARDS][key]
 
-    def __contains__(self, fact_id: object) -> bool:
-        return isinstance(fact_id, str) and fact_id in self._shards[hash(fact_id) % self._SHARDS]
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and key in self._shards[hash(key) % self._SHARDS]
 
     def __len__(self) -> int:
         return self._size
 
-    def __iter__(self) -> Iterator[str]:
-        return (record.fact.id for record in self.records())
+    def __iter__(self) -> Iterator[FactKey]:
+        return (record.fact.key for record in self.records())
 
     def records(self) -> Iterator[_Record]:
         """Every record, in the order the facts were added."""
@@ -214,8 +215,8 @@ class _Records(Mapping[str, _Record]):
         assert record is not None, slot
         return record
 
-    def edited(self, changes: Mapping[str, _Record | None], removed: Iterable[int]) -> _Records:
-        """A copy with `changes` applied (None drops the id) and the `removed` slots freed."""
+    def edited(self, changes: Mapping[FactKey, _Record | None], removed: Iterable[int]) -> _Records:
+        """A copy with `changes` applied (None drops the fact) and the `removed` slots freed."""
         shards = list(self._shards)
         copied: set[int] = set()
         size = self._size
@@ -231,17 +232,17 @@ class _Records(Mapping[str, _Record]):
         for slot in removed:
             chunk(slot)[slot % _CHUNK] = None
         next_slot = self.next_slot
-        for fact_id, record in changes.items():
-            shard = hash(fact_id) % self._SHARDS
+        for key, record in changes.items():
+            shard = hash(key) % self._SHARDS
             if shard not in copied:
                 shards[shard] = dict(shards[shard])
                 copied.add(shard)
-            had = fact_id in shards[shard]
+            had = key in shards[shard]
             if record is None:
-                shards[shard].pop(fact_id, None)
+                shards[shard].pop(key, None)
                 size -= had
                 continue
-            shards[shard][fact_id] = record
+            shards[shard][key] = record
             size += not had
             cells = chunk(record.slot)
             cells.extend([None] * (record.slot % _CHUNK + 1 - len(cells)))
@@ -263,8 +264,8 @@ class _Snapshot:
     postings: dict[str, _Posting] = field(default_factory=dict)
     # Guild scope -> the slots of its facts.
     scopes: dict[int, _SlotSet] = field(default_factory=dict)
-    # Point -> the ids of the facts that answer it (every scope).
-    points: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Point -> the facts that answer it (every scope).
+    points: dict[str, frozenset[FactKey]] = field(default_factory=dict)
     # Guild scope -> how many of its facts use each folded word. Spelling is per scope, so
     # one server's words never change how another server's questions are read.
     word_counts: dict[int, dict[str, int]] = field(default_factory=dict)

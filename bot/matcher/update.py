@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.matcher.structures import _Posting, _Record, _Snapshot, _updated_scopes
+from bot.models import FactKey
 from bot.text import fold
 
 
@@ -17,13 +18,13 @@ class _Change:
 
     def __init__(self, old: _Snapshot) -> None:
         self.old = old
-        self.records: dict[str, _Record | None] = {}
+        self.records: dict[FactKey, _Record | None] = {}
         self.freed: list[int] = []
         self.next_slot = old.entries.next_slot
         # term -> scope -> (slots in, slots out); likewise for scopes and points.
         self.terms: dict[str, dict[int, tuple[list[int], list[int]]]] = {}
         self.scopes: dict[int, tuple[list[int], list[int]]] = {}
-        self.points: dict[str, tuple[list[str], list[str]]] = {}
+        self.points: dict[str, tuple[list[FactKey], list[FactKey]]] = {}
         # scope -> word -> change in how many of the scope's facts use it.
         self.word_delta: dict[int, dict[str, int]] = {}
 
@@ -36,7 +37,7 @@ class _Change:
 
     def add(
         self,
-        fact_id: str,
+        key: FactKey,
         previous: _Record | None,
         record: _Record | None,
         words: Iterable[str],
@@ -47,7 +48,7 @@ class _Change:
             word_delta = self.word_delta.setdefault(record.fact.guild_id, {})
             for word in words:
                 word_delta[word] = word_delta.get(word, 0) + 1
-        self.records[fact_id] = record
+        self.records[key] = record
         if previous is not None:
             word_delta = self.word_delta.setdefault(previous.fact.guild_id, {})
             for word in _words(previous):
@@ -73,7 +74,7 @@ class _Change:
         for member, direction in ((previous, 1), (record, 0)):
             for point in member.fact.points if member is not None else ():
                 moves = self.points.setdefault(point, ([], []))
-                moves[direction].append(fact_id)
+                moves[direction].append(key)
 
     def _move(self, record: _Record, terms: Iterable[str], direction: int) -> None:
         scope, slot = record.fact.guild_id, record.slot
@@ -97,9 +98,9 @@ class _Change:
         points = dict(old.points)
         for point, (came, went) in self.points.items():
             # A fact both in and out of a point (an edit) stays in.
-            ids = set(points.get(point, ())).difference(went).union(came)
-            if ids:
-                points[point] = frozenset(ids)
+            keys = set(points.get(point, ())).difference(went).union(came)
+            if keys:
+                points[point] = frozenset(keys)
             else:
                 points.pop(point, None)
         word_counts = dict(old.word_counts)

@@ -227,7 +227,7 @@ def test_a_full_disk_refuses_a_write_whole_and_says_so(service: FactService, db_
     # The refused fact is nowhere; every fact added before it is there, with its audit.
     assert [fact for fact in service.list_facts(GUILD) if fact.guild_id == GUILD] == added
     changed = service.store.feed.changes_since(audited, 1000)
-    assert changed is not None and set(changed.facts) == {f.id for f in added}
+    assert changed is not None and set(changed.facts) == {f.key for f in added}
     assert refused.statement not in {fact.statement for fact in service.store.facts()}
     assert_index_matches_store(service)
     # A long import fails whole.

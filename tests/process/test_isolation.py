@@ -120,7 +120,9 @@ def test_no_command_reaches_another_servers_fact(
     assert snapshot(db_path) == before
 
 
-def test_an_import_cannot_overwrite_another_servers_fact(db_path: Path, home: Home) -> None:
+def test_an_import_with_another_servers_fact_id_adds_a_fact_of_its_own(
+    db_path: Path, home: Home
+) -> None:
     before = snapshot(db_path)
     line = json.dumps(
         {
@@ -130,9 +132,24 @@ def test_an_import_cannot_overwrite_another_servers_fact(db_path: Path, home: Ho
             "questions": ["is the secret bakery open"],
         }
     )
+    # Ids are the server's own: nothing says the id is in use elsewhere, nothing is overwritten.
     result = Cli(db_path, INTRUDER)("facts", "import", "-", input=line + "\n")
-    assert result.exit_code == 1 and f"line 1: id '{home.fact}' is already used" in result.output
-    assert snapshot(db_path) == before
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("imported: 1 added, 0 updated")
+    after = snapshot(db_path)
+    for table in ("facts", "phrasings", "sources"):
+        assert [row for row in after[table] if INTRUDER not in row] == before[table], table
+    # One audit entry more, the new fact's (guild_id and fact_id are its 4th and 6th columns).
+    added = [row for row in after["audit"] if row not in before["audit"]]
+    assert [(row[3], row[5]) for row in added] == [(INTRUDER, home.fact)]
+    service = FactService.open(db_path)
+    try:
+        assert service.get_fact(home.fact, HOME).statement.startswith("The home server's")
+        assert service.get_fact(home.fact, INTRUDER).statement == "Taken over."
+        assert service.answer_fact(home.fact, HOME).answers[0].text.startswith("The home")
+        assert service.answer_fact(home.fact, INTRUDER).answers[0].text == "Taken over."
+    finally:
+        service.close()
 
 
 def test_listings_exports_and_answers_show_nothing_of_another_server(
@@ -177,7 +194,13 @@ def test_the_service_keeps_servers_apart(db_path: Path, home: Home) -> None:
                 guild_id=INTRUDER,
                 actor=MOD,
             )
-        assert service.add_source("Local Radio", guild_id=INTRUDER).guild_id == INTRUDER
+        # A source of the same name is the server's own, under the same id: ids say nothing
+        # of other servers.
+        theirs = service.add_source("Local Radio", guild_id=INTRUDER)
+        assert (theirs.guild_id, theirs.id) == (
+            INTRUDER,
+            service.resolve_source("the radio", HOME).id,
+        )
         assert service.citation(service.get_fact(home.fact, HOME), HOME).source == "Local Radio"
     finally:
         service.close()

@@ -315,11 +315,11 @@ def test_pointing_factbot_db_at_a_backup(
 
 def test_restoring_a_server_from_its_export(db_path: Path, tmp_path: Path) -> None:
     service = FactService.open(db_path)
-    # Another server named a source the same way first, so this server's gets another id
-    # ("local-radio-2") than a fresh database will give it.
+    # Another server named a source the same way first: ids are each server's own, so this
+    # one's is "local-radio" all the same, as a fresh database gives it.
     service.add_source("Local Radio", guild_id=GUILD + 1)
     own = service.add_source("Local Radio", guild_id=GUILD, aliases=["the radio"])
-    assert own.id == "local-radio-2"
+    assert own.id == "local-radio"
     for n in range(5):
         service.add_fact(
             draft(n, source="the radio" if n % 2 else "afp"), guild_id=GUILD, actor=MOD
@@ -344,7 +344,7 @@ def test_restoring_a_server_from_its_export(db_path: Path, tmp_path: Path) -> No
     try:
         facts = [f for f in restored.list_facts(GUILD) if f.guild_id]
         assert sorted(f.id for f in facts) == in_use
-        # Fact for fact as exported, the source named the same though its id differs.
+        # Fact for fact as exported, the source found by its name.
         assert sorted(restored.export_jsonl(GUILD).splitlines()) == exported
         assert {f.source for f in facts} == {"afp", "local-radio"}
         radio = restored.ask("is the bakery on square 1 open", GUILD).answers[0]

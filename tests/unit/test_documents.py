@@ -96,10 +96,15 @@ def test_a_server_never_sees_another_servers_documents(documents: Documents) -> 
         documents.show(TWO, own.id)
     with pytest.raises(NotFound):
         documents.verify_quote(TWO, own.id, "the bridge had reopened")
-    # The same title is another server's own business, and gets its own id.
+    # The same title is another server's own business: the same id, its own document, and
+    # nothing that tells either server of the other's.
     theirs = documents.add(draft(), guild_id=TWO, actor="test")
-    assert theirs.id != own.id
+    assert (theirs.guild_id, theirs.id) == (TWO, own.id)
+    assert documents.show(TWO, own.id).guild_id == TWO
+    assert documents.show(ONE, own.id).guild_id == ONE
     assert documents.show(TWO, ARTICLE).id == ARTICLE
+    # A title that makes a curated document's id gets the next one.
+    assert documents.add(draft(title=ARTICLE), guild_id=TWO, actor="test").id == f"{ARTICLE}-2"
 
 
 def test_a_missing_document_is_not_found(documents: Documents) -> None:

@@ -204,7 +204,7 @@ def test_import_refuses_oversized_files_and_foreign_ids(service: FactService) ->
         service.import_jsonl(b"x" * 1_000_001, guild_id=GUILD_A, actor=MOD)
     curated = service.list_facts(GUILD_A)[0]
     line = json.dumps(dict(fact_record(curated), questions=["something new entirely"]))
-    with pytest.raises(ValidationError, match="already used elsewhere"):
+    with pytest.raises(ValidationError, match="is taken by a curated fact"):
         service.import_jsonl(line, guild_id=GUILD_A, actor=MOD)
 
 

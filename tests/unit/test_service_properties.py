@@ -130,7 +130,7 @@ def test_moderator_input_is_stored_or_refused_with_field_messages(
     assert service.store.fact(fact.id) == fact
     # One audit entry, for this fact: the only change since the one before.
     changed = service.store.feed.changes_since(audit_before, 2)
-    assert changed is not None and changed.facts == {fact.id: fact}
+    assert changed is not None and changed.facts == {fact.key: fact}
     assert len(service.history(fact.id, GUILD)) == 1
     # Free the phrasings again for the next example.
     service.remove_fact(fact.id, guild_id=GUILD, actor="discord:2")

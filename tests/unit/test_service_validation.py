@@ -237,7 +237,7 @@ def test_every_kind_of_bad_line_is_reported_with_its_number(service: FactService
         record("Bad Id", "bad id question"),  # 4
         record("good-one", "a second time"),  # 5: the same id twice
         record(curated.id, "curated id question"),  # 6
-        record(foreign.id, "foreign id question"),  # 7
+        record(foreign.id, "foreign id question"),  # 7: another server's id is free here
         record("no-source", "who said this", source="Reuters"),  # 8
         record("too-long", "long statement", statement="x" * 1001),  # 9
         record("extra", "extra field", colour="blue"),  # 10
@@ -254,8 +254,7 @@ def test_every_kind_of_bad_line_is_reported_with_its_number(service: FactService
         "line 3: expected a JSON object",
         "line 4: id: must be lowercase letters",
         "line 5: id 'good-one' appears twice",
-        f"line 6: id '{curated.id}' is already used elsewhere",
-        f"line 7: id '{foreign.id}' is already used elsewhere",
+        f"line 6: id '{curated.id}' is taken by a curated fact",
         "line 8: source: 'Reuters' is not a known source",
         "line 9: statement: at most 1000 characters",
         "line 10: unknown field(s): colour",

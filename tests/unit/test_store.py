@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.drafts import FactDraft
-from bot.knowledge import Knowledge, load_knowledge
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.models import GLOBAL, Fact
 from bot.records import fact_from_snapshot, fact_record, fact_snapshot
 from bot.service import FactService
@@ -34,6 +34,8 @@ def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
             "m003_documents",
             "m004_fact_documents",
             "m005_draft_reviews",
+            "m006_fact_ids_per_guild",
+            "m007_document_ids_per_guild",
         ]
     finally:
         store.close()
@@ -107,6 +109,32 @@ def test_reseeding_changed_files_updates_curated_and_keeps_moderator_facts(
         assert [e.action for e in reopened.store.history(second.id)] == ["seed-add", "seed-retire"]
     finally:
         reopened.close()
+
+
+def test_a_new_curated_fact_may_not_take_a_servers_fact_id(
+    db_path: Path, knowledge_copy: Path
+) -> None:
+    service = FactService.open(db_path, knowledge_copy)
+    own = service.add_fact(
+        FactDraft(statement="A server's own fact.", source="afp", questions=("what of it",)),
+        guild_id=GUILD,
+        actor="discord:1",
+    )
+    service.close()
+    # The curators rename a fact to the server's id: every server would see two of that id.
+    first = load_knowledge(knowledge_copy).facts[0]
+    facts_file = knowledge_copy / "facts.toml"
+    text = facts_file.read_text(encoding="utf-8")
+    facts_file.write_text(text.replace(f'id = "{first.id}"', f'id = "{own.id}"', 1), "utf-8")
+    with pytest.raises(KnowledgeError, match=f"the id '{own.id}' already names a server's fact"):
+        FactService.open(db_path, knowledge_copy)
+    # Nothing of the seeding landed.
+    store = Store(db_path)
+    try:
+        assert store.fact(first.id, GLOBAL) is not None
+        assert store.fact(own.id, GUILD) == own and store.fact(own.id, GLOBAL) is None
+    finally:
+        store.close()
 
 
 def test_unanswered_questions_are_counted_per_guild(db_path: Path) -> None:
@@ -212,6 +240,7 @@ def test_an_old_row_with_one_point_string_still_loads(db_path: Path) -> None:
             )
             db.table("phrasings").insert(
                 {
+                    "guild_id": GUILD,
                     "fact_id": "old-fact",
                     "position": 0,
                     "text": "old phrasing",

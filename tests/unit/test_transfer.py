@@ -61,20 +61,21 @@ def test_import_into_another_server_carries_documents_and_facts(
     service: FactService, other: FactService
 ) -> None:
     data = exported_server(service)
-    # A third server there already has the id the export's document has: the imported
-    # copy gets another, and the facts cite that one.
+    # A third server there already has the id the export's document has: ids are each
+    # server's own, so the imported copy has it too, and the facts cite that copy.
     taken = add_bridge(other, guild_id=THREE)
     report = other.import_jsonl(data, guild_id=TWO, actor="t")
     assert (report.added, report.documents_added) == (2, 1)
     theirs = [d for d in Documents(other.store).list(TWO) if d.guild_id == TWO]
     assert [d.title for d in theirs] == ["Bridge reopens"]
     [own] = theirs
-    assert own.id != taken.id
+    assert own.id == taken.id
     facts = {fact.document: fact for fact in other.list_facts(TWO) if fact.guild_id == TWO}
     assert set(facts) == {own.id, other.knowledge.article.id}
     assert all(fact.quote_verified for fact in facts.values())
     audit = other.store.db.query(
-        "select action, actor from document_audit where document_id = ?", [own.id]
+        "select action, actor from document_audit where guild_id = ? and document_id = ?",
+        [TWO, own.id],
     )
     assert [(row["action"], row["actor"]) for row in audit] == [("import-add", "t")]
     # Again: the document is matched (same title, text and date), the facts unchanged.

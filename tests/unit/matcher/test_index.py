@@ -225,7 +225,7 @@ def test_incremental_updates_match_a_fresh_build_and_respect_guilds() -> None:
     assert index.match("is the water cut", 7).outcome == "answered"
     assert index.match("is the water cut", 8).outcome == "unknown"
     edited = dataclasses.replace(facts[1], questions=("when does the bakery open",))
-    index.apply(upserts=[edited], removals=["airport"])
+    index.apply(upserts=[edited], removals=[facts[0].key])
     fresh = MatchIndex(lexicon, sources, [edited, local])
     for question in (
         "did the rebels take the airport",

@@ -329,7 +329,7 @@ def test_apply_in_place_equals_a_fresh_build(knowledge: Knowledge) -> None:
         index.apply(upserts=[change])
         final[fact.id] = change
     gone = rng.sample(sorted(final), 30)
-    index.apply(removals=gone[:15])
+    index.apply(removals=[final[i].key for i in gone[:15]])
     index.apply(upserts=[dataclasses.replace(final[i], active=False) for i in gone[15:]])
     removed = {fact_id: final.pop(fact_id) for fact_id in gone}
     # A removed fact restored goes to the end, in the index as in a dict.
@@ -339,7 +339,7 @@ def test_apply_in_place_equals_a_fresh_build(knowledge: Knowledge) -> None:
     twice, other, dropped = [f for f in synthetic if f.id in final and f.id != gone[0]][:3]
     index.apply(
         upserts=[edited(final[twice.id], 90), edited(final[twice.id], 91), other],
-        removals=[dropped.id],
+        removals=[dropped.key],
     )
     final[twice.id] = edited(final[twice.id], 91)
     final[other.id] = other
