@@ -74,6 +74,9 @@ def test_a_short_follow_up_takes_its_subject_from_the_sentence_before(reader: Re
         ("rebels lost 300 fighters true?", "rebels lost 300 fighters"),
         ("16 or 60 civilians dead?", "16 or 60 civilians dead"),
         ("ppl r saying the govt left b4 the fight?", "the government left before the fight"),
+        # A tag question or a bare "yeah?" after a claim asks to confirm it.
+        ("the truce dates from 2018 hasnt it", "the truce dates from 2018"),
+        ("the army lost hundreds of soldiers yeah?", "the army lost hundreds of soldiers"),
     ],
 )
 def test_claims_to_check_are_marked(reader: Reader, message: str, question: str) -> None:
