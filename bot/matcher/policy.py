@@ -66,6 +66,10 @@ class MatchPolicy:
     # A yes/no question whose word no fact uses, and which is no commoner in English than
     # this, asks about something the article does not report.
     unsupported_zipf: float = 4.5
+    # "what colour is the flag": the thing a what-question asks for, when no fact uses its
+    # word and it is no commoner in English than this ("colour", "airline", not "news"),
+    # is something the article does not give.
+    asked_zipf: float = 5.2
     # A capitalised word of a fact is a name ("Hammadi", "Idlib") when it is no commoner
     # in English than this; "Governor" and "Army" are titles.
     name_zipf: float = 4.0

@@ -50,6 +50,13 @@ def before_or(words: Sequence[str]) -> list[str]:
 _FACTION = frozenset({"faction", "factions"})
 
 
+# "what colour", "which airline", "what is the population of": the thing asked for.
+_WHAT = frozenset({"what", "whats", "which"})
+_BEFORE_THE_THING = frozenset(
+    {"is", "was", "are", "were", "s", "the", "a", "an", "kind", "sort", "type", "of"}
+)
+
+
 class PremiseReader:
     """Reads the premise of each question, with the actors, places and outcomes of the
     chatter knowledge and the names of the sources."""
@@ -148,7 +155,7 @@ class PremiseReader:
                 else None
             ),
             unsupported=(
-                frozenset()
+                self._unknown_asked(words, known, policy)
                 if claim_terms is None
                 else self._unsupported(words, claim_terms, known, policy)
             ),
@@ -173,6 +180,28 @@ class PremiseReader:
             and not is_number(term)
             and max(self._frequency.zipf(term), self._frequency.zipf(spelled.get(term, term)))
             <= policy.unsupported_zipf
+        )
+
+    def _unknown_asked(
+        self, words: Sequence[str], known: set[str], policy: MatchPolicy
+    ) -> frozenset[str]:
+        """What "what colour is the flag" asks for, when no fact uses the word: the noun
+        after "what" or "which" (past "is the", "kind of"). A fact on the flag does not
+        give its colour."""
+        rest = list(words[1:]) if words and words[0] in _WHAT else []
+        while rest and rest[0] in _BEFORE_THE_THING:
+            rest = rest[1:]
+        if not rest or rest[0] in self._analyzer.stopwords:
+            return frozenset()
+        word = rest[0]
+        # Read in place: "sham fm" and "pro-government radio" are one name.
+        return frozenset(
+            term
+            for term in self._analyzer.analyse(rest)[0][:1]
+            if term not in known
+            and term not in self._analyzer.light_terms
+            and not is_number(term)
+            and self._frequency.zipf(word) <= policy.asked_zipf
         )
 
     def _actors(self, terms: Iterable[str], names: frozenset[str]) -> tuple[frozenset[str], ...]:

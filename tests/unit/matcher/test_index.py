@@ -103,6 +103,9 @@ UNKNOWN = [
     "why did the soldiers leave the airport",
     # The abandonment is reported; no fact says why.
     "why did iran abandon assad",
+    # The flag is reported; what is asked of it, a word no fact uses, is not.
+    "what colour is the flag on the traffic light",
+    "which airline still flies out of the airport",
 ]
 
 
