@@ -216,6 +216,29 @@ class FactFeatures:
             self._explained = frozenset(terms)
         return self._explained
 
+    def doers(self, deed: str) -> frozenset[str] | None:
+        """The terms that can be the doer of `deed` in the fact's own words: those before
+        it in its clause, and those after a "by" that follows it; None when the fact's
+        own words never report the deed."""
+        found: set[str] | None = None
+        previous: list[str] = []
+        for clause in _CLAUSE.split(self._text):
+            words = fold(clause).split()
+            for at in range(len(words)):
+                if deed in self._terms_of(words[: at + 1]):
+                    found = found if found is not None else set()
+                    before = words[:at]
+                    if "who" in before:
+                        # "Umm Khaled, a mother who fled": "who" is the clause before.
+                        before = [*previous, *before]
+                    found.update(self._terms_of(before))
+                    rest = words[at + 1 :]
+                    if "by" in rest:
+                        found.update(self._terms_of(rest[rest.index("by") + 1 :]))
+                    break
+            previous = words
+        return frozenset(found) if found is not None else None
+
     @property
     def reason(self) -> bool:
         """Whether the fact gives a reason: its own words say why or what for, or one of
@@ -428,6 +451,14 @@ def _supplies(
             return False
         # Someone: an actor ("the rebels", "Russia") or a person's name ("Hakan Fidan").
         named = (actor_terms | rare_names) & features.terms
+        if premise.deed is not None:
+            # Who did it, as the fact's own words tell it: "the consulate came under
+            # attack during the rebel assault" does not say who attacked the consulate.
+            # A deed that opens its clause ("Western districts…", when "who held western
+            # Aleppo" reads "western" as the deed) leaves nothing to tell from.
+            doers = features.doers(premise.deed)
+            if doers:
+                named &= doers
         if premise.named_groups:
             named &= premise.named_groups
         return bool(named) and (premise.offers_choice or bool(named - premise.known_terms))

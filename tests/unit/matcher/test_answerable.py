@@ -179,6 +179,17 @@ def test_a_name_needs_a_rare_name_the_question_lacks() -> None:
     assert not check(premise("name", ["araghchi"]), features("Tehran said Araghchi would travel."))
 
 
+def test_who_did_it_needs_the_doer_of_the_deed_itself() -> None:
+    who_attacked = replace(premise("agent", ["consulate"]), deed="attack")
+    # The rebels are in the sentence, but not as the ones who attacked.
+    assert not check(who_attacked, features("The consulate came under attack in a rebels push."))
+    assert check(who_attacked, features("Rebels attack the consulate."))
+    assert check(who_attacked, features("The consulate saw an attack by the army."))
+    # "who" stands for the clause before: the observatory fled.
+    who_fled = replace(premise("agent", ["town"]), deed="fled")
+    assert check(who_fled, features("The observatory, a monitor who fled the town, said so."))
+
+
 def test_who_did_it_needs_someone_the_question_does_not_name() -> None:
     assert check(premise("agent", ["airport"]), AIRPORT)
     assert not check(premise("agent", ["civilians", "strikes"]), CIVILIANS)
