@@ -273,6 +273,16 @@ class FactFeatures:
         )
 
     @property
+    def measured(self) -> frozenset[str]:
+        """The terms of the clauses that give a span of time or a quantity."""
+        terms: set[str] = set()
+        for clause in _CLAUSE.split(self._text):
+            words = fold(clause).split()
+            if _SPAN_WORDS.intersection(words) or _quantity(words):
+                terms.update(self._terms_of(words))
+        return frozenset(terms)
+
+    @property
     def span(self) -> bool:
         """A span of time ("for years", "since 2020"), not just a point in it."""
         return bool(_SPAN_WORDS.intersection(self.words))
@@ -441,6 +451,10 @@ def _supplies(
     if kind == "figure":
         return bool(features.numbers) or features.quantity or features.age
     if kind == "duration":
+        if premise.deed is not None and premise.deed in features.terms:
+            # "how long did the siege last": a span or size in the clause that tells of
+            # the siege, not the years of rebel control beside it.
+            return premise.deed in features.measured
         return features.quantity or features.span
     if kind == "expansion":
         return bool(premise.short_words & features.initials)

@@ -151,7 +151,7 @@ class PremiseReader:
                 self._deed(words, names)
                 if ask.kind == "agent"
                 else self._event(weights, names)
-                if ask.kind in ("time", "date", "reason")
+                if ask.kind in ("time", "date", "reason", "duration")
                 else None
             ),
             unsupported=(

@@ -158,6 +158,15 @@ def test_when_and_why_need_the_event_asked_about(kind: AskKind) -> None:
     assert check(asked, features("Forces withdraw [today] from the airport after a rebel push."))
 
 
+def test_how_long_needs_a_span_in_the_clause_of_the_event() -> None:
+    asked = replace(premise("duration", ["siege"]), deed="siege")
+    siege = "Rebels held the west until 2016, when a siege forced them out."
+    assert not check(asked, features(siege))
+    assert check(asked, features("The siege lasted four months, and the rebels left."))
+    # A fact whose own words do not report the event: any span or size will do.
+    assert check(premise("duration", ["front"]), features("Battles over a strip of 100km."))
+
+
 def test_why_needs_a_reason_for_the_event_itself() -> None:
     asked = replace(premise("reason", ["assad", "withdraw"]), deed="withdraw")
     # The event, with no reason given.
