@@ -468,8 +468,8 @@ def _supplies(
         if premise.deed is not None:
             # Who did it, as the fact's own words tell it: "the consulate came under
             # attack during the rebel assault" does not say who attacked the consulate.
-            # A deed that opens its clause ("Western districts…", when "who held western
-            # Aleppo" reads "western" as the deed) leaves nothing to tell from.
+            # A deed that opens its clause ("Western districts…", when "who held the
+            # western districts" reads "western" as the deed) leaves nothing to tell from.
             doers = features.doers(premise.deed)
             if doers:
                 named &= doers
