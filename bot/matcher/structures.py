@@ -190,6 +190,18 @@ class _Records(Mapping[str, _Record]):
         self._size = size
         self.next_slot = next_slot
 
+    def __getstate__(self) -> tuple[tuple[tuple[_Record | None, ...], ...], int, int]:
+        # Pickled without the shards: they follow str hashes, which differ from process to
+        # process; the process that unpickles shards the records again.
+        return self._table, self._size, self.next_slot
+
+    def __setstate__(self, state: tuple[tuple[tuple[_Record | None, ...], ...], int, int]) -> None:
+        self._table, self._size, self.next_slot = state
+        shards: tuple[dict[str, _Record], ...] = tuple({} for _ in range(self._SHARDS))
+        for record in self.records():
+            shards[hash(record.fact.id) % self._SHARDS][record.fact.id] = record
+        self._shards = shards
+
     def __getitem__(self, fact_id: str) -> _Record:
         return self._shards[hash(fact_id) % self._SHARDS][fact_id]
 
