@@ -5,6 +5,7 @@ when it is deleted or garbled."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,18 @@ def run(db: Path, *args: str, min_facts: str = "1") -> subprocess.CompletedProce
     return completed
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "factbot.db"
+    run(path, "seed", min_facts="5000")
+    return path
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(seeded: Path, tmp_path: Path) -> Path:
+    """The test's own copy of a seeded database, with no saved index yet."""
     path = tmp_path / "factbot.db"
-    run(path, "seed")
+    shutil.copy(seeded, path)
     return path
 
 

@@ -30,14 +30,22 @@ SYNTHETIC = 300
 MOD = "cli:test"
 
 
-@pytest.fixture
-def base(db_path: Path) -> Path:
-    """A database of the shipped facts and some synthetic ones, each audited."""
-    service = FactService.open(db_path)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of the shipped facts and some synthetic ones, each audited; made once."""
+    path = tmp_path_factory.mktemp("template") / "factbot.db"
+    service = FactService.open(path)
     with service.store.transaction() as db:
         for fact in synthetic_facts(SYNTHETIC):
             service.store.put_fact(db, fact, actor="test", action="add", before=None)
-    service.close()
+    service.close()  # the last connection: the WAL is checkpointed into the file
+    return path
+
+
+@pytest.fixture
+def base(template: Path, db_path: Path) -> Path:
+    """The test's own copy of the template database."""
+    shutil.copy(template, db_path)
     return db_path
 
 
