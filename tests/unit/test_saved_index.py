@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import pickle
 import shutil
@@ -17,6 +18,7 @@ import pytest
 from bench.synthetic import synthetic_facts, synthetic_questions
 from bot.drafts import FactDraft
 from bot.feed import FeedMark
+from bot.following import RESAVE_AFTER
 from bot.indexing import IndexBuilder
 from bot.knowledge import Knowledge
 from bot.matcher import Decision, MatchIndex
@@ -318,5 +320,46 @@ def test_a_guild_fact_survives_the_round_trip(base: Path) -> None:
         assert service.ask("is the ferry on").outcome != "answered" or all(
             a.fact_id != fact.id for a in service.ask("is the ferry on").answers
         )
+    finally:
+        service.close()
+
+
+def saved_mark(db: Path) -> int:
+    """The audit entry the saved index says it is up to."""
+    with saved_path(db).open("rb") as file:
+        file.readline()  # the format's name
+        return int(json.loads(file.readline())["mark"]["id"])
+
+
+def test_a_start_far_behind_its_saved_index_saves_it_anew(base: Path) -> None:
+    start(base)[1].close()
+    before = saved_mark(base)
+    other = FactService.open(base)
+    lines = [
+        json.dumps(
+            {
+                "id": f"kite-{n}",
+                "statement": f"Kite {n} flew.",
+                "source": "afp",
+                "questions": [f"where did kite number {n} fly"],
+            }
+        )
+        for n in range(RESAVE_AFTER)
+    ]
+    other.import_jsonl("\n".join(lines), actor=MOD)
+    other.close()
+    made, service = start(base)
+    service.close()
+    assert made == "saved" and saved_mark(base) >= before + RESAVE_AFTER
+    # A few entries behind is not worth a save.
+    other = FactService.open(base)
+    other.edit_fact("kite-1", FactDraft(statement="Kite 1 flew far."), actor=MOD)
+    other.close()
+    behind = saved_mark(base)
+    made, service = start(base)
+    try:
+        assert made == "saved" and saved_mark(base) == behind
+        kite = service.index.fact("kite-1")
+        assert kite is not None and kite.statement == "Kite 1 flew far."
     finally:
         service.close()
