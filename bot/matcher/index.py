@@ -119,7 +119,8 @@ class MatchIndex:
         """The facts as indexed now, for `restore` in another process (saved_index.py).
 
         Immutable (writes publish a new snapshot), so it can be written out while answers
-        and writes go on; the spelling corrections answers cache are left behind.
+        and writes go on; left out are the spelling corrections answers have cached, the
+        one part answers write to.
         """
         return dataclasses.replace(self._snapshot, corrections={})
 
