@@ -32,7 +32,8 @@ RUN pip install --no-cache-dir /wheels/*.whl \
     && mkdir -p /data \
     && chown 10001:10001 /data
 
-# The database (and its WAL files) live on a volume so they outlive the container.
+# The database (with its WAL files and saved index) lives on a volume so it outlives the
+# container.
 VOLUME ["/data"]
 # An empty, unwritable working directory: nothing is imported or read from it.
 WORKDIR /app

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 from sqlite_utils import Database
 
@@ -45,7 +46,8 @@ from bot.models import (
     UnansweredQuestion,
 )
 from bot.records import fact_from_snapshot
-from bot.settings import MAX_QUESTION_CHARS
+from bot.saved_index import SavedIndex
+from bot.settings import MAX_QUESTION_CHARS, SAVED_INDEX_MIN_FACTS
 from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
 from bot.text import fold, unenclosed, worth_reviewing
 from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
@@ -62,10 +64,13 @@ class FactService:
         *,
         phrasing_limit: int | None = None,
         max_question_chars: int = MAX_QUESTION_CHARS,
+        saved_index_min_facts: int = SAVED_INDEX_MIN_FACTS,
     ) -> None:
         """`phrasing_limit` indexes only each fact's first K phrasings (the database keeps
         them all): `eval --max-phrasings` uses it to measure facts with few phrasings.
-        A question is matched on its first `max_question_chars` characters."""
+        A question is matched on its first `max_question_chars` characters. An index of
+        `saved_index_min_facts` facts or more is saved beside the database, and the next
+        process starts from it (saved_index.py)."""
         if phrasing_limit is not None and phrasing_limit < 1:
             raise ValueError(f"phrasing_limit must be at least 1, not {phrasing_limit}")
         self.store = store
@@ -77,7 +82,12 @@ class FactService:
         # the bot turns this off and refreshes in the background (discordbot/refresh.py).
         self.refresh_on_read = True
         build = IndexBuilder(knowledge.lexicon, policy, phrasing_limit)
-        self._live = LiveIndex(store, build, self._write_lock)
+        # An index of some phrasings only is a measurement's: it neither replaces the
+        # bot's saved index nor starts from it.
+        saved = None
+        if phrasing_limit is None:
+            saved = SavedIndex.beside(store, build, saved_index_min_facts)
+        self._live = LiveIndex(store, build, self._write_lock, saved)
 
     @classmethod
     def open(
@@ -88,8 +98,10 @@ class FactService:
         *,
         phrasing_limit: int | None = None,
         max_question_chars: int = MAX_QUESTION_CHARS,
+        saved_index_min_facts: int = SAVED_INDEX_MIN_FACTS,
     ) -> FactService:
-        """Open (creating and seeding on first use) the database, and index its facts."""
+        """Open (creating and seeding on first use) the database; its facts are indexed
+        when first asked about (see `prepare`)."""
         knowledge = load_knowledge(knowledge_dir)
         store = Store(db_path)
         try:
@@ -105,7 +117,13 @@ class FactService:
             policy,
             phrasing_limit=phrasing_limit,
             max_question_chars=max_question_chars,
+            saved_index_min_facts=saved_index_min_facts,
         )
+
+    def prepare(self) -> Literal["saved", "built"]:
+        """Make the index now rather than at the first question: "saved" (loaded from the
+        saved index and caught up) or "built"."""
+        return self._live.ready()
 
     def close(self) -> None:
         self.store.close()
@@ -114,6 +132,12 @@ class FactService:
     def index(self) -> MatchIndex:
         """The index answers read; it follows the database (see following.py)."""
         return self._live.index
+
+    @property
+    def index_made_from(self) -> Literal["saved", "built"] | None:
+        """How the index was made: from the saved index, or built; None: not made yet (a
+        process that only writes never makes it)."""
+        return self._live.made_from
 
     @property
     def full_rebuilds(self) -> int:
@@ -438,7 +462,7 @@ class FactService:
         elif source is not None:
             self._live.add_source(source)
         if changes and not rebuild:
-            self.index.apply(upserts=[change.after for change in changes])
+            self._live.apply([change.after for change in changes])
         if changes or rebuild:
             self._reaches.forget()
 

@@ -32,6 +32,9 @@ DISCORD_OPTION_CHARS = 6000
 # not enough to flood a channel.
 ASK_RATE = 5
 ASK_PER_SECONDS = 30
+# An index of this many facts or more is saved beside the database for the next start to
+# load; below it a build takes well under a second.
+SAVED_INDEX_MIN_FACTS = 5_000
 
 
 class SettingsError(Exception):
@@ -95,6 +98,7 @@ class BotSettings:
     max_question_chars: int = MAX_QUESTION_CHARS
     ask_rate: int = ASK_RATE
     ask_per_seconds: int = ASK_PER_SECONDS
+    saved_index_min_facts: int = SAVED_INDEX_MIN_FACTS
     guild_id: int | None = None
     mod_role_id: int | None = None
     api_base: str | None = None
@@ -127,6 +131,9 @@ class BotSettings:
             ),
             ask_rate=_whole(env, "FACTBOT_ASK_RATE", ASK_RATE),
             ask_per_seconds=_whole(env, "FACTBOT_ASK_PER_SECONDS", ASK_PER_SECONDS),
+            saved_index_min_facts=_whole(
+                env, "FACTBOT_SAVED_INDEX_MIN_FACTS", SAVED_INDEX_MIN_FACTS
+            ),
         )
         if not discord:
             return shared

@@ -51,6 +51,7 @@ class Context:
             settings.knowledge_dir,
             phrasing_limit=phrasing_limit,
             max_question_chars=settings.max_question_chars,
+            saved_index_min_facts=settings.saved_index_min_facts,
         )
 
     def close(self) -> None:

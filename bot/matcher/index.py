@@ -9,6 +9,7 @@ message's questions (understand.py, query.py), takes candidates most shared cont
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import threading
@@ -115,6 +116,24 @@ class MatchIndex:
                 elif previous is not None:
                     change.add(key, previous, None, ())
             self._snapshot = change.snapshot()
+
+    def saved_state(self) -> _Snapshot:
+        """The facts as indexed now, for `restore` in another process (saved_index.py).
+
+        Immutable (writes publish a new snapshot), so it can be written out while answers
+        and writes go on; left out are the spelling corrections answers have cached, the
+        one part answers write to.
+        """
+        return dataclasses.replace(self._snapshot, corrections={})
+
+    def restore(self, state: object) -> None:
+        """Answer from a state `saved_state` gave, built with the same lexicon and sources,
+        in place of the facts indexed so far."""
+        if not isinstance(state, _Snapshot):
+            raise TypeError(f"not a saved match index: {type(state).__name__}")
+        with self._write_lock:
+            self._materialised = {}
+            self._snapshot = state
 
     def _record(self, fact: Fact, slot: int) -> tuple[_Record, set[str]]:
         """The fact's record, and the folded words it adds to the spelling vocabulary."""

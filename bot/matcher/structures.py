@@ -191,6 +191,19 @@ class _Records(Mapping[FactKey, _Record]):
         self._size = size
         self.next_slot = next_slot
 
+    def __getstate__(self) -> tuple[tuple[tuple[_Record | None, ...], ...], int, int]:
+        # Pickled without the shards: they follow str hashes, which differ from process to
+        # process; the process that unpickles shards the records again.
+        return self._table, self._size, self.next_slot
+
+    def __setstate__(self, state: tuple[tuple[tuple[_Record | None, ...], ...], int, int]) -> None:
+        self._table, self._size, self.next_slot = state
+        shards: tuple[dict[FactKey, _Record], ...] = tuple({} for _ in range(self._SHARDS))
+        for record in self.records():
+            key = record.fact.key
+            shards[hash(key) % self._SHARDS][key] = record
+        self._shards = shards
+
     def __getitem__(self, key: FactKey) -> _Record:
         return self._shards[hash(key) % self._SHARDS][key]
 

@@ -50,6 +50,7 @@ def services(db_path: Path) -> Iterator[tuple[FactService, FactService]]:
     """The bot's service, not refreshing by itself, and another process's view of its file."""
     bot_side = FactService.open(db_path)
     bot_side.refresh_on_read = False  # each test says when it refreshes
+    bot_side.prepare()  # as the bot does before it connects
     other = FactService.open(db_path)
     yield bot_side, other
     bot_side.close()

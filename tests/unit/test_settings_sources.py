@@ -29,6 +29,7 @@ SETTING_NAMES = (
     "FACTBOT_MAX_QUESTION_CHARS",
     "FACTBOT_ASK_RATE",
     "FACTBOT_ASK_PER_SECONDS",
+    "FACTBOT_SAVED_INDEX_MIN_FACTS",
 )
 ANSWERABLE = "Who took Aleppo airport?"
 
@@ -62,6 +63,7 @@ def test_the_environment_sets_every_one(in_tmp: Path, monkeypatch: pytest.Monkey
         "FACTBOT_MAX_QUESTION_CHARS": "120",
         "FACTBOT_ASK_RATE": "2",
         "FACTBOT_ASK_PER_SECONDS": "10",
+        "FACTBOT_SAVED_INDEX_MIN_FACTS": "20000",
         "DISCORD_TOKEN": TOKEN,
     }
     for name, value in values.items():
@@ -71,6 +73,7 @@ def test_the_environment_sets_every_one(in_tmp: Path, monkeypatch: pytest.Monkey
     assert settings.knowledge_dir == Path("env-knowledge")
     assert settings.max_question_chars == 120
     assert (settings.ask_rate, settings.ask_per_seconds) == (2, 10)
+    assert settings.saved_index_min_facts == 20000
     assert settings.token == TOKEN
 
 
@@ -115,6 +118,7 @@ def test_a_command_that_never_reaches_discord_reads_no_discord_setting() -> None
         ("FACTBOT_ASK_PER_SECONDS", "2.5"),
         ("FACTBOT_MAX_QUESTION_CHARS", "6001"),
         ("FACTBOT_MAX_QUESTION_CHARS", "²"),
+        ("FACTBOT_SAVED_INDEX_MIN_FACTS", "0"),
     ],
 )
 def test_a_bad_limit_is_one_message_naming_the_setting_and_the_value(name: str, value: str) -> None:
