@@ -6,6 +6,7 @@ These run the real `python -m bot` in a process of its own, as a user would."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+
+from bot.knowledge import default_knowledge_dir
 
 GOOD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
@@ -25,7 +28,9 @@ class Case:
 
 
 # {db}: a working database; {bin}: a file that is not a database; {dir}: a folder;
-# {bad_json}: a file that is not JSON Lines; {missing}: a path whose folder does not exist.
+# {bad_json}: a file that is not JSON Lines; {missing}: a path whose folder does not exist;
+# {latin1_facts}, {latin1_article}, {folder_lexicon}, {folder_documents}: copies of the
+# knowledge folder with one file that is not UTF-8, or that is a folder.
 CASES = [
     # Bad paths.
     Case("db is a folder", ("--db", "{dir}", "ask", "x")),
@@ -44,6 +49,10 @@ CASES = [
     Case("knowledge not a folder", ("--knowledge", "{bin}", "ask", "x")),
     Case("knowledge folder empty", ("--db", "{db}", "--knowledge", "{dir}", "ask", "x")),
     Case("check a missing folder", ("--knowledge", "/nonexistent/knowledge", "check")),
+    Case("knowledge file not UTF-8", ("--db", "{db}", "--knowledge", "{latin1_facts}", "ask", "x")),
+    Case("article not UTF-8", ("--db", "{db}", "--knowledge", "{latin1_article}", "ask", "x")),
+    Case("knowledge file a folder", ("--db", "{db}", "--knowledge", "{folder_lexicon}", "seed")),
+    Case("documents list a folder", ("--db", "{db}", "--knowledge", "{folder_documents}", "seed")),
     # Bad files.
     Case("eval a missing file", ("--db", "{db}", "eval", "{missing}")),
     Case("eval a binary file", ("--db", "{db}", "eval", "{bin}")),
@@ -106,6 +115,21 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ran
     places["bin"].write_bytes(b"\x00\x01\x02 not a database, not text \xff\xfe")
     places["dir"].mkdir()
     places["bad_json"].write_text("this is not json\n")
+    broken = {
+        "latin1_facts": ("facts.toml", "file"),
+        "latin1_article": ("article.txt", "file"),
+        "folder_lexicon": ("lexicon.toml", "folder"),
+        "folder_documents": ("documents.toml", "folder"),
+    }
+    for name, (file, kind) in broken.items():
+        copy = places[name] = folder / f"knowledge-{name}"
+        shutil.copytree(default_knowledge_dir(), copy)
+        target = copy / file
+        if kind == "folder":
+            target.unlink(missing_ok=True)
+            target.mkdir()
+        else:  # what an editor saving in Latin-1 leaves: "é" as one byte
+            target.write_bytes(target.read_bytes() + "# café\n".encode("latin-1"))
     subprocess.run([sys.executable, "-m", "bot", "--db", str(places["db"]), "seed"], check=True)
     paths = {name: str(path) for name, path in places.items()}
 
