@@ -250,6 +250,21 @@ def fact_embed(
         embed.add_field(name=detail.label, value=value, inline=detail.brief)
     questions = "\n".join(f"• {echo(q)}" for q in card.questions) or compose.NOTHING
     embed.add_field(name=compose.QUESTIONS, value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
+    return fit_total(embed)
+
+
+def fit_total(embed: discord.Embed) -> discord.Embed:
+    """`embed` within Discord's 6,000 characters for all its text, its longest field cut
+    as often as needed: each part may be within its own limit while together they are not
+    (escaping doubles a markdown character), and Discord refuses the whole message."""
+    while (excess := len(embed) - EMBED_TOTAL_LIMIT) > 0:
+        index, field = max(enumerate(embed.fields), key=lambda item: len(item[1].value or ""))
+        value = field.value or ""
+        if len(value) <= excess:
+            break  # nothing long left to cut; never reached with the bot's own fields
+        embed.set_field_at(
+            index, name=field.name, value=clip(value, len(value) - excess), inline=field.inline
+        )
     return embed
 
 

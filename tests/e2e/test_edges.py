@@ -1,0 +1,70 @@
+"""Failures found by probing the running bot at Discord's limits and with hostile text,
+each reproduced through the fake Discord, which answers as Discord does (a 400 for an
+embed over its limits)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.discordbot.client import FactBot
+from bot.documents.library import DocumentDraft, Documents
+from bot.service import FactService
+from tests.e2e.conftest import World
+from tests.fakediscord import Message
+
+# Discord's limit on all of one message's embeds together.
+EMBED_TOTAL = 6000
+
+
+def embed_size(message: Message) -> int:
+    """What Discord counts towards the 6,000: titles, descriptions, field names and values,
+    footers and author names."""
+    size = 0
+    for embed in message.embeds:
+        size += len(embed.get("title") or "") + len(embed.get("description") or "")
+        for field in embed.get("fields") or []:
+            size += len(field["name"]) + len(field["value"])
+        size += len((embed.get("footer") or {}).get("text") or "")
+        size += len((embed.get("author") or {}).get("name") or "")
+    return size
+
+
+def largest_fact(service: FactService, guild_id: int) -> str:
+    """A fact with every field at its limit, each written in characters that markdown
+    escaping doubles; its id is returned."""
+    wide = "_*"
+    quote = wide * 500
+    source = service.add_source(wide * 50, guild_id=guild_id)
+    document = Documents(service.store).add(
+        DocumentDraft(
+            title=wide * 100, outlet=wide * 50, date="2024-11-30", text=f"It said {quote} then."
+        ),
+        guild_id=guild_id,
+        actor="test",
+    )
+    fact_id = "a" * 80
+    record = {
+        "id": fact_id,
+        "statement": wide * 500,
+        "source": source.name,
+        "questions": [f"question {n} {wide * 90}" for n in range(40)],
+        "reported_by": wide * 50,
+        "quote": quote,
+        "date": "2024-11-30",
+        "topics": [f"{n}{'_' * 39}" for n in range(8)],
+        "point": [f"point-{n}-{'a' * 72}" for n in range(4)],
+        "document": document.id,
+    }
+    service.import_jsonl(json.dumps(record) + "\n", guild_id=guild_id, actor="test")
+    return fact_id
+
+
+async def test_a_fact_at_every_limit_still_shows_in_one_embed(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    fact_id = largest_fact(service, world.guild.id)
+    for command in ("show", "remove", "restore"):
+        reply = await world.fact(command, fact_id=fact_id)
+        assert reply.embed is not None, reply.content
+        assert reply.embed["title"].startswith(fact_id)
+        assert embed_size(reply) <= EMBED_TOTAL
