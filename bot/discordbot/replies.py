@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,9 @@ from bot.documents.records import DocumentInfo
 from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Citation, Fact, Reach
 
 T = TypeVar("T")
+
+# Unicode's explicit embeddings, overrides and isolates (U+202A-202E, U+2066-2069).
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 # Nobody is ever pinged, whatever a question or a fact contains.
 NO_PINGS = discord.AllowedMentions.none()
@@ -52,11 +56,15 @@ def clip(text: str, limit: int) -> str:
 
 def echo(user_text: str) -> str:
     """Text a user or a moderator wrote (a question; a statement, quote, source or outlet),
-    made safe to show: one line, no markdown, no masked link, no mention syntax. It still
-    reads as written: Discord hides the escapes and the zero-width spaces."""
+    made safe to show: one line, no markdown, no masked link, no mention syntax, no
+    direction override. It still reads as written: Discord hides the escapes and the
+    zero-width spaces, and right-to-left scripts need no controls to read right to left."""
     # On one line nothing can start a line (escape_markdown misses "x\n- item"), and with
     # no "](" there is no masked link (escape_markdown escapes one whole, not inside it).
-    one_line = " ".join(user_text.split()).replace("](", "]\u200b(")
+    # A direction control would turn the bot's own words after it around, to the line's
+    # end: a citation's "reported by", a "Did you mean…".
+    plain = DIRECTION_CONTROLS.sub("", user_text)
+    one_line = " ".join(plain.split()).replace("](", "]\u200b(")
     return discord.utils.escape_mentions(discord.utils.escape_markdown(one_line))
 
 

@@ -5,15 +5,19 @@ embed over its limits)."""
 from __future__ import annotations
 
 import json
+import re
 
 from bot.discordbot.client import FactBot
 from bot.documents.library import DocumentDraft, Documents
 from bot.service import FactService
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, add_fact
 from tests.fakediscord import Message
 
 # Discord's limit on all of one message's embeds together.
 EMBED_TOTAL = 6000
+# Unicode's explicit direction controls: embeddings, overrides, isolates and their ends.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+RLO = "\u202e"  # right-to-left override: what follows reads backwards, to its line's end
 
 
 def embed_size(message: Message) -> int:
@@ -68,3 +72,38 @@ async def test_a_fact_at_every_limit_still_shows_in_one_embed(
         assert reply.embed is not None, reply.content
         assert reply.embed["title"].startswith(fact_id)
         assert embed_size(reply) <= EMBED_TOTAL
+
+
+def direction_controls(message: Message) -> list[str]:
+    shown = message.content + json.dumps(message.embeds, ensure_ascii=False)
+    return DIRECTION_CONTROLS.findall(shown)
+
+
+async def test_direction_overrides_in_what_users_wrote_never_reach_the_channel(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    # A source whose name turns the rest of its citation line around: "…, reported by".
+    service.add_source(f"Local monitor{RLO}", guild_id=world.guild.id)
+    add_fact(
+        service,
+        world.guild,
+        "A zebra crossed the citadel bridge at dawn.",
+        ("Did a zebra cross the citadel bridge?",),
+        source=f"Local monitor{RLO}",
+    )
+    answered = await world.ask(f"{RLO}did a zebra cross the citadel bridge?")
+    assert answered.embed is not None
+    assert "Local monitor" in answered.embed["fields"][0]["value"]
+    unsure = await world.ask(f"aleppo{RLO}")  # "did you mean…": the question is echoed
+    assert unsure.components, unsure.content
+    unknown = f"what{RLO} is the weather like in paris"
+    assert "doesn't say" in (await world.ask(unknown)).content
+    await world.fake.wait_until(
+        lambda: any(RLO in row.question for row in service.unanswered(world.guild.id)),
+        10,
+        "the unanswered question to be counted",
+    )
+    listed = await world.fact("unanswered")
+    assert listed.embed is not None and "weather" in listed.embed["description"]
+    for reply in (answered, unsure, listed):
+        assert direction_controls(reply) == []
