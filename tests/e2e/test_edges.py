@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from bot.discordbot.client import FactBot
 from bot.documents.library import DocumentDraft, Documents
+from bot.errors import ValidationError
 from bot.service import FactService
 from tests.e2e.conftest import World, add_fact
 from tests.fakediscord import Message
@@ -107,3 +110,30 @@ async def test_direction_overrides_in_what_users_wrote_never_reach_the_channel(
     assert listed.embed is not None and "weather" in listed.embed["description"]
     for reply in (answered, unsure, listed):
         assert direction_controls(reply) == []
+
+
+# A lone surrogate: JSON's "\ud800" escape carries one, and no UTF-8 file can store it.
+LONE = "\ud800"
+
+
+async def test_text_that_is_not_unicode_is_refused_or_not_found_never_a_crash(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    upload = ("report.txt", b"The ministry said the bridge had reopened.\n", "text/plain")
+    commands = [
+        ("fact show", {"fact_id": f"sohr-airport{LONE}"}, "No fact"),
+        ("fact history", {"fact_id": f"sohr-airport{LONE}"}, "No fact"),
+        ("fact remove", {"fact_id": f"zebra{LONE}"}, "No fact"),
+        ("fact source", {"name": f"Zebra{LONE} watch"}, "not valid Unicode"),
+        ("fact source", {"name": "Zebra watch", "description": f"Ze{LONE}"}, "not valid Unicode"),
+        ("fact document", {"file": upload, "title": f"Bridge{LONE}", "outlet": "Reuters",
+                           "date": "2031-01-05"}, "not valid Unicode"),
+        ("fact drafts", {"document": f"bridge{LONE}"}, "no document"),
+    ]  # fmt: skip
+    for command, values, said in commands:
+        handle = await world.fake.slash(world.mod, world.general, command, **values)
+        reply = await handle.reply()
+        assert reply.ephemeral and said in reply.content, (command, reply.content)
+    for name in (f"Zebra{LONE} watch", "Zebra watch"):  # neither source was created
+        with pytest.raises(ValidationError, match="not a known source"):
+            service.resolve_source(name, world.guild.id)

@@ -78,6 +78,10 @@ CASES = [
                                      "--source", "nope", "--questions", "a thing|other thing")),
     Case("list unknown source", ("--db", "{db}", "facts", "list", "--source", "nope")),
     Case("add unnamed source", ("--db", "{db}", "sources", "add", " ")),
+    # "\udcff": the byte 0xff on the command line, which is not UTF-8.
+    Case("show an id that is not UTF-8", ("--db", "{db}", "facts", "show", "sohr\udcff")),
+    Case("add a source not UTF-8", ("--db", "{db}", "sources", "add", "Zeb\udcffra")),
+    Case("show a document not UTF-8", ("--db", "{db}", "documents", "show", "a\udcff")),
     Case("unknown command", ("--db", "{db}", "nope")),
     Case("unanswered bad limit", ("--db", "{db}", "unanswered", "--limit", "0")),
     # Bad settings.
