@@ -11,6 +11,7 @@ import pytest
 
 from bot.discordbot.client import FactBot
 from bot.documents.library import DocumentDraft, Documents
+from bot.drafts import FactDraft
 from bot.errors import ValidationError
 from bot.service import FactService
 from tests.e2e.conftest import World, add_fact
@@ -137,3 +138,44 @@ async def test_text_that_is_not_unicode_is_refused_or_not_found_never_a_crash(
     for name in (f"Zebra{LONE} watch", "Zebra watch"):  # neither source was created
         with pytest.raises(ValidationError, match="not a known source"):
             service.resolve_source(name, world.guild.id)
+
+
+def cite_many_outlets(service: FactService, guild_id: int, count: int) -> None:
+    """`count` documents, each from an outlet of 100 characters (the first a masked link),
+    each cited by a fact: the server's reach then names them all."""
+    library = Documents(service.store)
+    for n in range(count):
+        outlet = "[Wire](https://evil.example)" if n == 0 else f"**Wire {n:02d}** ".ljust(100, "x")
+        text = f"Officials said that zebra herd {n} crossed the river."
+        document = library.add(
+            DocumentDraft(title=f"Herd {n}", outlet=outlet, date="2024-12-01", text=text),
+            guild_id=guild_id,
+            actor="test",
+        )
+        service.add_fact(
+            FactDraft(
+                statement=f"Zebra herd {n} crossed the river.",
+                source="AFP",
+                questions=(f"did zebra herd {n} cross the river",),
+                quote=f"zebra herd {n} crossed the river",
+                document=document.id,
+            ),
+            guild_id=guild_id,
+            actor="test",
+        )
+
+
+async def test_replies_naming_many_outlets_fit_and_show_them_as_written(
+    world: World, bot: FactBot, service: FactService
+) -> None:
+    cite_many_outlets(service, world.guild.id, 24)
+    unknown = await world.ask("who is the mayor of paris")
+    helped = await world.ask("???", world.checker)
+    listed = await world.fake.slash(world.mod, world.general, "help")
+    for reply in (unknown, helped, await listed.reply()):
+        assert len(reply.content) <= 2000
+        assert "](" not in reply.content and "**Wire" not in reply.content, reply.content
+    assert "doesn't say" in unknown.content and "/about" in unknown.content
+    answered = await world.ask("did zebra herd 3 cross the river", world.mod)
+    assert answered.embed is not None and "Wire 03" in answered.embed["footer"]["text"]
+    assert embed_size(answered) <= EMBED_TOTAL
