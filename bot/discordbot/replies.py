@@ -162,6 +162,8 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     embed = discord.Embed(
         title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=ANSWER_COLOUR
     )
+    # The footer first: the answers that fit are counted with it (it names every outlet).
+    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     answers = result.answers
     if len(answers) == 1:
         answer = answers[0]
@@ -180,7 +182,6 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     else:
         embed.description = f"{len(answers)} sources speak to this:"
         _add_answer_fields(embed, answers)
-    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     return embed
 
 
@@ -190,8 +191,8 @@ def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
         title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=RELATED_COLOUR
     )
     embed.description = clip(f"{result.not_said} What it does say:", DESCRIPTION_LIMIT)
-    _add_answer_fields(embed, result.related)
     embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
+    _add_answer_fields(embed, result.related)
     return embed
 
 
