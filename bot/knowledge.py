@@ -125,11 +125,12 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     problems: list[str] = []
     tables = {}
     for name in ("article.toml", "sources.toml", "facts.toml", "lexicon.toml", "chatter.toml"):
-        path = directory / name
+        missing = f"{name}: missing (looked in {directory})"
+        text = _read_text(directory / name, name, missing, problems)
+        if text is None:
+            continue
         try:
-            tables[name] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            problems.append(f"{name}: missing (looked in {directory})")
+            tables[name] = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             problems.append(f"{name}: not valid TOML: {error}")
     if problems:
@@ -144,6 +145,21 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
         return None, problems
     knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory)
     return knowledge, problems
+
+
+def _read_text(path: Path, name: str, missing: str, problems: list[str]) -> str | None:
+    """The file's text, or None with the problem named (`missing` when it is not there): an
+    editor may save in another encoding, and a file may be a folder or unreadable, none of
+    which is a crash."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(missing)
+    except UnicodeDecodeError as error:
+        problems.append(f"{name}: not UTF-8 text (byte {error.start})")
+    except OSError as error:
+        problems.append(f"{name}: cannot be read: {error.strerror or error}")
+    return None
 
 
 def read_article(directory: Path | None = None) -> ArticleInfo | None:
@@ -175,10 +191,9 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
         examples = []
     if "file" not in values or date is None or len(values) < 6:
         return None
-    try:
-        text = (directory / values["file"]).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(f"{where}: article file '{values['file']}' not found")
+    named = f"{where}: article file '{values['file']}'"
+    text = _read_text(directory / values["file"], named, f"{named} not found", problems)
+    if text is None:
         return None
     return ArticleInfo(
         id=values["id"],

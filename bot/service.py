@@ -49,7 +49,7 @@ from bot.records import fact_from_snapshot
 from bot.saved_index import SavedIndex
 from bot.settings import MAX_QUESTION_CHARS, SAVED_INDEX_MIN_FACTS
 from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
-from bot.text import fold, unenclosed, worth_reviewing
+from bot.text import fold, is_unicode, unenclosed, worth_reviewing
 from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
 
 logger = logging.getLogger(__name__)
@@ -345,6 +345,13 @@ class FactService:
         alias_list = tuple(a.strip() for a in aliases if a.strip())
         if any(len(a) > 100 for a in alias_list):
             problems.append("aliases: each at most 100 characters")
+        for field, text in (
+            ("name", name),
+            ("aliases", " ".join(alias_list)),
+            ("description", description),
+        ):
+            if not is_unicode(text):
+                problems.append(f"{field}: not valid Unicode text")
         if problems:
             raise ValidationError(problems)
         with self._write_lock:

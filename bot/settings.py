@@ -197,7 +197,7 @@ def _snowflake(env: Mapping[str, str], name: str) -> int | None:
     raw = env.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+    if not NUMBER.fullmatch(raw) or not 15 <= len(raw) <= 21:
         raise SettingsError(
             f"{name} must be a Discord id (a number of 15 to 21 digits), not {raw!r}"
         )

@@ -31,7 +31,7 @@ from bot.knowledge import Knowledge, KnowledgeError
 from bot.migrations import migrations
 from bot.models import GLOBAL, AuditEntry, Fact, FactKey, Source, UnansweredQuestion
 from bot.records import fact_from_row, fact_record, fact_row, fact_snapshot
-from bot.text import fold
+from bot.text import fold, is_unicode
 
 BUSY_TIMEOUT_MS = 5000
 # Audit actions of the curated knowledge being loaded: seed-add, seed-update, seed-retire.
@@ -177,6 +177,8 @@ class Store:
     def fact(self, fact_id: str, guild_id: int | None = None) -> Fact | None:
         """The fact a guild sees by this id: its own, else a curated one. None for the
         guild: whichever scope has it, the curated first (a database of one server)."""
+        if not is_unicode(fact_id):
+            return None  # no stored id has a lone surrogate, and SQLite cannot be asked
         query = "select * from facts where id = ?"
         params: list[str | int] = [fact_id]
         if guild_id is None:

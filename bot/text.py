@@ -196,6 +196,16 @@ def unenclosed(quote: str) -> str:
     return quote
 
 
+def is_unicode(text: str) -> bool:
+    """False for text with a lone surrogate (a JSON "\\ud800" escape, a shell argument's
+    undecodable bytes): no UTF-8 text, SQLite's included, can hold one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def worth_reviewing(question: str) -> bool:
     """Whether a moderator could learn from an unanswered question: an empty line or a bare
     number (a choice typed at the wrong moment) says nothing about what people want."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.models import Fact, Source
 from bot.records import date_text
-from bot.text import fold, loose_quote_form
+from bot.text import fold, is_unicode, loose_quote_form
 
 MIN_CURATED_QUESTIONS = 6
 MIN_MODERATOR_QUESTIONS = 1
@@ -145,13 +145,8 @@ def _document_problems(document: Any) -> list[str]:
 
 def _is_unicode(value: Any) -> bool:
     """False for text with lone surrogates (a JSON escape, undecodable shell bytes)."""
-    for item in value if isinstance(value, list | tuple) else [value]:
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return False
-    return True
+    items = value if isinstance(value, list | tuple) else [value]
+    return all(is_unicode(item) for item in items if isinstance(item, str))
 
 
 def is_string_list(value: Any) -> bool:

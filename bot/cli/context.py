@@ -11,7 +11,7 @@ import click
 
 from bot.models import DISCORD_ID_RANGE, GLOBAL
 from bot.service import FactService
-from bot.settings import BotSettings, environment
+from bot.settings import NUMBER, BotSettings, environment
 
 
 class Context:
@@ -66,7 +66,7 @@ class GuildIdType(click.ParamType):  # type: ignore[type-arg]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         text = str(value).strip()
-        if not (text.isdigit() and (int(text) == GLOBAL or int(text) in DISCORD_ID_RANGE)):
+        if not (NUMBER.fullmatch(text) and (int(text) == GLOBAL or int(text) in DISCORD_ID_RANGE)):
             self.fail(f"{text!r} is not 0 or a Discord server id (15 to 21 digits)", param, ctx)
         return int(text)
 

@@ -37,10 +37,16 @@ def ask_reply(result: AskResult, article: ArticleInfo) -> Reply:
         text = f"I'm not sure what you mean by “{echo(result.question)}”. Did you mean…"
         return Reply(content=clip(text, MESSAGE_LIMIT), view=suggestion_view(result.suggestions))
     if result.outcome == "help":
-        return Reply(content=f"{result.message} See `/help` for the commands.")
+        return Reply(content=pointed(result.message, "See `/help` for the commands."))
     if result.related:
         return Reply(embed=related_embed(result, article))
-    return Reply(content=f"{result.message} See `/about` for what I cover.")
+    return Reply(content=pointed(result.message, "See `/about` for what I cover."))
+
+
+def pointed(message: str, pointer: str) -> str:
+    """The service's message, escaped (it names the outlets of moderators' documents) and
+    cut to leave room for `pointer` within Discord's 2,000 characters."""
+    return f"{clip(echo(message), MESSAGE_LIMIT - len(pointer) - 1)} {pointer}"
 
 
 def suggestion_view(suggestions: Sequence[Suggestion]) -> discord.ui.View:

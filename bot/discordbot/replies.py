@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,9 @@ from bot.documents.records import DocumentInfo
 from bot.models import Answer, ArticleInfo, AskResult, AuditEntry, Citation, Fact, Reach
 
 T = TypeVar("T")
+
+# Unicode's explicit embeddings, overrides and isolates (U+202A-202E, U+2066-2069).
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 # Nobody is ever pinged, whatever a question or a fact contains.
 NO_PINGS = discord.AllowedMentions.none()
@@ -52,11 +56,15 @@ def clip(text: str, limit: int) -> str:
 
 def echo(user_text: str) -> str:
     """Text a user or a moderator wrote (a question; a statement, quote, source or outlet),
-    made safe to show: one line, no markdown, no masked link, no mention syntax. It still
-    reads as written: Discord hides the escapes and the zero-width spaces."""
+    made safe to show: one line, no markdown, no masked link, no mention syntax, no
+    direction override. It still reads as written: Discord hides the escapes and the
+    zero-width spaces, and right-to-left scripts need no controls to read right to left."""
     # On one line nothing can start a line (escape_markdown misses "x\n- item"), and with
     # no "](" there is no masked link (escape_markdown escapes one whole, not inside it).
-    one_line = " ".join(user_text.split()).replace("](", "]\u200b(")
+    # A direction control would turn the bot's own words after it around, to the line's
+    # end: a citation's "reported by", a "Did you mean…".
+    plain = DIRECTION_CONTROLS.sub("", user_text)
+    one_line = " ".join(plain.split()).replace("](", "]\u200b(")
     return discord.utils.escape_mentions(discord.utils.escape_markdown(one_line))
 
 
@@ -154,6 +162,8 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     embed = discord.Embed(
         title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=ANSWER_COLOUR
     )
+    # The footer first: the answers that fit are counted with it (it names every outlet).
+    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     answers = result.answers
     if len(answers) == 1:
         answer = answers[0]
@@ -172,7 +182,6 @@ def answer_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
     else:
         embed.description = f"{len(answers)} sources speak to this:"
         _add_answer_fields(embed, answers)
-    embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
     return embed
 
 
@@ -182,8 +191,8 @@ def related_embed(result: AskResult, article: ArticleInfo) -> discord.Embed:
         title=clip(f"You asked: {echo(result.question)}", TITLE_LIMIT), colour=RELATED_COLOUR
     )
     embed.description = clip(f"{result.not_said} What it does say:", DESCRIPTION_LIMIT)
-    _add_answer_fields(embed, result.related)
     embed.set_footer(text=clip(article_footer(article, result.reach), FOOTER_LIMIT))
+    _add_answer_fields(embed, result.related)
     return embed
 
 
@@ -250,6 +259,21 @@ def fact_embed(
         embed.add_field(name=detail.label, value=value, inline=detail.brief)
     questions = "\n".join(f"• {echo(q)}" for q in card.questions) or compose.NOTHING
     embed.add_field(name=compose.QUESTIONS, value=clip(questions, FIELD_VALUE_LIMIT), inline=False)
+    return fit_total(embed)
+
+
+def fit_total(embed: discord.Embed) -> discord.Embed:
+    """`embed` within Discord's 6,000 characters for all its text, its longest field cut
+    as often as needed: each part may be within its own limit while together they are not
+    (escaping doubles a markdown character), and Discord refuses the whole message."""
+    while (excess := len(embed) - EMBED_TOTAL_LIMIT) > 0:
+        index, field = max(enumerate(embed.fields), key=lambda item: len(item[1].value or ""))
+        value = field.value or ""
+        if len(value) <= excess:
+            break  # nothing long left to cut; never reached with the bot's own fields
+        embed.set_field_at(
+            index, name=field.name, value=clip(value, len(value) - excess), inline=field.inline
+        )
     return embed
 
 

@@ -38,6 +38,8 @@ def curated_documents(knowledge: Knowledge, added_at: str) -> list[Document]:
         return documents
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise KnowledgeError([f"{DOCUMENTS_FILE}: not valid TOML: {error}"]) from None
+    except OSError as error:  # a folder, or a file this user may not read
+        raise KnowledgeError([f"{DOCUMENTS_FILE}: cannot be read: {error.strerror}"]) from None
     records = table.get("document", [])
     if not isinstance(records, list) or set(table) - {"document"}:
         raise KnowledgeError([f"{DOCUMENTS_FILE}: expected only [[document]] tables"])

@@ -24,7 +24,7 @@ from bot.documents.table import INFO_COLUMNS, document_from_row, info_from_row, 
 from bot.errors import NotFound, ValidationError
 from bot.models import GLOBAL
 from bot.store import Store, now
-from bot.text import fold, loose_quote_form, slug
+from bot.text import fold, is_unicode, loose_quote_form, slug
 from bot.validation import MAX_QUOTE, loose_article
 
 # Characters of context shown on each side of the closest passage to a refused quote.
@@ -146,6 +146,11 @@ class Documents:
 
     def show(self, guild_id: int, document_id: str) -> Document:
         """One document the server sees, text and all; NotFound otherwise."""
+        if not is_unicode(document_id):
+            # No stored id has a lone surrogate, and SQLite cannot be asked for one.
+            raise NotFound(
+                f"no document '{document_id}' here; `documents list` shows the ones there are"
+            )
         with self._reading() as db:
             rows = list(
                 db.query(

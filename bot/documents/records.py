@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.models import Origin
-from bot.text import fold
+from bot.text import fold, is_unicode
 
 MAX_DOCUMENT_BYTES = 200_000  # 200 kB of UTF-8: a long article, not a book
 MAX_TITLE = 200
@@ -104,6 +104,8 @@ def _one_line(value: str, name: str, limit: int, problems: list[str]) -> None:
         problems.append(f"{name}: at most {limit} characters (got {len(text)})")
     elif any(ch in text for ch in "\r\n\0"):
         problems.append(f"{name}: must be one line")
+    elif not is_unicode(text):
+        problems.append(f"{name}: not valid Unicode text")
 
 
 def _url_problems(url: str) -> list[str]:
@@ -117,4 +119,6 @@ def _url_problems(url: str) -> list[str]:
         return [f"url: must be an http:// or https:// address, not '{url[:80]}'"]
     if any(ch.isspace() for ch in url):
         return ["url: must not contain spaces"]
+    if not is_unicode(url):
+        return ["url: not valid Unicode text"]
     return []

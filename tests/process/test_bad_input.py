@@ -6,6 +6,7 @@ These run the real `python -m bot` in a process of its own, as a user would."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+
+from bot.knowledge import default_knowledge_dir
 
 GOOD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
@@ -25,7 +28,9 @@ class Case:
 
 
 # {db}: a working database; {bin}: a file that is not a database; {dir}: a folder;
-# {bad_json}: a file that is not JSON Lines; {missing}: a path whose folder does not exist.
+# {bad_json}: a file that is not JSON Lines; {missing}: a path whose folder does not exist;
+# {latin1_facts}, {latin1_article}, {folder_lexicon}, {folder_documents}: copies of the
+# knowledge folder with one file that is not UTF-8, or that is a folder.
 CASES = [
     # Bad paths.
     Case("db is a folder", ("--db", "{dir}", "ask", "x")),
@@ -44,6 +49,10 @@ CASES = [
     Case("knowledge not a folder", ("--knowledge", "{bin}", "ask", "x")),
     Case("knowledge folder empty", ("--db", "{db}", "--knowledge", "{dir}", "ask", "x")),
     Case("check a missing folder", ("--knowledge", "/nonexistent/knowledge", "check")),
+    Case("knowledge file not UTF-8", ("--db", "{db}", "--knowledge", "{latin1_facts}", "ask", "x")),
+    Case("article not UTF-8", ("--db", "{db}", "--knowledge", "{latin1_article}", "ask", "x")),
+    Case("knowledge file a folder", ("--db", "{db}", "--knowledge", "{folder_lexicon}", "seed")),
+    Case("documents list a folder", ("--db", "{db}", "--knowledge", "{folder_documents}", "seed")),
     # Bad files.
     Case("eval a missing file", ("--db", "{db}", "eval", "{missing}")),
     Case("eval a binary file", ("--db", "{db}", "eval", "{bin}")),
@@ -55,6 +64,8 @@ CASES = [
     Case("guild negative", ("--db", "{db}", "--guild", "-1", "ask", "x")),
     Case("guild too short", ("--db", "{db}", "--guild", "5", "facts", "list")),
     Case("guild not a number", ("--db", "{db}", "--guild", "abc", "ask", "x")),
+    # "²" is a digit to str.isdigit(), and int() refuses it.
+    Case("guild with a superscript", ("--db", "{db}", "--guild", "12345678901234567²", "ask", "x")),
     Case("show unknown fact", ("--db", "{db}", "facts", "show", "nope")),
     Case("edit unknown fact", ("--db", "{db}", "facts", "edit", "nope", "--statement", "x")),
     Case("remove unknown fact", ("--db", "{db}", "facts", "remove", "nope")),
@@ -69,6 +80,10 @@ CASES = [
                                      "--source", "nope", "--questions", "a thing|other thing")),
     Case("list unknown source", ("--db", "{db}", "facts", "list", "--source", "nope")),
     Case("add unnamed source", ("--db", "{db}", "sources", "add", " ")),
+    # "\udcff": the byte 0xff on the command line, which is not UTF-8.
+    Case("show an id that is not UTF-8", ("--db", "{db}", "facts", "show", "sohr\udcff")),
+    Case("add a source not UTF-8", ("--db", "{db}", "sources", "add", "Zeb\udcffra")),
+    Case("show a document not UTF-8", ("--db", "{db}", "documents", "show", "a\udcff")),
     Case("unknown command", ("--db", "{db}", "nope")),
     Case("unanswered bad limit", ("--db", "{db}", "unanswered", "--limit", "0")),
     # Bad settings.
@@ -79,6 +94,10 @@ CASES = [
          (("DISCORD_TOKEN", GOOD_TOKEN), ("LOG_LEVEL", "loud"))),
     Case("run with a bad guild id", ("run", "--env-file", "{missing}"),
          (("DISCORD_TOKEN", GOOD_TOKEN), ("DISCORD_GUILD_ID", "5"))),
+    Case("run with a superscript in the guild id", ("run", "--env-file", "{missing}"),
+         (("DISCORD_TOKEN", GOOD_TOKEN), ("DISCORD_GUILD_ID", "12345678901234567²"))),
+    Case("sync with a superscript in the mod role", ("sync", "--env-file", "{missing}"),
+         (("DISCORD_TOKEN", GOOD_TOKEN), ("FACTBOT_MOD_ROLE", "12345678901234567²"))),
     Case("run on a bad database", ("run", "--env-file", "{missing}"),
          (("DISCORD_TOKEN", GOOD_TOKEN), ("FACTBOT_DB", "{bin}"),
           ("DISCORD_API_BASE", "http://127.0.0.1:9"), ("DISCORD_GATEWAY_URL", "ws://127.0.0.1:9"))),
@@ -106,6 +125,21 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ran
     places["bin"].write_bytes(b"\x00\x01\x02 not a database, not text \xff\xfe")
     places["dir"].mkdir()
     places["bad_json"].write_text("this is not json\n")
+    broken = {
+        "latin1_facts": ("facts.toml", "file"),
+        "latin1_article": ("article.txt", "file"),
+        "folder_lexicon": ("lexicon.toml", "folder"),
+        "folder_documents": ("documents.toml", "folder"),
+    }
+    for name, (file, kind) in broken.items():
+        copy = places[name] = folder / f"knowledge-{name}"
+        shutil.copytree(default_knowledge_dir(), copy)
+        target = copy / file
+        if kind == "folder":
+            target.unlink(missing_ok=True)
+            target.mkdir()
+        else:  # what an editor saving in Latin-1 leaves: "é" as one byte
+            target.write_bytes(target.read_bytes() + "# café\n".encode("latin-1"))
     subprocess.run([sys.executable, "-m", "bot", "--db", str(places["db"]), "seed"], check=True)
     paths = {name: str(path) for name, path in places.items()}
 

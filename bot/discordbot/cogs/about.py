@@ -12,6 +12,7 @@ from bot.discordbot.replies import (
     CHOICE_LIMIT,
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
+    MESSAGE_LIMIT,
     NOTICE_COLOUR,
     TITLE_LIMIT,
     Reply,
@@ -35,11 +36,17 @@ COMMANDS_TEXT = """\
 
 
 def help_text(article: ArticleInfo, reach: Reach | None = None) -> str:
-    known = compose.reach_line(reach or Reach.of_article(article))
-    return (
-        f"**Asking**\n`/ask question:<text>` — ask about {article.topic}. {known}. You can "
-        f"also mention me with a question.\n{COMMANDS_TEXT}"
-    )
+    """/help's text; the line naming the server's outlets (moderators name a document's) is
+    escaped, and cut so the whole fits in a message."""
+
+    def text(known: str) -> str:
+        return (
+            f"**Asking**\n`/ask question:<text>` — ask about {article.topic}. {known}. You "
+            f"can also mention me with a question.\n{COMMANDS_TEXT}"
+        )
+
+    known = echo(compose.reach_line(reach or Reach.of_article(article)))
+    return text(clip(known, MESSAGE_LIMIT - len(text(""))))
 
 
 class About(commands.Cog):

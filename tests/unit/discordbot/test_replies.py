@@ -31,8 +31,9 @@ from bot.discordbot.replies import (
     echo,
     fact_embed,
     problems_text,
+    related_embed,
 )
-from bot.models import GLOBAL, Answer, AskResult, Citation, Fact
+from bot.models import GLOBAL, Answer, AskResult, Citation, Fact, Reach
 from bot.service import FactService
 from bot.text import fold
 from bot.validation import MAX_QUESTION, MAX_QUESTIONS, MAX_QUOTE, MAX_STATEMENT
@@ -255,3 +256,28 @@ def test_clipping_respects_the_limit(lines: list[str], limit: int, text: str) ->
     clipped = clip(text, limit)
     assert len(clipped) <= limit
     assert clipped == text or clipped.endswith("…")
+
+
+def test_answers_from_many_sources_fit_under_a_footer_naming_many_outlets(
+    service: FactService,
+) -> None:
+    # Two dozen documents from outlets of 100 characters: the footer is cut at 2,048.
+    reach = Reach(tuple(f"Wire {n:02d} ".ljust(100, "x") for n in range(24)), "2024-12-01", 24)
+    answers = tuple(
+        Answer(
+            f"fact-{n}",
+            "A statement of a point. " * 40,
+            Citation(f"source-{n}", f"Source {n}", "AFP", "2024-11-30"),
+            "the words of the quote " * 40,
+            0.9,
+        )
+        for n in range(6)
+    )
+    article = service.knowledge.article
+    answered = AskResult("q", "answered", "", answers, reach=reach)
+    related = AskResult(
+        "q", "unknown", "", related=answers, not_said="It doesn't say.", reach=reach
+    )
+    for embed in (answer_embed(answered, article), related_embed(related, article)):
+        assert_embed_fits(embed)
+        assert embed.fields[-1].name == "More"  # whole answers left out, not every one cut
