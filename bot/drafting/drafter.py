@@ -27,6 +27,7 @@ from bot.drafting.thesaurus import thesaurus
 from bot.knowledge import Lexicon
 from bot.models import Fact, Source
 from bot.text import fold, slug
+from bot.validation import MAX_QUOTE
 
 # A sentence with no attribution carries on the last speaker's words when it opens with a
 # quotation ("Later, “at least 16 civilians were killed…”") that is most of it.
@@ -77,6 +78,10 @@ class _Pending:
     reporter_voice: bool
 
 
+# The longest sentence read for claims: twice the longest quote a fact may hold.
+MAX_SENTENCE = 2 * MAX_QUOTE
+
+
 def draft_facts(
     document: Document,
     sources: Sequence[Source],
@@ -96,6 +101,10 @@ def draft_facts(
         pending.append(_dateline(segmented.dateline, resolver.outlet))
     previous_subject: str | None = None
     for sentence in segmented.sentences:
+        if sentence.end - sentence.start > MAX_SENTENCE:
+            # No sentence of a report runs this long; text without sentence breaks is
+            # not read for claims, as reading it would take time growing with its square.
+            continue
         sentence_text = sentence.text(text)
         claims = analyse(text, sentence.start, sentence.end)
         reading = _Reading(sentence_text, text[: sentence.start])
