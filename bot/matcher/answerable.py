@@ -126,7 +126,7 @@ class FactFeatures:
     for them.
     """
 
-    __slots__ = ("_counted", "_initials", "_terms_of", "_text", "_words", "terms")
+    __slots__ = ("_counted", "_initials", "_numbers", "_terms_of", "_text", "_words", "terms")
 
     def __init__(
         self,
@@ -141,6 +141,7 @@ class FactFeatures:
         self.terms = terms if terms is not None else frozenset(terms_of(self.words))
         self._counted: tuple[tuple[frozenset[str], frozenset[str]], ...] | None = None
         self._initials: frozenset[str] | None = None
+        self._numbers: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         # Everything else is worked out from these two.
@@ -159,9 +160,9 @@ class FactFeatures:
 
     @property
     def numbers(self) -> frozenset[str]:
-        return frozenset(
-            _NUMBER_WORDS.get(w, w) for w in self.words if w.isdigit() or w in _NUMBER_WORDS
-        )
+        if self._numbers is None:
+            self._numbers = question_numbers(self.words)
+        return self._numbers
 
     @property
     def day(self) -> bool:

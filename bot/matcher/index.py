@@ -87,6 +87,7 @@ class MatchIndex:
     def _use_sources(self, sources: Iterable[Source]) -> None:
         self._sources = {source.id: source for source in sources}
         self._names_cache = {}
+        self._claimants_cache: dict[tuple[str, str | None], frozenset[str]] = {}
         # Who can do things: the actors of chat language and everyone who makes claims.
         self._agent_terms = self._queries.actor_terms.union(
             *(self._source_names(source_id).terms for source_id in self._sources)
@@ -240,7 +241,15 @@ class MatchIndex:
 
     def _claimant_terms(self, fact: Fact) -> frozenset[str]:
         """The terms of the fact's claimant and of the outlet that reported the claim."""
-        return self._source_names(fact.source).terms | self._reporter_terms(fact)
+        # Kept: scoring asks it of every candidate, and facts share a few sources.
+        key = (fact.source, fact.reported_by)
+        terms = self._claimants_cache.get(key)
+        if terms is None:
+            terms = self._source_names(fact.source).terms | self._reporter_terms(fact)
+            if len(self._claimants_cache) >= 100_000:
+                self._claimants_cache.clear()
+            self._claimants_cache[key] = terms
+        return terms
 
     def _reporter_terms(self, fact: Fact) -> frozenset[str]:
         return frozenset(self._short_text(fact.reported_by)[1]) if fact.reported_by else frozenset()
