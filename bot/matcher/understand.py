@@ -53,6 +53,8 @@ class Reader:
         self._help = frozenset(as_phrases(chatter.kinds.get("help", ())))
         self._longest_help = max(map(len, self._help), default=0)
         self._greetings = frozenset(as_phrases(chatter.greetings))
+        # Message -> its reading; the same questions come back, in a channel and in a batch.
+        self._readings: dict[str, _Reading] = {}
 
     def read(self, message: str, knows: Knows | None = None) -> tuple[Ask, ...]:
         """The questions a message asks, in order; empty when it asks nothing.
@@ -65,6 +67,28 @@ class Reader:
         you") is one Ask of kind "help".
         """
         knows = knows or _knows_everything
+        reading = self._readings.get(message)
+        if reading is None:
+            reading = self._reading(message)
+            if len(self._readings) >= _KEPT_READINGS:
+                # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+                self._readings.clear()
+            self._readings[message] = reading
+        sentences = list(reading.sentences)
+        if reading.asks_help:
+            # "help pls" after a question asks for its answer: the help reply comes only
+            # when nothing else in the message finds a fact (see MatchIndex.match).
+            others = [s for s in sentences if s.words not in self._help]
+            if others:
+                return (*self._asks(others, knows), Ask("", "help"))
+            return (Ask("", "help"),)
+        if reading.greets:
+            return (Ask("", "help"),)
+        return self._asks(sentences, knows)
+
+    def _reading(self, message: str) -> _Reading:
+        """What the message says, before the fact base is asked what it knows: this part
+        depends on the message alone, so a message asked again is not read again."""
         raws = split_sentences(message)
         # A sentence that is a question about the bot, word for word, before its chatter
         # goes: "what do you know" would otherwise lose "do you know" and read as "what".
@@ -82,16 +106,9 @@ class Reader:
                     sentences[-1] = _Sentence(sentences[-1].words, True, True)
                 continue
             sentences.append(sentence)
-        if asks_help or any(s.words in self._help for s in sentences):
-            # "help pls" after a question asks for its answer: the help reply comes only
-            # when nothing else in the message finds a fact (see MatchIndex.match).
-            others = [s for s in sentences if s.words not in self._help]
-            if others:
-                return (*self._asks(others, knows), Ask("", "help"))
-            return (Ask("", "help"),)
-        if not sentences and any(self._greets(text) for text, _ in raws):
-            return (Ask("", "help"),)
-        return self._asks(sentences, knows)
+        asks_help = asks_help or any(s.words in self._help for s in sentences)
+        greets = not sentences and any(self._greets(text) for text, _ in raws)
+        return _Reading(tuple(sentences), asks_help, greets)
 
     def _asks_help(self, text: str) -> bool:
         words = fold(text).split()
@@ -298,3 +315,16 @@ class _Sentence:
     words: tuple[str, ...]
     asking: bool
     checking: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A message's sentences, and whether it asks about the bot or only greets it."""
+
+    sentences: tuple[_Sentence, ...]
+    asks_help: bool
+    greets: bool
+
+
+# Readings kept: the service cuts a message to a few hundred characters, so a few MB.
+_KEPT_READINGS = 4_096
