@@ -84,7 +84,7 @@ class Reader:
             return (Ask("", "help"),)
         if reading.greets:
             return (Ask("", "help"),)
-        return self._asks(sentences, knows)
+        return self._asks(sentences, knows, reading.asking)
 
     def _reading(self, message: str) -> _Reading:
         """What the message says, before the fact base is asked what it knows: this part
@@ -108,7 +108,7 @@ class Reader:
             sentences.append(sentence)
         asks_help = asks_help or any(s.words in self._help for s in sentences)
         greets = not sentences and any(self._greets(text) for text, _ in raws)
-        return _Reading(tuple(sentences), asks_help, greets)
+        return _Reading(tuple(sentences), asks_help, greets, self._asking(sentences))
 
     def _asks_help(self, text: str) -> bool:
         words = fold(text).split()
@@ -134,8 +134,13 @@ class Reader:
             )
         return thoughts
 
-    def _asks(self, sentences: list[_Sentence], knows: Knows) -> tuple[Ask, ...]:
-        asks = self._questions(sentences)
+    def _asks(
+        self, sentences: list[_Sentence], knows: Knows, asking: _Asking | None = None
+    ) -> tuple[Ask, ...]:
+        """The questions among the sentences that name something the base knows; `asking`
+        is what the sentences ask, when already worked out (see _asking)."""
+        questions, wanted = asking or self._asking(sentences)
+        asks = dict(questions)
         known = {at: ask for at, ask in asks.items() if knows(ask.text.split())}
         if known:
             asks = known
@@ -145,18 +150,23 @@ class Reader:
             told = [s for s in sentences if not s.asking and knows(s.words)]
             if told or not asks:
                 return self._statement(told or sentences)
-        # "which 5 districts? need the names": a sentence that does not ask can still say
-        # what is wanted.
-        wanted = next(
-            (k for s in sentences if not s.asking and (k := self._kinds.kind(s.words)) != "other"),
-            None,
-        )
         if wanted is not None:
             asks = {
                 at: Ask(a.text, wanted, a.checking, a.lead) if a.kind == "other" else a
                 for at, a in asks.items()
             }
         return tuple(dict.fromkeys(asks.values()))
+
+    def _asking(self, sentences: Sequence[_Sentence]) -> _Asking:
+        """The sentences' questions, and the kind of thing a sentence that does not ask
+        says is wanted: both depend on the sentences alone."""
+        # "which 5 districts? need the names": a sentence that does not ask can still say
+        # what is wanted.
+        wanted = next(
+            (k for s in sentences if not s.asking and (k := self._kinds.kind(s.words)) != "other"),
+            None,
+        )
+        return _Asking(tuple(self._questions(sentences).items()), wanted)
 
     def _statement(self, sentences: list[_Sentence]) -> tuple[Ask, ...]:
         """A message that asks nothing: a statement ("rebels took the airport") or a bare
@@ -172,7 +182,7 @@ class Reader:
             return (self._ask(words, checking), self._ask(last.words, last.checking))
         return (self._ask(words, checking),) if words else ()
 
-    def _questions(self, sentences: list[_Sentence]) -> dict[int, Ask]:
+    def _questions(self, sentences: Sequence[_Sentence]) -> dict[int, Ask]:
         """The asking sentences as questions, by position; a short one takes its subject
         from the sentence before."""
         asks: dict[int, Ask] = {}
@@ -324,6 +334,15 @@ class _Reading:
     sentences: tuple[_Sentence, ...]
     asks_help: bool
     greets: bool
+    asking: _Asking
+
+
+class _Asking(NamedTuple):
+    """What sentences ask: their questions by position, and the kind of thing a
+    sentence that does not ask says is wanted ("need the names")."""
+
+    questions: tuple[tuple[int, Ask], ...]
+    wanted: AskKind | None
 
 
 # Readings kept: the service cuts a message to a few hundred characters, so a few MB.
