@@ -21,7 +21,7 @@ from rapidfuzz import utils as fuzz_utils
 from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
-from bot.matcher.candidates import _Cursor, contributions, score_bound
+from bot.matcher.candidates import PostingSets, _Cursor, contributions, score_bound
 from bot.matcher.decide import Decision, combined, decide, settled, window
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
@@ -369,7 +369,7 @@ class MatchIndex:
         scopes = _scopes(guild_id)
         visible_count = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes)
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, scopes)
+        cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_sets)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
         scored: set[str] = set()
         ranked: list[Match] = []
@@ -493,7 +493,9 @@ class MatchIndex:
     def _candidates(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[_Entry]:
         """The visible facts that share most with the query (for autocomplete)."""
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, _scopes(guild_id))
+        cursor = _Cursor(
+            snapshot, overlaps, _scopes(guild_id), self._worked_for(snapshot).posting_sets
+        )
         entries: list[_Entry] = []
         while len(entries) < self.policy.candidate_limit:
             record = cursor.take()
@@ -505,13 +507,15 @@ class MatchIndex:
 
 class _Worked:
     """What questions came to against one snapshot: whether the facts know a sentence's
-    words, and each question's query and verdict. A snapshot never changes, so neither
-    does any of this; the index starts a new one with each snapshot (and new sources)."""
+    words, each question's query and verdict, and the long posting lists read as sets.
+    A snapshot never changes, so neither does any of this; the index starts a new one
+    with each snapshot (and new sources)."""
 
-    __slots__ = ("answers", "known", "snapshot")
+    __slots__ = ("answers", "known", "posting_sets", "snapshot")
 
     def __init__(self, snapshot: _Snapshot | None) -> None:
         self.snapshot = snapshot
+        self.posting_sets = PostingSets()
         self.known: dict[tuple[tuple[str, ...], int], bool] = {}
         self.answers: dict[tuple[Ask, int, bool], tuple[_Query, Decision, bool]] = {}
 
