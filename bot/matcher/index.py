@@ -317,7 +317,11 @@ class MatchIndex:
                 worked.keep(worked.known, key, known)
             return known
 
-        return self.reader.read(message, knows)
+        asks = worked.asked.get((message, guild_id))
+        if asks is None:
+            asks = self.reader.read(message, knows)
+            worked.keep(worked.asked, (message, guild_id), asks)
+        return asks
 
     def _answer(
         self, snapshot: _Snapshot, ask: Ask, guild_id: int, exact: bool, worked: _Worked
@@ -506,16 +510,17 @@ class MatchIndex:
 
 
 class _Worked:
-    """What questions came to against one snapshot: whether the facts know a sentence's
-    words, each question's query and verdict, and the long posting lists read as sets.
-    A snapshot never changes, so neither does any of this; the index starts a new one
-    with each snapshot (and new sources)."""
+    """What questions came to against one snapshot: the questions each message asks,
+    whether the facts know a sentence's words, each question's query and verdict, and
+    the long posting lists read as sets. A snapshot never changes, so neither does any of
+    this; the index starts a new one with each snapshot (and new sources)."""
 
-    __slots__ = ("answers", "known", "posting_sets", "snapshot")
+    __slots__ = ("answers", "asked", "known", "posting_sets", "snapshot")
 
     def __init__(self, snapshot: _Snapshot | None) -> None:
         self.snapshot = snapshot
         self.posting_sets = PostingSets()
+        self.asked: dict[tuple[str, int], tuple[Ask, ...]] = {}
         self.known: dict[tuple[tuple[str, ...], int], bool] = {}
         self.answers: dict[tuple[Ask, int, bool], tuple[_Query, Decision, bool]] = {}
 
