@@ -22,7 +22,7 @@ from bot.matcher.structures import _Record, _SlotSet, _Snapshot
 _PER_FACT = 40
 # Rounding between the overlap bound and the score itself.
 _SLACK = 1e-9
-# Posting lists kept as sets for one snapshot, in slots all told, and the shortest kept.
+# Posting lists kept as sets for one snapshot: slots all told, and the shortest list kept.
 _KEPT_SLOTS = 200_000
 _WORTH_KEEPING = 512
 
@@ -163,7 +163,7 @@ class PostingSets:
 
     A question of common words reads lists of thousands of facts, and turning one into
     a set costs more than the rest of the search; the same common words come back from
-    question to question. At most _KEPT_SLOTS slots are kept (a few MB), and only lists
+    question to question. At most _KEPT_SLOTS slots are kept (about 10 MB), and only lists
     of _WORTH_KEEPING facts or more: a short list is cheap to read again. The sets are
     shared, so nothing may change them.
     """
