@@ -30,7 +30,9 @@ def ask(ctx: Context, question: str, as_json: bool) -> None:
     for result in ctx.service.ask_stream(questions, ctx.guild):
         if as_json:
             # One line per question as it is answered, so a pipe gets answers as it goes.
-            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            # color=True: JSON escapes every control character, so there are no terminal
+            # codes to strip, and looking for them cost as much as encoding the line.
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False), color=True)
             sys.stdout.flush()
         else:
             _print_result(result)

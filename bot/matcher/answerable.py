@@ -141,6 +141,7 @@ class FactFeatures:
         "_counted",
         "_explained",
         "_initials",
+        "_numbers",
         "_questions",
         "_terms_of",
         "_text",
@@ -163,6 +164,7 @@ class FactFeatures:
         self._counted: tuple[tuple[frozenset[str], frozenset[str]], ...] | None = None
         self._initials: frozenset[str] | None = None
         self._explained: frozenset[str] | None = None
+        self._numbers: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         # Everything else is worked out from these two.
@@ -181,9 +183,9 @@ class FactFeatures:
 
     @property
     def numbers(self) -> frozenset[str]:
-        return frozenset(
-            _NUMBER_WORDS.get(w, w) for w in self.words if w.isdigit() or w in _NUMBER_WORDS
-        )
+        if self._numbers is None:
+            self._numbers = question_numbers(self.words)
+        return self._numbers
 
     @property
     def day(self) -> bool:

@@ -22,6 +22,9 @@ from bot.matcher.structures import _Record, _SlotSet, _Snapshot
 _PER_FACT = 40
 # Rounding between the overlap bound and the score itself.
 _SLACK = 1e-9
+# Posting lists kept as sets for one snapshot: slots all told, and the shortest list kept.
+_KEPT_SLOTS = 200_000
+_WORTH_KEEPING = 512
 
 
 class _Cursor:
@@ -36,17 +39,23 @@ class _Cursor:
     """
 
     def __init__(
-        self, snapshot: _Snapshot, contributions: Mapping[str, float], scopes: tuple[int, ...]
+        self,
+        snapshot: _Snapshot,
+        contributions: Mapping[str, float],
+        scopes: tuple[int, ...],
+        kept: PostingSets | None = None,
     ) -> None:
         self._entries = snapshot.entries
         self._contributions = [(t, w) for t, w in contributions.items() if w > 0]
         self._terms = frozenset(t for t, _ in self._contributions)
-        lists: list[tuple[float, int, list[_SlotSet]]] = []
+        self._scopes = scopes
+        self._kept = kept or PostingSets()
+        lists: list[tuple[float, int, list[_SlotSet], str]] = []
         for term, weight in self._contributions:
             posting = snapshot.postings.get(term)
             sets = [posting.scopes[s] for s in scopes if s in posting.scopes] if posting else []
             if sets:
-                lists.append((weight, sum(len(s) for s in sets), sets))
+                lists.append((weight, sum(len(s) for s in sets), sets, term))
         # Most telling first; between equals, the shorter list.
         lists.sort(key=lambda item: (-item[0], item[1]))
         self._lists = lists
@@ -113,8 +122,8 @@ class _Cursor:
 
     def _slots(self, k: int) -> set[int]:
         if k not in self._sets:
-            chunks = (chunk for slot_set in self._lists[k][2] for chunk in slot_set.chunks)
-            self._sets[k] = set(chain.from_iterable(chunks))
+            _, _, slot_sets, term = self._lists[k]
+            self._sets[k] = self._kept.slots(term, self._scopes, slot_sets)
         return self._sets[k]
 
     def _expand(self) -> None:
@@ -147,6 +156,39 @@ class _Cursor:
             groups = split
         for overlap, members in groups:
             self._push(overlap, 0, members)
+
+
+class PostingSets:
+    """Long posting lists as sets of slots, kept for the snapshot they come from.
+
+    A question of common words reads lists of thousands of facts, and turning one into
+    a set costs more than the rest of the search; the same common words come back from
+    question to question. At most _KEPT_SLOTS slots are kept (about 10 MB), and only lists
+    of _WORTH_KEEPING facts or more: a short list is cheap to read again. The sets are
+    shared, so nothing may change them.
+    """
+
+    __slots__ = ("_sets", "_size")
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple[str, tuple[int, ...]], set[int]] = {}
+        self._size = 0
+
+    def slots(self, term: str, scopes: tuple[int, ...], slot_sets: list[_SlotSet]) -> set[int]:
+        """The slots of the term's facts in these scopes (`slot_sets`, one per scope)."""
+        key = (term, scopes)
+        found = self._sets.get(key)
+        if found is None:
+            chunks = (chunk for slot_set in slot_sets for chunk in slot_set.chunks)
+            found = set(chain.from_iterable(chunks))
+            if len(found) >= _WORTH_KEEPING:
+                if self._size + len(found) > _KEPT_SLOTS:
+                    # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+                    self._sets = {}
+                    self._size = 0
+                self._sets[key] = found
+                self._size += len(found)
+        return found
 
 
 def score_bound(

@@ -45,12 +45,14 @@ class ChatterFilter:
             if len(phrase) == 1
         }
         self._interjections = by_first_word(as_phrases(chatter.interjections))
+        self._words_read: dict[str, tuple[str, bool]] = {}
 
     def spell(self, words: list[str]) -> list[str]:
         """The words with internet spelling put into plain words."""
         # "sooo", "heyyy": a run of three letters is read as the chat word it stretches,
         # when it is one; the matcher tries the same for the base's own words.
-        words = [self._unstretched(word) for word in words]
+        read = [self._read_word(word) for word in words]
+        words = [word for word, _ in read]
         spelling = self._chatter.spelling
         spelled: list[str] = []
         index = 0
@@ -58,7 +60,7 @@ class ChatterFilter:
             for size in (2, 1):
                 written = " ".join(words[index : index + size])
                 plain = spelling.get(written)
-                if plain is None and size == 1 and STRETCHED.search(written):
+                if plain is None and size == 1 and read[index][1]:
                     plain = spelling.get(STRETCHED.sub(r"\1", written))
                 if plain is not None and len(written.split()) == size:
                     spelled.extend(plain.split())
@@ -68,6 +70,18 @@ class ChatterFilter:
                 spelled.append(words[index])
                 index += 1
         return spelled
+
+    def _read_word(self, word: str) -> tuple[str, bool]:
+        """The word unstretched, and whether it still has a run of three letters; kept,
+        as the same words come back in every message."""
+        known = self._words_read.get(word)
+        if known is None:
+            plain = self._unstretched(word)
+            known = (plain, STRETCHED.search(plain) is not None)
+            if len(self._words_read) >= 50_000:
+                self._words_read.clear()
+            self._words_read[word] = known
+        return known
 
     def _unstretched(self, word: str) -> str:
         if not STRETCHED.search(word):

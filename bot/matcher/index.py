@@ -13,7 +13,8 @@ import dataclasses
 import math
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz import utils as fuzz_utils
@@ -21,7 +22,7 @@ from rapidfuzz import utils as fuzz_utils
 from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
-from bot.matcher.candidates import _Cursor, contributions, score_bound
+from bot.matcher.candidates import PostingSets, _Cursor, contributions, score_bound
 from bot.matcher.decide import Decision, combined, decide, settled, window
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
@@ -48,6 +49,10 @@ _BUDGET_FACTOR = 1
 _FIRST_BATCH = 2
 # Facts whose scoring entries are kept, rebuilt from their records (see _entry).
 _MATERIALISED = 2_048
+# Verdicts and look-ups kept for the current snapshot, of each kind (see _Worked).
+_KEPT = 4_096
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 class MatchIndex:
@@ -89,6 +94,9 @@ class MatchIndex:
         # By (scope, id): two servers may each have a source of one id.
         self._sources = {(source.guild_id, source.id): source for source in sources}
         self._names_cache = {}
+        self._claimants_cache: dict[tuple[int, str, str | None], frozenset[str]] = {}
+        # What questions came to against one snapshot; it follows the sources too.
+        self._worked = _Worked(None)
         # Who can do things: the actors of chat language and everyone who makes claims.
         self._agent_terms = self._queries.actor_terms.union(
             *(self._source_names(*key).terms for key in self._sources)
@@ -270,7 +278,16 @@ class MatchIndex:
 
     def _claimant_terms(self, fact: Fact) -> frozenset[str]:
         """The terms of the fact's claimant and of the outlet that reported the claim."""
-        return self._source_names(fact.guild_id, fact.source).terms | self._reporter_terms(fact)
+        # Kept: scoring asks it of every candidate, and facts share a few sources.
+        key = (fact.guild_id, fact.source, fact.reported_by)
+        terms = self._claimants_cache.get(key)
+        if terms is None:
+            names = self._source_names(fact.guild_id, fact.source)
+            terms = names.terms | self._reporter_terms(fact)
+            if len(self._claimants_cache) >= 100_000:
+                self._claimants_cache.clear()
+            self._claimants_cache[key] = terms
+        return terms
 
     def _reporter_terms(self, fact: Fact) -> frozenset[str]:
         return frozenset(self._short_text(fact.reported_by)[1]) if fact.reported_by else frozenset()
@@ -306,24 +323,67 @@ class MatchIndex:
         to prove the index changes no answer.
         """
         snapshot = self._snapshot
-        asks = self._read(snapshot, question, guild_id)
-        queries = [self._query(snapshot, ask, guild_id) for ask in asks if ask.kind != "help"]
-        decisions = [
-            self._decide(self._rank(snapshot, query, guild_id, exact), query) for query in queries
+        worked = self._worked_for(snapshot)
+        asks = self._read(snapshot, question, guild_id, worked)
+        answered = [
+            self._answer(snapshot, ask, guild_id, exact, worked)
+            for ask in asks
+            if ask.kind != "help"
         ]
-        verdict = combined(decisions, self.policy.max_answers)
+        verdict = combined([decision for _, decision in answered], self.policy.max_answers)
         if any(ask.kind == "help" for ask in asks) and not any(
-            q.premise.known_terms for q in queries
+            q.premise.known_terms for q, _ in answered
         ):
             # "help" alone, or beside words the base does not know: how to use the bot.
             return Decision("help", (), kind="help")
         return verdict
 
-    def _read(self, snapshot: _Snapshot, message: str, guild_id: int) -> tuple[Ask, ...]:
+    def _worked_for(self, snapshot: _Snapshot) -> _Worked:
+        """What was worked out against this snapshot, started afresh when it is new."""
+        worked = self._worked
+        if worked.snapshot is not snapshot:
+            worked = self._worked = _Worked(snapshot)
+        return worked
+
+    def _read(
+        self, snapshot: _Snapshot, message: str, guild_id: int, worked: _Worked
+    ) -> tuple[Ask, ...]:
         """The questions a message asks, told from chatter by what the guild's facts know."""
-        return self.reader.read(
-            message, lambda words: self._queries.vocabulary.knows(snapshot, words, guild_id)
-        )
+
+        def knows(words: Sequence[str]) -> bool:
+            key = (tuple(words), guild_id)
+            known = worked.known.get(key)
+            if known is None:
+                known = self._queries.vocabulary.knows(snapshot, words, guild_id)
+                worked.keep(worked.known, key, known)
+            return known
+
+        asks = worked.asked.get((message, guild_id))
+        if asks is None:
+            asks = self.reader.read(message, knows)
+            worked.keep(worked.asked, (message, guild_id), asks)
+        return asks
+
+    def _answer(
+        self, snapshot: _Snapshot, ask: Ask, guild_id: int, exact: bool, worked: _Worked
+    ) -> tuple[_Query, Decision]:
+        """One question weighed and decided against the snapshot's facts.
+
+        Kept for as long as the snapshot is the one read: the same questions come back,
+        and the verdict depends only on the question, the guild, the snapshot and the
+        sources. A kept search that hit its budget counts again when asked again.
+        """
+        key = (ask, guild_id, exact)
+        kept = worked.answers.get(key)
+        if kept is None:
+            query = self._query(snapshot, ask, guild_id)
+            capped = self.capped_searches
+            decision = self._decide(self._rank(snapshot, query, guild_id, exact), query)
+            kept = (query, decision, self.capped_searches > capped)
+            worked.keep(worked.answers, key, kept)
+        elif kept[2]:
+            self.capped_searches += 1
+        return kept[0], kept[1]
 
     def _query(self, snapshot: _Snapshot, ask: Ask, guild_id: int) -> _Query:
         """One question, weighed against the snapshot's facts (see query.py)."""
@@ -354,7 +414,7 @@ class MatchIndex:
         scopes = _scopes(guild_id)
         visible_count = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes)
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, scopes)
+        cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_sets)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
         scored: set[FactKey] = set()
         ranked: list[Match] = []
@@ -478,7 +538,9 @@ class MatchIndex:
     def _candidates(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[_Entry]:
         """The visible facts that share most with the query (for autocomplete)."""
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, _scopes(guild_id))
+        cursor = _Cursor(
+            snapshot, overlaps, _scopes(guild_id), self._worked_for(snapshot).posting_sets
+        )
         entries: list[_Entry] = []
         while len(entries) < self.policy.candidate_limit:
             record = cursor.take()
@@ -486,3 +548,26 @@ class MatchIndex:
                 break
             entries.append(self._entry(record))
         return entries
+
+
+class _Worked:
+    """What questions came to against one snapshot: the questions each message asks,
+    whether the facts know a sentence's words, each question's query and verdict, and
+    the long posting lists read as sets. A snapshot never changes, so neither does any of
+    this; the index starts a new one with each snapshot (and new sources)."""
+
+    __slots__ = ("answers", "asked", "known", "posting_sets", "snapshot")
+
+    def __init__(self, snapshot: _Snapshot | None) -> None:
+        self.snapshot = snapshot
+        self.posting_sets = PostingSets()
+        self.asked: dict[tuple[str, int], tuple[Ask, ...]] = {}
+        self.known: dict[tuple[tuple[str, ...], int], bool] = {}
+        self.answers: dict[tuple[Ask, int, bool], tuple[_Query, Decision, bool]] = {}
+
+    @staticmethod
+    def keep(kept: dict[_K, _V], key: _K, value: _V) -> None:
+        if len(kept) >= _KEPT:
+            # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+            kept.clear()
+        kept[key] = value

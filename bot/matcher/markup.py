@@ -30,9 +30,12 @@ _ACTION = re.compile(r"(?<![*\w])\*(?![*\s])([^*\n]*\s[^*\n]*?)(?<![*\s])\*(?![*
 _DICTATED = {"question mark": "?", "exclamation mark": "!", "exclamation point": "!"}
 _DICTATED |= {"full stop": ".", "new line": "\n", "comma": ","}
 _DICTATION = re.compile(r"\b(?:" + "|".join(_DICTATED) + r")\b", re.IGNORECASE)
+# The last word of each: a message without one of them dictates nothing.
+_DICTATED_ENDS = frozenset(phrase.split()[-1] for phrase in _DICTATED)
 # Six consonants in a row: no English word has them ("twelfths" has five).
 _SMASH = re.compile(r"[b-df-hj-np-tv-xz]{6}", re.IGNORECASE)
 _MARKUP = re.compile(r"\|\||\*\*|__|~~|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_MARKUP_CHARS = frozenset("|*_~`")
 _QUOTE_PREFIX = re.compile(r"^\s*>+\s?", re.MULTILINE)
 # Unicode emoji and pictographs, flags, keycaps, and the joiners that build them.
 _EMOJI = re.compile(
@@ -52,21 +55,40 @@ _BREAK = "\n"
 
 def clean_markup(message: str) -> str:
     """The message without Discord syntax; emoji become sentence breaks."""
-    text = _CODE_BLOCK.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", message)
-    text = _QUOTE_PREFIX.sub("", text)
-    text = _URL.sub(" ", text)
-    text = _CLOCK.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    text = _TRAILING_TAGS.sub(" ", text)
-    text = _CUSTOM_EMOJI.sub(_BREAK, text)
-    text = _EMOJI.sub(_BREAK, text)
-    text = _ACTION.sub(_unless_stage_direction, text)
-    text = _DICTATION.sub(lambda m: f" {_DICTATED[m.group().lower()]} ", text)
-    text = _MARKUP.sub(" ", text)
+    # Most messages are plain words: a pattern runs only when the characters it needs are
+    # there (case folding aside, so a message with other than ASCII runs them all).
+    plain = message.isascii()
+    lowered = message.lower() if plain else ""
+    text = message
+    if "```" in text:
+        text = _CODE_BLOCK.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", text)
+    if ">" in text:
+        text = _QUOTE_PREFIX.sub("", text)
+    if not plain or "://" in text or "www." in lowered:
+        text = _URL.sub(" ", text)
+    if ":" in text:
+        text = _CLOCK.sub(" ", text)
+    if "<" in text or "@" in text:
+        text = _MENTION.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", text)
+    if "#" in text:
+        text = _TRAILING_TAGS.sub(" ", text)
+    if "<" in text:
+        text = _CUSTOM_EMOJI.sub(_BREAK, text)
+    if not plain:
+        text = _EMOJI.sub(_BREAK, text)
+    if "*" in text:
+        text = _ACTION.sub(_unless_stage_direction, text)
+    if not plain or any(word in lowered for word in _DICTATED_ENDS):
+        text = _DICTATION.sub(lambda m: f" {_DICTATED[m.group().lower()]} ", text)
+    if not _MARKUP_CHARS.isdisjoint(text):
+        text = _MARKUP.sub(" ", text)
     text = _TOKEN.sub(_unless_emoticon, text)
     # "(asking for real this time)": a remark in brackets stands apart.
-    return _ASIDE.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", text)
+    if "(" in text:
+        text = _ASIDE.sub(lambda m: f"{_BREAK}{m.group(1)}{_BREAK}", text)
+    return text
 
 
 def _unless_stage_direction(action: re.Match[str]) -> str:
@@ -82,8 +104,9 @@ def _unless_emoticon(token: re.Match[str]) -> str:
     """The token, or a sentence break for an emoticon: mostly symbols, but not the
     punctuation that ends a sentence ("?!", "...") or a lone "&"."""
     text = token.group()
-    if text.isalpha() and _SMASH.search(text):
-        return _BREAK  # a keyboard smash: "jfkdlsjf", "asdfghjkl"
+    if text.isalnum():
+        # Letters and digits only: a word, unless a keyboard smash ("jfkdlsjf").
+        return _BREAK if text.isalpha() and _SMASH.search(text) else text
     # "symbolic?!?!" is a word and its punctuation.
     core = text.strip("".join(_ENDINGS))
     symbols = sum(1 for c in core if not c.isalnum())
@@ -94,7 +117,9 @@ def _unless_emoticon(token: re.Match[str]) -> str:
 
 def split_sentences(message: str) -> list[tuple[str, bool]]:
     """(sentence, ends with a question mark) for each sentence of the cleaned message."""
-    text = _DASHES.sub(_BREAK, clean_markup(message))
+    text = clean_markup(message)
+    if "-" in text or "\u2014" in text or "\u2013" in text:
+        text = _DASHES.sub(_BREAK, text)
     found = []
     for match in _SENTENCE.finditer(text):
         chunk = match.group()

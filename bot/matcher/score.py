@@ -109,13 +109,17 @@ class Scorer:
 
     def _answers(self, query: _Query, entry: _Entry) -> bool:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
-        postings = self.postings
-        # Names rare in English: "Idlib", "Hammadi", not "Governor" (a title); those few
-        # facts use are real answers to "what is it called" (the city's own name is in many).
-        proper = frozenset(
-            n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf
-        )
-        rare_names = frozenset(n for n in proper if _uses(postings.get(n), query.scopes) <= 3)
+        proper: frozenset[str] = frozenset()
+        rare_names: frozenset[str] = frozenset()
+        if query.premise.kind in _NAMING_KINDS:
+            # Names rare in English: "Idlib", "Hammadi", not "Governor" (a title); those few
+            # facts use are real answers to "what is it called" (the city's own name is in
+            # many). Only these kinds read them, and working them out is half the cost.
+            proper = frozenset(
+                n for n in entry.names if self.frequency.zipf(n) <= self.policy.name_zipf
+            )
+            postings = self.postings
+            rare_names = frozenset(n for n in proper if _uses(postings.get(n), query.scopes) <= 3)
         features = entry.features
         # The claimant and the outlet that reported the claim ("what did he tell the agency").
         claimant = self.claimant_terms(entry.fact)
@@ -190,6 +194,11 @@ class Scorer:
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )
+
+
+# The kinds of question whose answer is a name: only they read a fact's proper and rare
+# names (answerable._supplies: "place" the proper ones, "name" and "agent" the rare ones).
+_NAMING_KINDS = frozenset({"place", "name", "agent"})
 
 
 def _uses(posting: _Posting | None, scopes: tuple[int, ...]) -> int:

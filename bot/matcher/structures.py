@@ -287,6 +287,8 @@ class _Snapshot:
     vocabulary: dict[int, dict[tuple[str, int], tuple[str, ...]]] = field(default_factory=dict)
     # Guild -> spelling corrections already worked out against the words it sees.
     corrections: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Guild -> whether the facts it sees spell a term as a name, for the terms already asked.
+    spelled_as_names: dict[int, dict[str, bool]] = field(default_factory=dict)
 
 
 def _updated_scopes(

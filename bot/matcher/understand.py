@@ -53,6 +53,8 @@ class Reader:
         self._help = frozenset(as_phrases(chatter.kinds.get("help", ())))
         self._longest_help = max(map(len, self._help), default=0)
         self._greetings = frozenset(as_phrases(chatter.greetings))
+        # Message -> its reading; the same questions come back, in a channel and in a batch.
+        self._readings: dict[str, _Reading] = {}
 
     def read(self, message: str, knows: Knows | None = None) -> tuple[Ask, ...]:
         """The questions a message asks, in order; empty when it asks nothing.
@@ -65,6 +67,28 @@ class Reader:
         you") is one Ask of kind "help".
         """
         knows = knows or _knows_everything
+        reading = self._readings.get(message)
+        if reading is None:
+            reading = self._reading(message)
+            if len(self._readings) >= _KEPT_READINGS:
+                # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+                self._readings.clear()
+            self._readings[message] = reading
+        sentences = list(reading.sentences)
+        if reading.asks_help:
+            # "help pls" after a question asks for its answer: the help reply comes only
+            # when nothing else in the message finds a fact (see MatchIndex.match).
+            others = [s for s in sentences if s.words not in self._help]
+            if others:
+                return (*self._asks(others, knows), Ask("", "help"))
+            return (Ask("", "help"),)
+        if reading.greets:
+            return (Ask("", "help"),)
+        return self._asks(sentences, knows, reading.asking)
+
+    def _reading(self, message: str) -> _Reading:
+        """What the message says, before the fact base is asked what it knows: this part
+        depends on the message alone, so a message asked again is not read again."""
         raws = split_sentences(message)
         # A sentence that is a question about the bot, word for word, before its chatter
         # goes: "what do you know" would otherwise lose "do you know" and read as "what".
@@ -82,16 +106,9 @@ class Reader:
                     sentences[-1] = _Sentence(sentences[-1].words, True, True)
                 continue
             sentences.append(sentence)
-        if asks_help or any(s.words in self._help for s in sentences):
-            # "help pls" after a question asks for its answer: the help reply comes only
-            # when nothing else in the message finds a fact (see MatchIndex.match).
-            others = [s for s in sentences if s.words not in self._help]
-            if others:
-                return (*self._asks(others, knows), Ask("", "help"))
-            return (Ask("", "help"),)
-        if not sentences and any(self._greets(text) for text, _ in raws):
-            return (Ask("", "help"),)
-        return self._asks(sentences, knows)
+        asks_help = asks_help or any(s.words in self._help for s in sentences)
+        greets = not sentences and any(self._greets(text) for text, _ in raws)
+        return _Reading(tuple(sentences), asks_help, greets, self._asking(sentences))
 
     def _asks_help(self, text: str) -> bool:
         words = fold(text).split()
@@ -134,8 +151,13 @@ class Reader:
                     return [first, *self._joined(words[at + 1 :])]
         return [words]
 
-    def _asks(self, sentences: list[_Sentence], knows: Knows) -> tuple[Ask, ...]:
-        asks = self._questions(sentences)
+    def _asks(
+        self, sentences: list[_Sentence], knows: Knows, asking: _Asking | None = None
+    ) -> tuple[Ask, ...]:
+        """The questions among the sentences that name something the base knows; `asking`
+        is what the sentences ask, when already worked out (see _asking)."""
+        questions, wanted = asking or self._asking(sentences)
+        asks = dict(questions)
         known = {at: ask for at, ask in asks.items() if knows(ask.text.split())}
         if known:
             asks = known
@@ -145,18 +167,23 @@ class Reader:
             told = [s for s in sentences if not s.asking and knows(s.words)]
             if told or not asks:
                 return self._statement(told or sentences)
-        # "which 5 districts? need the names": a sentence that does not ask can still say
-        # what is wanted.
-        wanted = next(
-            (k for s in sentences if not s.asking and (k := self._kinds.kind(s.words)) != "other"),
-            None,
-        )
         if wanted is not None:
             asks = {
                 at: Ask(a.text, wanted, a.checking, a.lead) if a.kind == "other" else a
                 for at, a in asks.items()
             }
         return tuple(dict.fromkeys(asks.values()))
+
+    def _asking(self, sentences: Sequence[_Sentence]) -> _Asking:
+        """The sentences' questions, and the kind of thing a sentence that does not ask
+        says is wanted: both depend on the sentences alone."""
+        # "which 5 districts? need the names": a sentence that does not ask can still say
+        # what is wanted.
+        wanted = next(
+            (k for s in sentences if not s.asking and (k := self._kinds.kind(s.words)) != "other"),
+            None,
+        )
+        return _Asking(tuple(self._questions(sentences).items()), wanted)
 
     def _statement(self, sentences: list[_Sentence]) -> tuple[Ask, ...]:
         """A message that asks nothing: a statement ("rebels took the airport") or a bare
@@ -172,7 +199,7 @@ class Reader:
             return (self._ask(words, checking), self._ask(last.words, last.checking))
         return (self._ask(words, checking),) if words else ()
 
-    def _questions(self, sentences: list[_Sentence]) -> dict[int, Ask]:
+    def _questions(self, sentences: Sequence[_Sentence]) -> dict[int, Ask]:
         """The asking sentences as questions, by position; a short one takes its subject
         from the sentence before."""
         asks: dict[int, Ask] = {}
@@ -318,3 +345,25 @@ class _Sentence:
     asking: bool
     checking: bool
     joined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A message's sentences, and whether it asks about the bot or only greets it."""
+
+    sentences: tuple[_Sentence, ...]
+    asks_help: bool
+    greets: bool
+    asking: _Asking
+
+
+class _Asking(NamedTuple):
+    """What sentences ask: their questions by position, and the kind of thing a
+    sentence that does not ask says is wanted ("need the names")."""
+
+    questions: tuple[tuple[int, Ask], ...]
+    wanted: AskKind | None
+
+
+# Readings kept: the service cuts a message to a few hundred characters, so a few MB.
+_KEPT_READINGS = 4_096

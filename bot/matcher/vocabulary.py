@@ -72,6 +72,18 @@ def uses(snapshot: _Snapshot, term: str, guild_id: int) -> bool:
 
 def is_name(snapshot: _Snapshot, term: str, guild_id: int) -> bool:
     """Whether a fact the guild sees spells the term as a name."""
+    # Kept per snapshot: each question asks it of every term, and reading the facts
+    # was a third of the cost of weighing a question.
+    known = snapshot.spelled_as_names.setdefault(guild_id, {})
+    name = known.get(term)
+    if name is None:
+        name = _spelled_as_name(snapshot, term, guild_id)
+        if len(known) < 50_000:
+            known[term] = name
+    return name
+
+
+def _spelled_as_name(snapshot: _Snapshot, term: str, guild_id: int) -> bool:
     # A few facts are enough to tell; a term spelled with a capital there is a name.
     posting = snapshot.postings.get(term)
     if posting is None:

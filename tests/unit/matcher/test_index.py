@@ -265,6 +265,31 @@ def test_the_words_for_a_reason_are_what_a_why_question_asks(knowledge: Knowledg
     assert decision.matches[0].fact.id == "freed"
 
 
+def test_a_question_asked_again_is_answered_from_the_facts_as_they_are_now() -> None:
+    """What a question came to is kept for the snapshot it was worked out against: asked
+    again it is the same, and after an edit or new sources it is worked out afresh."""
+    lexicon = tiny_lexicon()
+    bakery = fact("bakery", "The bakery opened.", "is the bakery open")
+    airport = fact("airport", "Rebels took the airport.", "did the rebels take the airport")
+    index = MatchIndex(lexicon, [Source("afp", "AFP")], [airport, bakery])
+    question = "is the bakery open"
+    first = index.match(question)
+    assert first.outcome == "answered" and first.matches[0].fact.id == "bakery"
+    assert scored(index.match(question)) == scored(first)
+    index.apply(removals=[bakery.key])
+    assert "bakery" not in [m.fact.id for m in index.match(question).matches]
+    index.apply(upserts=[bakery])
+    assert scored(index.match(question)) == scored(first)
+    # A new name for the source makes it a claimant the question names: a bonus.
+    asked = "did the bakers say the bakery is open"
+    unnamed = scored(index.match(asked))
+    named = [Source("afp", "AFP", aliases=("the bakers",))]
+    index.set_sources(named)
+    now = scored(index.match(asked))
+    assert now == scored(MatchIndex(lexicon, named, [airport, bakery]).match(asked))
+    assert now != unnamed
+
+
 def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
     choices = service.suggest_questions("airpor")
     assert 0 < len(choices) <= 25
