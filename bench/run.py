@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VALIDATION = ROOT / "tests" / "data" / "validation-questions.jsonl"
+QUESTION_SETS = sorted((ROOT / "tests" / "data").glob("*.jsonl"))
 QUESTION = "who took the aleppo airport"
 
 
@@ -129,10 +130,28 @@ def cold_start(runs: int, db: Path) -> dict[str, Any]:
     }
 
 
-def throughput(count: int, db: Path) -> dict[str, Any]:
-    lines = VALIDATION.read_text(encoding="utf-8").splitlines()
-    validation = [json.loads(line)["q"] for line in lines if line.strip()]
-    stdin = "\n".join(itertools.islice(itertools.cycle(validation), count)) + "\n"
+def distinct_questions() -> list[str]:
+    """Every question of every shipped question set, each once, on one line."""
+    found: dict[str, None] = {}
+    for path in QUESTION_SETS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found[" ".join(json.loads(line)["q"].split())] = None
+    return list(found)
+
+
+def throughput(count: int | None, db: Path) -> dict[str, Any]:
+    """`ask --json -` over every distinct question once (count None), or over `count`
+    questions cycling through the validation set: the index keeps what a question came
+    to, so most of those are look-ups."""
+    if count is None:
+        asked = distinct_questions()
+    else:
+        lines = VALIDATION.read_text(encoding="utf-8").splitlines()
+        validation = [json.loads(line)["q"] for line in lines if line.strip()]
+        asked = list(itertools.islice(itertools.cycle(validation), count))
+    count = len(asked)
+    stdin = "\n".join(asked) + "\n"
     command = [sys.executable, "-m", "bot", "--db", str(db), "ask", "--json", "-"]
     started = time.perf_counter()
     completed = subprocess.run(
@@ -193,7 +212,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     rss = row["bot"]["peak_rss_mb"] if row else None
     add("peak RSS at 100k facts", "≤ 300 MB", rss, "MB", None if rss is None else rss <= 300)
     rate = results["throughput"]["per_second"]
-    add("ask --json - throughput", "≥ 2,000 q/s", rate, "q/s", rate >= 2_000)
+    add("ask --json - throughput, each question new", "≥ 2,000 q/s", rate, "q/s", rate >= 2_000)
     return rows
 
 
@@ -222,6 +241,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {update['add']:.2f} / {update['edit']:.2f} / {update['remove']:.2f} |"
         )
     start, rate = results["cold_start"], results["throughput"]
+    repeated = results["throughput_repeated"]
     lines += [
         "",
         f"Cold start (median of {start['runs']}): `python -m bot ask` {start['ask_s']:.3f} s, "
@@ -229,9 +249,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"discord imported: {'yes' if start['imports_discord'] else 'no'}; numpy imported "
         f"(by sqlite-utils, when installed): {'yes' if start.get('imports_numpy') else 'no'}.",
         "",
-        f"Throughput: `python -m bot ask --json -` answered {rate['questions']:,} questions in "
-        f"{rate['seconds']:.2f} s, {rate['per_second']:,.0f} questions/s, start-up included "
-        f"({rate['unanswered']:,} of them unanswered, each logged to SQLite).",
+        f"Throughput: `python -m bot ask --json -` answered {rate['questions']:,} distinct "
+        f"questions in {rate['seconds']:.2f} s, {rate['per_second']:,.0f} questions/s, "
+        f"start-up included ({rate['unanswered']:,} of them unanswered, each logged to "
+        f"SQLite); {repeated['questions']:,} questions cycling through the validation set, "
+        f"so mostly asked before: {repeated['per_second']:,.0f} questions/s.",
         "",
         "| Target | Goal | Measured | Met |",
         "|---|---|---|---|",
@@ -311,7 +333,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         log("cold start...")
         results["cold_start"] = cold_start(3 if args.quick else 10, Path(folder) / "start.db")
         log("throughput...")
-        results["throughput"] = throughput(2_000 if args.quick else 10_000, Path(folder) / "tp.db")
+        results["throughput"] = throughput(None, Path(folder) / "tp.db")
+        results["throughput_repeated"] = throughput(
+            2_000 if args.quick else 10_000, Path(folder) / "tp-repeated.db"
+        )
     results["targets"] = targets(results)
     results["seconds"] = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
