@@ -54,6 +54,7 @@ class _Step:
     position: _Position
     complete: bool  # nothing after it in the log yet
     changed: bool  # some fact was applied
+    sources: SourceRegistry  # the sources the index now has
 
 
 class LiveIndex:
@@ -107,8 +108,9 @@ class LiveIndex:
         if loaded is not None:
             index, stamp = loaded
             registry = SourceRegistry(sources)
-            position = self._caught_up(index, registry, _Position(stamp.mark, digest))
-            if position is not None:
+            caught = self._caught_up(index, registry, _Position(stamp.mark, digest))
+            if caught is not None:
+                position, registry = caught
                 self._index, self.sources, self._position = index, registry, position
                 self.made_from = "saved"
                 if position.mark.id - stamp.mark.id >= RESAVE_AFTER:
@@ -156,8 +158,8 @@ class LiveIndex:
 
     def refresh(self) -> str:
         """Catch the index up with what other processes wrote: "unchanged", "applied" (the
-        changed facts, from the audit log), "rebuilt" (the log could not say, or the
-        sources changed), or "busy" (another thread is refreshing).
+        changed facts and sources, from the audit log), "rebuilt" (the log could not
+        say), or "busy" (another thread is refreshing).
 
         Answers keep using the current index meanwhile: they take no lock the refresh holds.
         """
@@ -191,7 +193,7 @@ class LiveIndex:
                 step = self._feed_step(self._index, self.sources, self._position)
                 if step is None:
                     break
-                self._position = step.position
+                self._position, self.sources = step.position, step.sources
                 applied = applied or step.changed
             if step.complete:
                 return "applied" if applied else "unchanged"
@@ -208,18 +210,18 @@ class LiveIndex:
             return None
         digest = position.sources_digest
         if batch.sources_digest != digest:
-            # Our own new sources change the table too; a source we lack (new elsewhere)
-            # needs a rebuild: `set_sources` would re-index every fact holding our writes
-            # off, where a rebuild off to the side holds nothing.
+            # Our own new sources change the table too; sources changed elsewhere are taken
+            # in, re-indexing only the facts that cite them (none, for a new source).
             digest, current = self._store.feed.sources_state()
             if SourceRegistry(current) != sources:
-                return None
+                sources = SourceRegistry(current)
+                index.set_sources(sources.all())
         if batch.facts:
             index.apply(
                 upserts=[fact for fact in batch.facts.values() if fact is not None],
                 removals=[key for key, fact in batch.facts.items() if fact is None],
             )
-        return _Step(_Position(batch.mark, digest), batch.complete, bool(batch.facts))
+        return _Step(_Position(batch.mark, digest), batch.complete, bool(batch.facts), sources)
 
     def _rebuild(self) -> None:
         """A new index built off to the side, brought up to the feed, and swapped in with one
@@ -230,18 +232,20 @@ class LiveIndex:
             index = self._build(state.sources, state.facts)
             # No lock for most of the catching up: only this thread knows the new index,
             # and our own writes meanwhile went to the old one, and are in the feed.
-            position = self._caught_up(index, sources, _Position.of(state))
-            if position is None:
-                continue  # the sources or the log changed again during the build
+            caught = self._caught_up(index, sources, _Position.of(state))
+            if caught is None:
+                continue  # the log no longer holds where the build started
             with self._write_lock:
-                position = self._caught_up(index, sources, position)
-                if position is not None:
-                    self._index, self.sources, self._position = index, sources, position
+                position, sources = caught
+                caught = self._caught_up(index, sources, position)
+                if caught is not None:
+                    self._position, self.sources = caught
+                    self._index = index
                     self.full_rebuilds += 1
-            if position is not None:
+            if caught is not None:
                 # Off the lock: the index's state is taken at once, and is this position's
                 # or later (see _save).
-                self._save(index, position, sources)
+                self._save(index, *caught)
                 return
         # Changes kept outrunning the builds: build once more holding our writes off.
         with self._write_lock:
@@ -250,11 +254,11 @@ class LiveIndex:
 
     def _caught_up(
         self, index: MatchIndex, sources: SourceRegistry, position: _Position
-    ) -> _Position | None:
+    ) -> tuple[_Position, SourceRegistry] | None:
         while True:
             step = self._feed_step(index, sources, position)
             if step is None:
                 return None
-            position = step.position
+            position, sources = step.position, step.sources
             if step.complete:
-                return position
+                return position, sources

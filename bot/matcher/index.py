@@ -85,10 +85,24 @@ class MatchIndex:
     # -- writing ----------------------------------------------------------------------
 
     def set_sources(self, sources: Iterable[Source]) -> None:
-        """Replace the source records used for fact vocabulary (re-index touched facts)."""
+        """Replace the source records used for fact vocabulary, and re-index the facts
+        whose claimant, or what it is part of, was added, changed or removed: a new
+        source changes no fact yet, so taking one in does not re-index the base."""
         with self._write_lock:
+            before = self._sources
             self._use_sources(sources)
-        self.apply(upserts=[record.fact for record in self._snapshot.entries.records()])
+            after = self._sources
+            changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            touched = [
+                record.fact
+                for record in self._snapshot.entries.records()
+                if changed
+                and not changed.isdisjoint(
+                    _claimant_chain(before, record.fact) | _claimant_chain(after, record.fact)
+                )
+            ]
+        if touched:
+            self.apply(upserts=touched)
 
     def _use_sources(self, sources: Iterable[Source]) -> None:
         # By (scope, id): two servers may each have a source of one id.
@@ -571,3 +585,21 @@ class _Worked:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
             kept.clear()
         kept[key] = value
+
+
+def _claimant_chain(sources: dict[tuple[int, str], Source], fact: Fact) -> set[tuple[int, str]]:
+    """The keys of the fact's claimant and of what it is part of, as `sources` resolve
+    them (a guild's own source, else a curated one); a name they lack counts both ways."""
+    keys: set[tuple[int, str]] = set()
+    source_id: str | None = fact.source
+    while source_id:
+        source = sources.get((fact.guild_id, source_id)) or sources.get((GLOBAL, source_id))
+        if source is None:
+            keys.update({(fact.guild_id, source_id), (GLOBAL, source_id)})
+            break
+        key = (source.guild_id, source.id)
+        if key in keys:
+            break
+        keys.add(key)
+        source_id = source.part_of
+    return keys

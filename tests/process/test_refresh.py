@@ -236,8 +236,25 @@ def test_a_truncated_audit_log_is_caught_up_by_a_rebuild(
     assert bot_side.full_rebuilds == 1
 
 
+def test_a_source_added_or_changed_elsewhere_is_taken_in_without_a_rebuild(
+    services: tuple[FactService, FactService],
+) -> None:
+    bot_side, other = services
+    index = bot_side.index
+    other.add_source("Heron Desk", guild_id=GUILD)
+    assert bot_side.refresh() == "unchanged"
+    fact = other.add_fact(draft("heron", source="Heron Desk"), guild_id=GUILD, actor=ELSEWHERE)
+    assert bot_side.refresh() == "applied"
+    assert bot_side.index is index and bot_side.full_rebuilds == 0
+    assert bot_side.index.fact(fact.id, GUILD) == fact
+    result = bot_side.ask("what did the heron desk say about the parade", GUILD, log=False)
+    assert result.answered and result.answers[0].citation.source == "Heron Desk"
+
+
 def test_answers_and_writes_go_on_during_a_rebuild(
-    services: tuple[FactService, FactService], monkeypatch: pytest.MonkeyPatch
+    services: tuple[FactService, FactService],
+    monkeypatch: pytest.MonkeyPatch,
+    db_path: Path,
 ) -> None:
     """The rebuild is held just after it read the database: meanwhile an answer comes
     from the old index, and a write of ours lands and is in the index swapped in."""
@@ -245,7 +262,10 @@ def test_answers_and_writes_go_on_during_a_rebuild(
     bot_side.refresh_on_read = True  # asking tries to refresh too, and must not wait
     known = other.add_fact(draft("quail"), guild_id=GUILD, actor=ELSEWHERE)
     bot_side.refresh()
-    other.add_source("Raven Desk", guild_id=GUILD)  # a sources change: a rebuild
+    other.add_source("Raven Desk", guild_id=GUILD)
+    with sqlite3.connect(db_path) as db:
+        db.execute("delete from audit")  # the log cannot say what changed: a rebuild
+    db.close()
     read_state = bot_side.store.feed.index_state
     state_read = threading.Event()
     write_done = threading.Event()
@@ -321,12 +341,17 @@ def test_a_write_of_ours_during_a_feed_step_is_not_undone(
 
 
 def test_a_write_of_ours_after_the_rebuild_caught_up_is_in_the_new_index(
-    services: tuple[FactService, FactService], monkeypatch: pytest.MonkeyPatch
+    services: tuple[FactService, FactService],
+    monkeypatch: pytest.MonkeyPatch,
+    db_path: Path,
 ) -> None:
     """The new index caught up with the log, then our write landed (in the old index):
     the last catch-up before the swap must bring it into the new one."""
     bot_side, other = services
-    other.add_source("Swift Desk", guild_id=GUILD)  # a sources change: a rebuild
+    other.add_fact(draft("swift"), guild_id=GUILD, actor=ELSEWHERE)
+    with sqlite3.connect(db_path) as db:
+        db.execute("delete from audit")  # the log cannot say what changed: a rebuild
+    db.close()
     read_state, read_changes = bot_side.store.feed.index_state, bot_side.store.feed.changes_since
     built: list[bool] = []
     written: list[Any] = []

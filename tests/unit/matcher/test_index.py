@@ -290,6 +290,26 @@ def test_a_question_asked_again_is_answered_from_the_facts_as_they_are_now() -> 
     assert now != unnamed
 
 
+def test_new_or_changed_sources_re_index_only_the_facts_citing_them() -> None:
+    desk = Source("desk", "The Desk")
+    airport = fact("airport", "Rebels took the airport.", "did the rebels take the airport")
+    cited = dataclasses.replace(
+        fact("bakery", "The bakery opened.", "is the bakery open"), source="desk"
+    )
+    index = MatchIndex(tiny_lexicon(), [Source("afp", "AFP"), desk], [airport, cited])
+    untouched = index._snapshot.entries[airport.key]
+    # A new source: no fact cites it yet, and none is indexed again.
+    index.set_sources([Source("afp", "AFP"), desk, Source("wire", "The Wire")])
+    assert index._snapshot.entries[airport.key] is untouched
+    # A changed source: the fact citing it is, and answers under the new name.
+    renamed = [Source("afp", "AFP"), Source("desk", "The Bakers Gazette")]
+    index.set_sources(renamed)
+    assert index._snapshot.entries[airport.key] is untouched
+    asked = "what did the bakers gazette say about the bakery"
+    fresh = MatchIndex(tiny_lexicon(), renamed, [airport, cited])
+    assert scored(index.match(asked)) == scored(fresh.match(asked))
+
+
 def test_autocomplete_offers_known_phrasings(service: FactService) -> None:
     choices = service.suggest_questions("airpor")
     assert 0 < len(choices) <= 25
