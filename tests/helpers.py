@@ -1,11 +1,15 @@
 """What several test modules share: where the repository and the question sets are, the
-question sets' questions, the real click CLI run on one database, and looks at a store
-from outside it."""
+question sets' questions, the real click CLI run on one database (in this process or in
+one of its own), and looks at a store from outside it."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -51,6 +55,25 @@ class Cli:
         result = self(*args, input=input, guild=guild)
         assert result.exit_code == 0, result.output
         return result.output
+
+
+def bot_process(
+    db: Path, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot --db DB ARGS` run to the end in a process of its own, which must
+    succeed without a traceback."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr
+    return completed
 
 
 def moderator_fact(points: tuple[str, ...], fact_id: str = "a-fact", guild_id: int = 0) -> Fact:

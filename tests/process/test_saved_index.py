@@ -4,30 +4,19 @@ when it is deleted or garbled."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import bot_process
 
 QUESTION = "who took aleppo"
 
 
 def run(db: Path, *args: str, min_facts: str = "1") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FACTBOT_SAVED_INDEX_MIN_FACTS": min_facts}
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "Traceback" not in completed.stderr
-    return completed
+    return bot_process(db, *args, env={"FACTBOT_SAVED_INDEX_MIN_FACTS": min_facts})
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,11 @@ own server unchanged."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.drafts import FactDraft
 from bot.service import FactService
-from tests.helpers import REPO
+from tests.helpers import bot_process
 
 ONE = 111111111111111111
 TWO = 222222222222222222
@@ -19,16 +17,7 @@ MOD = "discord:1"
 
 
 def run(db: Path, guild: int, *args: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "--db", str(db), "--guild", str(guild), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout
+    return bot_process(db, "--guild", str(guild), *args).stdout
 
 
 def server_one(db: Path) -> list[str]:
