@@ -138,9 +138,11 @@ class FactFeatures:
     """
 
     __slots__ = (
+        "_clauses",
         "_counted",
         "_explained",
         "_initials",
+        "_measured",
         "_numbers",
         "_questions",
         "_terms_of",
@@ -165,6 +167,8 @@ class FactFeatures:
         self._initials: frozenset[str] | None = None
         self._explained: frozenset[str] | None = None
         self._numbers: frozenset[str] | None = None
+        self._clauses: tuple[list[str], ...] | None = None
+        self._measured: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         # Everything else is worked out from these two.
@@ -193,13 +197,19 @@ class FactFeatures:
         return bool(_DAY_WORDS.intersection(self.words)) or "[today]" in self._text
 
     @property
+    def clauses(self) -> tuple[list[str], ...]:
+        """The folded words of each clause of the fact's own words."""
+        if self._clauses is None:
+            self._clauses = tuple(fold(clause).split() for clause in _CLAUSE.split(self._text))
+        return self._clauses
+
+    @property
     def counted(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         """Each clause that gives a figure: the terms of what it counts, and its figures."""
         if self._counted is None:
-            clauses = (fold(clause).split() for clause in _CLAUSE.split(self._text))
             self._counted = tuple(
                 (frozenset(self._terms_of(words)), question_numbers(words))
-                for words in clauses
+                for words in self.clauses
                 if _quantity(words)
             )
         return self._counted
@@ -224,8 +234,10 @@ class FactFeatures:
         own words never report the deed."""
         found: set[str] | None = None
         previous: list[str] = []
-        for clause in _CLAUSE.split(self._text):
-            words = fold(clause).split()
+        for words in self.clauses:
+            if deed not in self._terms_of(words):
+                previous = words
+                continue
             for at in range(len(words)):
                 if deed in self._terms_of(words[: at + 1]):
                     found = found if found is not None else set()
@@ -277,12 +289,14 @@ class FactFeatures:
     @property
     def measured(self) -> frozenset[str]:
         """The terms of the clauses that give a span of time or a quantity."""
-        terms: set[str] = set()
-        for clause in _CLAUSE.split(self._text):
-            words = fold(clause).split()
-            if _SPAN_WORDS.intersection(words) or _quantity(words):
-                terms.update(self._terms_of(words))
-        return frozenset(terms)
+        if self._measured is None:
+            self._measured = frozenset(
+                term
+                for words in self.clauses
+                if _SPAN_WORDS.intersection(words) or _quantity(words)
+                for term in self._terms_of(words)
+            )
+        return self._measured
 
     @property
     def span(self) -> bool:

@@ -93,11 +93,12 @@ class MatchIndex:
             self._use_sources(sources)
             after = self._sources
             changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            if not changed:
+                return
             touched = [
                 record.fact
                 for record in self._snapshot.entries.records()
-                if changed
-                and not changed.isdisjoint(
+                if not changed.isdisjoint(
                     _claimant_chain(before, record.fact) | _claimant_chain(after, record.fact)
                 )
             ]
