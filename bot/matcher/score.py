@@ -37,7 +37,8 @@ class Match:
     best_phrasing: str
     # Whether the fact supplies what is asked and supports what the question assumes.
     answers: bool = True
-    # The share of the question's weight that the fact's own statement and quote hold.
+    # The share of the question's weight that the fact's own statement and quote, or its
+    # claimant, hold (decide.py orders near-equal answers by it).
     grounded: float = 0.0
 
 
@@ -138,8 +139,8 @@ class Scorer:
     ) -> float:
         """The share of the question's weight held by the fact's own statement and quote,
         or by who made the claim."""
-        own = entry.features.terms | self.claimant_terms(entry.fact)
-        return sum(w for t, w, _ in present if t in own) / query.total_weight
+        said, claimant = entry.features.terms, self.claimant_terms(entry.fact)
+        return sum(w for t, w, _ in present if t in said or t in claimant) / query.total_weight
 
     def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:
         """How far a set of terms accounts for one question term (1, partly, or 0)."""
