@@ -122,6 +122,18 @@ def window(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
     return [m for m in on_topic if m.score >= floor]
 
 
+def judged(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
+    """The matches whose `answers` the rule reads: those in the window, and those that may
+    join an answer as another source's claim on its point (`_companion`). The rest are
+    never asked whether they answer, so that is not worked out for them."""
+    in_window = {id(m) for m in window(ranked, policy)}
+    return [
+        m
+        for m in ranked
+        if id(m) in in_window or (m.fact.points and m.score >= policy.companion_score)
+    ]
+
+
 def _reach(policy: MatchPolicy) -> float:
     """How far below the best on-topic fact the decision looks."""
     return max(policy.window, policy.margin, policy.alongside)

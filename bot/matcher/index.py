@@ -23,7 +23,7 @@ from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
 from bot.matcher.candidates import PostingSets, _Cursor, contributions, score_bound
-from bot.matcher.decide import Decision, combined, decide, settled, window
+from bot.matcher.decide import Decision, combined, decide, judged, settled, window
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import QueryBuilder, _Query
@@ -405,14 +405,28 @@ class MatchIndex:
         return self._queries.build(snapshot, ask, guild_id, self.policy)
 
     def _rank(self, snapshot: _Snapshot, query: _Query, guild_id: int, exact: bool) -> list[Match]:
+        """The facts scored, best first, each the decision weighs judged (see _judge)."""
         if not query.weights:
             return []
         if exact:
             visible = _visibility(guild_id)
             records = snapshot.entries.records()
             candidates = [self._entry(r) for r in records if visible(r.fact)]
-            return self._score(candidates, query) if candidates else []
-        return self._search(snapshot, query, guild_id)
+            ranked = self._score(candidates, query) if candidates else []
+        else:
+            ranked = self._search(snapshot, query, guild_id)
+        return self._judge(snapshot, ranked, query)
+
+    def _judge(self, snapshot: _Snapshot, ranked: list[Match], query: _Query) -> list[Match]:
+        """`ranked` with whether each fact the decision weighs answers the question."""
+        scorer = self._scorer()
+        chosen = {id(m) for m in judged(ranked, self.policy)}
+        return [
+            scorer.judge(m, self._entry(snapshot.entries[m.fact.key]), query)
+            if id(m) in chosen
+            else m
+            for m in ranked
+        ]
 
     def _search(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[Match]:
         """Score facts, most shared content first, until no fact left could change the decision.
@@ -507,7 +521,10 @@ class MatchIndex:
 
     def _score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
         """The candidates scored against what the index holds now (see score.py)."""
-        scorer = Scorer(
+        return self._scorer().score(candidates, query)
+
+    def _scorer(self) -> Scorer:
+        return Scorer(
             self.policy,
             self.analyzer,
             self._fact_source,
@@ -516,7 +533,6 @@ class MatchIndex:
             self._claimant_terms,
             self.frequency,
         )
-        return scorer.score(candidates, query)
 
     def _decide(self, matches: list[Match], query: _Query) -> Decision:
         """The verdict for one question under the index's policy (see decide.py)."""

@@ -15,6 +15,7 @@ Each match also says whether the fact answers what is asked (see answerable.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -35,7 +36,9 @@ class Match:
     score: float
     coverage: float
     best_phrasing: str
-    # Whether the fact supplies what is asked and supports what the question assumes.
+    # Whether the fact supplies what is asked and supports what the question assumes:
+    # `Scorer.score` leaves it False; `Scorer.judge` works it out for the facts the
+    # decision weighs.
     answers: bool = True
     # The share of the question's weight that the fact's own statement and quote, or its
     # claimant, hold (decide.py orders near-equal answers by it).
@@ -99,14 +102,24 @@ class Scorer:
             )
             if query.claimants and self._claimed_by(entry.fact, query.claimants):
                 score += policy.claimant_bonus
-            # Whether it answers matters only for a fact on the topic, or one whose
-            # same-point sibling might answer (decide.py): skip the rest, the costlier part.
-            weighed = coverage >= policy.min_coverage or bool(entry.fact.points)
-            answers = self._answers(query, entry) if weighed else False
-            grounded = self._grounded(query, present, entry) if answers else 0.0
-            matches.append(Match(entry.fact, score, coverage, best_text, answers, grounded))
+            matches.append(Match(entry.fact, score, coverage, best_text, answers=False))
         matches.sort(key=lambda m: (-m.score, m.fact.id))
         return matches
+
+    def judge(self, match: Match, entry: _Entry, query: _Query) -> Match:
+        """The match, with whether its fact answers the question and how much of the
+        question its own words hold: the costlier part of scoring, so it is worked out
+        only for the facts the decision weighs (`decide.weighed`)."""
+        # Only a fact on the topic answers, or one whose same-point sibling might.
+        if match.coverage < self.policy.min_coverage and not entry.fact.points:
+            return match
+        if not self._answers(query, entry):
+            return match
+        broader = self.analyzer.broader
+        terms = [(t, w, broader.get(t)) for t, w in query.weights.items()]
+        present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
+        grounded = self._grounded(query, present, entry)
+        return dataclasses.replace(match, answers=True, grounded=grounded)
 
     def _answers(self, query: _Query, entry: _Entry) -> bool:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""

@@ -17,6 +17,7 @@ from bot.knowledge import Knowledge
 from bot.matcher import Decision, Match, MatchIndex, MatchPolicy
 from bot.matcher import index as matcher
 from bot.matcher.answerable import Premise
+from bot.matcher.decide import decide, judged
 from bot.matcher.query import _Query
 from bot.models import GLOBAL, Fact
 from tests.helpers import SHARED_EVAL, VALIDATION_QUESTIONS, questions_in
@@ -226,6 +227,37 @@ def test_the_stopping_rule_never_changes_the_decision(
     ]
     everything = sorted([*ranked, *hidden], key=lambda m: (-m.score, m.fact.id))
     assert outcome(shipped._decide(ranked, query)) == outcome(shipped._decide(everything, query))
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(
+    facts=st.lists(st.tuples(scores, fractions, points, st.booleans()), max_size=8),
+    speakers=st.booleans(),
+    weight=st.floats(0.1, 3.0),
+)
+def test_the_rule_reads_whether_a_fact_answers_only_of_the_facts_judged(
+    shipped: MatchIndex,
+    facts: list[tuple[float, float, str | None, bool]],
+    speakers: bool,
+    weight: float,
+) -> None:
+    # Whether a fact answers is worked out only for the facts `judged` picks; every other
+    # fact is left as not answering. The decision must be the one it would be if every
+    # fact had been judged.
+    ranked = sorted(
+        (Match(_fact(f"k{i}", p), s, c, "", answers=a) for i, (s, c, p, a) in enumerate(facts)),
+        key=lambda m: (-m.score, m.fact.id),
+    )
+    query = _plain_query({"term": weight})
+    if speakers:
+        query = dataclasses.replace(
+            query, premise=dataclasses.replace(query.premise, speakers=(frozenset({"sohr"}),))
+        )
+    chosen = {id(m) for m in judged(ranked, shipped.policy)}
+    partly = [m if id(m) in chosen else dataclasses.replace(m, answers=False) for m in ranked]
+    assert outcome(decide(partly, query, shipped.policy)) == outcome(
+        decide(ranked, query, shipped.policy)
+    )
 
 
 def _match(fact_id: str, score: float, coverage: float) -> Match:
