@@ -49,6 +49,7 @@ _BUDGET_FACTOR = 1
 _FIRST_BATCH = 2
 # Facts whose scoring entries are kept, rebuilt from their records (see _entry).
 _MATERIALISED = 2_048
+_SEPARATOR_BYTE = bytes([_SEPARATOR])
 # Verdicts and look-ups kept for the current snapshot, of each kind (see _Worked).
 _KEPT = 4_096
 _K = TypeVar("_K")
@@ -69,8 +70,8 @@ class MatchIndex:
         self.policy = policy or MatchPolicy()
         self._write_lock = threading.Lock()
         self._snapshot = _Snapshot()
-        # (Scope, fact id) -> (record, entry) for the facts scored last; see _entry.
-        self._materialised: dict[FactKey, tuple[_Record, _Entry]] = {}
+        # Slot -> (record, entry) for the facts scored last; see _entry.
+        self._materialised: dict[int, tuple[_Record, _Entry]] = {}
         self._names_cache: dict[tuple[int, str], _Names] = {}
         self._short_texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # Searches that hit the scoring budget before proving their decision (diagnostic).
@@ -229,23 +230,26 @@ class MatchIndex:
 
     def _entry(self, record: _Record) -> _Entry:
         """The record with its phrasings rebuilt for scoring (kept for the facts last used)."""
-        cached = self._materialised.get(record.fact.key)
+        # By slot: a fact's key would be made anew at each look-up. A slot freed and taken
+        # by another fact holds another record.
+        cached = self._materialised.get(record.slot)
         if cached is not None and cached[0] is record:
             return cached[1]
         terms = record.terms
         if isinstance(record.phrasing_terms, bytes):
             sets = [
                 frozenset([terms[i] for i in group])
-                for group in record.phrasing_terms.split(bytes([_SEPARATOR]))
+                for group in record.phrasing_terms.split(_SEPARATOR_BYTE)
             ]
         else:
             sets = list(record.phrasing_terms)
         told = sets.pop()
-        folded = record.folded or (None,) * len(sets)
-        phrasings = tuple(
-            _Phrasing.of(question, form or question.lower(), phrasing)
-            for question, form, phrasing in zip(record.fact.questions, folded, sets, strict=True)
-        )
+        questions = record.fact.questions
+        if record.folded is None:
+            forms = [question.lower() for question in questions]
+        else:
+            forms = [form or q.lower() for form, q in zip(record.folded, questions, strict=True)]
+        phrasings = tuple(map(_Phrasing.of, questions, forms, sets))
         entry = _Entry(
             record.fact,
             frozenset(terms),
@@ -256,7 +260,7 @@ class MatchIndex:
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
             self._materialised.clear()
-        self._materialised[record.fact.key] = (record, entry)
+        self._materialised[record.slot] = (record, entry)
         return entry
 
     def _source_names(self, guild_id: int, source_id: str) -> _Names:
