@@ -256,6 +256,7 @@ class MatchIndex:
             phrasings,
             frozenset(record.names),
             FactFeatures(record.fact, self.analyzer.terms_of, told),
+            record.slot,
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
@@ -449,7 +450,7 @@ class MatchIndex:
         overlaps = contributions(query, self.analyzer.broader, self.policy)
         cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_sets)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
-        scored: set[FactKey] = set()
+        scored: set[int] = set()  # slots
         ranked: list[Match] = []
         batch_size = _FIRST_BATCH
         while True:
@@ -476,20 +477,20 @@ class MatchIndex:
                     for scope in scopes
                     if scope in snapshot.scopes
                     for slot in snapshot.scopes[scope]
-                    if snapshot.entries.at(slot).fact.key not in scored
+                    if slot not in scored
                 ]
             batch_size *= 2
             ranked = self._merge(ranked, batch, query, scored)
             ranked = self._with_siblings(snapshot, ranked, query, scopes, scored)
 
-    def _take(self, cursor: _Cursor, limit: int, scored: set[FactKey]) -> list[_Entry]:
+    def _take(self, cursor: _Cursor, limit: int, scored: set[int]) -> list[_Entry]:
         """The next facts by overlap, at most `limit`, skipping those already scored."""
         batch: list[_Entry] = []
         while len(batch) < limit:
             record = cursor.take()
             if record is None:
                 break
-            if record.fact.key not in scored:
+            if record.slot not in scored:
                 batch.append(self._entry(record))
         return batch
 
@@ -499,26 +500,27 @@ class MatchIndex:
         ranked: list[Match],
         query: _Query,
         scopes: tuple[int, ...],
-        scored: set[FactKey],
+        scored: set[int],
     ) -> list[Match]:
         """`ranked` with the same-point siblings of the facts the decision weighs, scored."""
         # An answer takes its facts' same-point siblings whatever their score.
-        siblings = [
-            self._entry(snapshot.entries[key])
+        records = [
+            snapshot.entries[key]
             for match in window(ranked, self.policy)
             for point in match.fact.points
             for key in snapshot.points.get(point, ())
-            if key not in scored and key.guild_id in scopes
+            if key.guild_id in scopes
         ]
-        if not siblings:
+        unique = {r.slot: r for r in records if r.slot not in scored}
+        if not unique:
             return ranked
-        unique = list({e.fact.key: e for e in siblings}.values())
-        return self._merge(ranked, unique, query, scored)
+        siblings = [self._entry(record) for record in unique.values()]
+        return self._merge(ranked, siblings, query, scored)
 
     def _merge(
-        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[FactKey]
+        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[int]
     ) -> list[Match]:
-        scored.update(entry.fact.key for entry in batch)
+        scored.update(entry.slot for entry in batch)
         merged = ranked + self._score(batch, query)
         merged.sort(key=lambda m: (-m.score, m.fact.id))  # as _score orders
         return merged

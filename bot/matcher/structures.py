@@ -53,6 +53,9 @@ class _Entry:
     # Terms the fact spells with a capital inside a sentence: names of places and actors.
     names: frozenset[str]
     features: FactFeatures
+    # Where its record sits in the snapshot: a search tells the facts it scored by it.
+    # Not part of what the entry is: an index edited in place puts facts elsewhere.
+    slot: int = field(compare=False)
 
 
 class _SlotSet:
