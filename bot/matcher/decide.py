@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from bot.matcher.kinds import AskKind
 from bot.matcher.policy import MatchPolicy
@@ -27,31 +28,51 @@ class Decision:
     kind: AskKind = "other"
 
 
-def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision:
+# Works out whether a scored fact answers the question: a match with `answers` and
+# `grounded` filled in. It is the costly part of scoring, so the rule asks it only of the
+# facts it reads, in order, and stops as soon as it knows the verdict.
+Judge = Callable[[Match], Match]
+
+
+def as_scored(match: Match) -> Match:
+    """The judge for matches whose `answers` is already worked out."""
+    return match
+
+
+def decide(
+    matches: list[Match], query: _Query, policy: MatchPolicy, judge: Judge = as_scored
+) -> Decision:
     """The verdict for one question: the one place the confidence rule is written."""
     weighed = window(matches, policy)
     kind = query.premise.kind
     if not weighed or weighed[0].score < policy.suggest_score:
         return Decision("unknown", (), kind=kind)
-    answering = [m for m in weighed if m.answers]
+    answering = (judged for judged in map(judge, weighed) if judged.answers)
+    first = next(answering, None)
     # A question that asks for a kind of thing ("how old", "where"), or for what someone
     # said, is answered by the fact in the window that supplies it, though a fact that
     # does not may fit it better.
     sharp = kind in _SHARP_KINDS or bool(query.premise.speakers)
     reach = policy.window if sharp else policy.margin
-    if not answering or answering[0].score < weighed[0].score - reach:
+    if first is None or first.score < weighed[0].score - reach:
         # On the topic, but no fact supplies what is asked: say what the article does say.
-        best = weighed[0]
-        related = [best, *(m for m in weighed[1:] if _companion(m, best, policy))]
+        top = weighed[0]
+        related = [top, *(m for m in weighed[1:] if _companion(m, top, policy))]
         return Decision("unknown", (), tuple(related[: policy.max_answers]), kind)
-    best = answering[0]
+    best = first
     # "what did the Army say": each of the claimant's facts is an answer, not a rival.
     together = (lambda m: m.fact.source == best.fact.source) if query.premise.speakers else None
-    rivals = [
-        m
-        for m in answering[1:]
-        if not _same_point(m.fact, best.fact) and not (together and together(m))
-    ]
+    # Only the first few rivals count: the runner-up, and those offered as choices.
+    rivals = list(
+        islice(
+            (
+                m
+                for m in answering
+                if not _same_point(m.fact, best.fact) and not (together and together(m))
+            ),
+            max(policy.max_suggestions - 1, 1),
+        )
+    )
     runner_up = rivals[0].score if rivals else 0.0
     clear = best.score - runner_up >= policy.margin
     vague = query.total_weight < policy.min_information
@@ -62,7 +83,8 @@ def decide(matches: list[Match], query: _Query, policy: MatchPolicy) -> Decision
     # does not know lowers every score alike, not the lead.
     leads = best.score >= policy.lead_score and best.score - runner_up >= policy.lead_margin
     if best.score >= policy.sure_score or (best.score >= policy.answer_score and clear) or leads:
-        return Decision("answered", _answer_set(best, matches, together, policy), kind=kind)
+        chosen = _answer_set(best, matches, together, policy, judge)
+        return Decision("answered", chosen, kind=kind)
     return Decision("suggest", suggestions, kind=kind)
 
 
@@ -71,19 +93,24 @@ def _answer_set(
     matches: list[Match],
     together: Callable[[Match], bool] | None,
     policy: MatchPolicy,
+    judge: Judge,
 ) -> tuple[Match, ...]:
     chosen = [best]
+    in_window = window(matches, policy) if together is not None else []
     for match in matches:
         if len(chosen) >= policy.max_answers:
             break
-        if match is best or not match.answers:
+        if match.fact is best.fact:
             continue
         close = (
             best.score - match.score <= policy.alongside and match.coverage >= policy.min_coverage
         )
-        joins = together is not None and together(match) and match in window(matches, policy)
-        if close or _companion(match, best, policy) or joins:
-            chosen.append(match)
+        joins = together is not None and together(match) and match in in_window
+        if not (close or _companion(match, best, policy) or joins):
+            continue
+        judged = judge(match)
+        if judged.answers:
+            chosen.append(judged)
     return tuple(sorted(chosen, key=lambda m: _answer_order(m, best, policy)))
 
 
@@ -120,18 +147,6 @@ def window(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
         return []
     floor = on_topic[0].score - _reach(policy)
     return [m for m in on_topic if m.score >= floor]
-
-
-def judged(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
-    """The matches whose `answers` the rule reads: those in the window, and those that may
-    join an answer as another source's claim on its point (`_companion`). The rest are
-    never asked whether they answer, so that is not worked out for them."""
-    in_window = {id(m) for m in window(ranked, policy)}
-    return [
-        m
-        for m in ranked
-        if id(m) in in_window or (m.fact.points and m.score >= policy.companion_score)
-    ]
 
 
 def _reach(policy: MatchPolicy) -> float:

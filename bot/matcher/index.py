@@ -23,7 +23,15 @@ from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
 from bot.matcher.candidates import PostingSets, _Cursor, contributions, score_bound
-from bot.matcher.decide import Decision, combined, decide, judged, settled, window
+from bot.matcher.decide import (
+    Decision,
+    Judge,
+    as_scored,
+    combined,
+    decide,
+    settled,
+    window,
+)
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import QueryBuilder, _Query
@@ -398,7 +406,8 @@ class MatchIndex:
         if kept is None:
             query = self._query(snapshot, ask, guild_id)
             capped = self.capped_searches
-            decision = self._decide(self._rank(snapshot, query, guild_id, exact), query)
+            ranked = self._rank(snapshot, query, guild_id, exact)
+            decision = self._decide(ranked, query, self._judge(snapshot, query))
             kept = (query, decision, self.capped_searches > capped)
             worked.keep(worked.answers, key, kept)
         elif kept[2]:
@@ -410,28 +419,29 @@ class MatchIndex:
         return self._queries.build(snapshot, ask, guild_id, self.policy)
 
     def _rank(self, snapshot: _Snapshot, query: _Query, guild_id: int, exact: bool) -> list[Match]:
-        """The facts scored, best first, each the decision weighs judged (see _judge)."""
+        """The facts scored, best first; whether each answers is left to `_judge`."""
         if not query.weights:
             return []
         if exact:
             visible = _visibility(guild_id)
             records = snapshot.entries.records()
             candidates = [self._entry(r) for r in records if visible(r.fact)]
-            ranked = self._score(candidates, query) if candidates else []
-        else:
-            ranked = self._search(snapshot, query, guild_id)
-        return self._judge(snapshot, ranked, query)
+            return self._score(candidates, query) if candidates else []
+        return self._search(snapshot, query, guild_id)
 
-    def _judge(self, snapshot: _Snapshot, ranked: list[Match], query: _Query) -> list[Match]:
-        """`ranked` with whether each fact the decision weighs answers the question."""
+    def _judge(self, snapshot: _Snapshot, query: _Query) -> Judge:
+        """Works out, once each, whether the facts the decision reads answer the question."""
         scorer = self._scorer()
-        chosen = {id(m) for m in judged(ranked, self.policy)}
-        return [
-            scorer.judge(m, self._entry(snapshot.entries[m.fact.key]), query)
-            if id(m) in chosen
-            else m
-            for m in ranked
-        ]
+        judged: dict[int, Match] = {}
+
+        def judge(match: Match) -> Match:
+            found = judged.get(id(match))
+            if found is None:
+                entry = self._entry(snapshot.entries[match.fact.key])
+                found = judged[id(match)] = scorer.judge(match, entry, query)
+            return found
+
+        return judge
 
     def _search(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[Match]:
         """Score facts, most shared content first, until no fact left could change the decision.
@@ -540,9 +550,9 @@ class MatchIndex:
             self.frequency,
         )
 
-    def _decide(self, matches: list[Match], query: _Query) -> Decision:
+    def _decide(self, matches: list[Match], query: _Query, judge: Judge = as_scored) -> Decision:
         """The verdict for one question under the index's policy (see decide.py)."""
-        return decide(matches, query, self.policy)
+        return decide(matches, query, self.policy, judge)
 
     def _settled(self, ranked: list[Match], ceiling: float, coverage: float, query: _Query) -> bool:
         """Whether the facts scored so far settle the verdict (see decide.settled)."""

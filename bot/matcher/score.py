@@ -38,7 +38,7 @@ class Match:
     best_phrasing: str
     # Whether the fact supplies what is asked and supports what the question assumes:
     # `Scorer.score` leaves it False; `Scorer.judge` works it out for the facts the
-    # decision weighs.
+    # decision reads.
     answers: bool = True
     # The share of the question's weight that the fact's own statement and quote, or its
     # claimant, hold (decide.py orders near-equal answers by it).
@@ -109,7 +109,7 @@ class Scorer:
     def judge(self, match: Match, entry: _Entry, query: _Query) -> Match:
         """The match, with whether its fact answers the question and how much of the
         question its own words hold: the costlier part of scoring, so it is worked out
-        only for the facts the decision weighs (`decide.weighed`)."""
+        only for the facts the decision reads (`decide.Judge`)."""
         # Only a fact on the topic answers, or one whose same-point sibling might.
         if match.coverage < self.policy.min_coverage and not entry.fact.points:
             return match

@@ -17,7 +17,7 @@ from bot.knowledge import Knowledge
 from bot.matcher import Decision, Match, MatchIndex, MatchPolicy
 from bot.matcher import index as matcher
 from bot.matcher.answerable import Premise
-from bot.matcher.decide import decide, judged
+from bot.matcher.decide import decide
 from bot.matcher.query import _Query
 from bot.models import GLOBAL, Fact
 from tests.helpers import SHARED_EVAL, VALIDATION_QUESTIONS, questions_in
@@ -231,21 +231,23 @@ def test_the_stopping_rule_never_changes_the_decision(
 
 @settings(max_examples=2_000, deadline=None)
 @given(
-    facts=st.lists(st.tuples(scores, fractions, points, st.booleans()), max_size=8),
+    facts=st.lists(st.tuples(scores, fractions, points, st.booleans(), fractions), max_size=8),
     speakers=st.booleans(),
     weight=st.floats(0.1, 3.0),
 )
-def test_the_rule_reads_whether_a_fact_answers_only_of_the_facts_judged(
+def test_judging_only_the_facts_the_rule_reads_changes_no_decision(
     shipped: MatchIndex,
-    facts: list[tuple[float, float, str | None, bool]],
+    facts: list[tuple[float, float, str | None, bool, float]],
     speakers: bool,
     weight: float,
 ) -> None:
-    # Whether a fact answers is worked out only for the facts `judged` picks; every other
-    # fact is left as not answering. The decision must be the one it would be if every
-    # fact had been judged.
-    ranked = sorted(
-        (Match(_fact(f"k{i}", p), s, c, "", answers=a) for i, (s, c, p, a) in enumerate(facts)),
+    # The search leaves whether a fact answers to the rule, which asks it of the facts it
+    # reads, one by one. That must decide as if every fact had been judged beforehand.
+    judged = sorted(
+        (
+            Match(_fact(f"k{i}", p), s, c, "", answers=a, grounded=g)
+            for i, (s, c, p, a, g) in enumerate(facts)
+        ),
         key=lambda m: (-m.score, m.fact.id),
     )
     query = _plain_query({"term": weight})
@@ -253,11 +255,10 @@ def test_the_rule_reads_whether_a_fact_answers_only_of_the_facts_judged(
         query = dataclasses.replace(
             query, premise=dataclasses.replace(query.premise, speakers=(frozenset({"sohr"}),))
         )
-    chosen = {id(m) for m in judged(ranked, shipped.policy)}
-    partly = [m if id(m) in chosen else dataclasses.replace(m, answers=False) for m in ranked]
-    assert outcome(decide(partly, query, shipped.policy)) == outcome(
-        decide(ranked, query, shipped.policy)
-    )
+    scored = [dataclasses.replace(m, answers=False, grounded=0.0) for m in judged]
+    verdict = {id(m): j for m, j in zip(scored, judged, strict=True)}
+    lazily = decide(scored, query, shipped.policy, lambda m: verdict[id(m)])
+    assert outcome(lazily) == outcome(decide(judged, query, shipped.policy))
 
 
 def _match(fact_id: str, score: float, coverage: float) -> Match:
@@ -397,3 +398,15 @@ def test_a_changed_source_reindexes_its_facts(knowledge: Knowledge) -> None:
     index.set_sources(renamed)
     fresh = MatchIndex(knowledge.lexicon, renamed, knowledge.facts)
     assert fingerprint(index) == fingerprint(fresh)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_choices_offer_the_best_and_as_many_rivals_as_the_policy_allows(
+    shipped: MatchIndex, limit: int
+) -> None:
+    # Six facts on the topic, close together, none clearly ahead: "did you mean" offers
+    # the first `max_suggestions` of them, best first.
+    policy = dataclasses.replace(shipped.policy, max_suggestions=limit)
+    close = [Match(_fact(f"k{i}", None), policy.answer_score - 0.01 * i, 1.0, "") for i in range(6)]
+    decision = decide(close, _plain_query({"term": 2.0}), policy)
+    assert outcome(decision) == ("suggest", [f"k{i}" for i in range(limit)])
