@@ -257,7 +257,7 @@ class MatchIndex:
             forms = [question.lower() for question in questions]
         else:
             forms = [form or q.lower() for form, q in zip(record.folded, questions, strict=True)]
-        phrasings = tuple(map(_Phrasing.of, questions, forms, sets))
+        phrasings = tuple(map(_Phrasing, questions, forms, sets))
         entry = _Entry(
             record.fact,
             frozenset(terms),
@@ -265,6 +265,7 @@ class MatchIndex:
             frozenset(record.names),
             FactFeatures(record.fact, self.analyzer.terms_of, told),
             record.slot,
+            [None] * len(phrasings),
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.

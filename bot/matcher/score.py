@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.matcher.analysis import Analyzer
 from bot.matcher.answerable import answers
@@ -64,17 +64,10 @@ class Scorer:
     def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
         """The candidates scored, best first (ties by fact id)."""
         policy = self.policy
-        # token_sort_ratio, with each phrasing's words sorted once when it was indexed:
+        # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_form):
         # plain ratio on the sorted forms is the same figure at a quarter of the cost.
-        all_phrasings = [p.sorted_words for entry in candidates for p in entry.phrasings]
-        # One batch call rather than a call per phrasing (cdist would need numpy).
-        literal = [0.0] * len(all_phrasings)
-        for _, similarity, position in process.extract(
-            sorted_form(query.text), all_phrasings, scorer=fuzz.ratio, processor=None, limit=None
-        ):
-            literal[position] = similarity
+        question = sorted_form(query.text)
         matches: list[Match] = []
-        offset = 0
         # Each question term with the broader term that partly answers it, worked out once.
         terms = [(t, w, self.analyzer.broader.get(t)) for t, w in query.weights.items()]
         fit = self._phrasing_fit
@@ -82,13 +75,12 @@ class Scorer:
             coverage = self._coverage(query, terms, entry.terms)
             # Only the question terms the fact uses at all can be in one of its phrasings.
             present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
-            best_fit, best_literal, best_text = 0.0, 0.0, entry.fact.statement
-            for position, phrasing in enumerate(entry.phrasings):
-                phrasing_fit = fit(query, present, phrasing.terms) if present else 0.0
-                lit = float(literal[offset + position]) / 100.0
-                if phrasing_fit + lit * 0.5 > best_fit + best_literal * 0.5:
-                    best_fit, best_literal, best_text = phrasing_fit, lit, phrasing.text
-            offset += len(entry.phrasings)
+            if present:
+                fits = [fit(query, present, p.terms) for p in entry.phrasings]
+            else:
+                fits = [0.0] * len(entry.phrasings)
+            best_fit, best_literal, at = _best_phrasing(entry, fits, question)
+            best_text = entry.phrasings[at].text if at >= 0 else entry.fact.statement
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
             features = entry.features
@@ -208,6 +200,25 @@ class Scorer:
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )
+
+
+def _best_phrasing(entry: _Entry, fits: list[float], question: str) -> tuple[float, float, int]:
+    """(fit, literal similarity, position) of the phrasing with the best fit plus half its
+    literal similarity, the first in order among equals; (0, 0, -1) when none scores.
+
+    Tried by fit, best first, a phrasing's literal similarity (at most 1) is worked out
+    only while it could still lift the phrasing to the lead: most never need it.
+    """
+    best_value, best_fit, best_literal, best_at = 0.0, 0.0, 0.0, -1
+    for at in sorted(range(len(fits)), key=fits.__getitem__, reverse=True):
+        phrasing_fit = fits[at]
+        if phrasing_fit + 0.5 < best_value:
+            break
+        literal = fuzz.ratio(question, entry.sorted_form(at)) / 100.0
+        value = phrasing_fit + literal * 0.5
+        if value > best_value or (value == best_value and 0 <= at < best_at):
+            best_value, best_fit, best_literal, best_at = value, phrasing_fit, literal, at
+    return best_fit, best_literal, best_at
 
 
 # The kinds of question whose answer is a name: only they read a fact's proper and rare

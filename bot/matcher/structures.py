@@ -32,12 +32,6 @@ class _Phrasing(NamedTuple):
     text: str
     folded: str
     terms: frozenset[str]
-    # The folded words in sorted order: token_sort_ratio's form, worked out once.
-    sorted_words: str
-
-    @staticmethod
-    def of(text: str, folded: str, terms: frozenset[str]) -> _Phrasing:
-        return _Phrasing(text, folded, terms, sorted_form(folded))
 
 
 def sorted_form(text: str) -> str:
@@ -56,6 +50,17 @@ class _Entry:
     # Where its record sits in the snapshot: a search tells the facts it scored by it.
     # Not part of what the entry is: an index edited in place puts facts elsewhere.
     slot: int = field(compare=False)
+    # Each phrasing's `sorted_form`, worked out when scoring first needs it (most
+    # phrasings never win, and scoring skips those it can): None until then.
+    sorted_forms: list[str | None] = field(compare=False, default_factory=list)
+
+    def sorted_form(self, position: int) -> str:
+        forms = self.sorted_forms
+        form = forms[position]
+        if form is None:
+            # Readers may race to fill it in: each writes the same string.
+            form = forms[position] = sorted_form(self.phrasings[position].folded)
+        return form
 
 
 class _SlotSet:

@@ -29,6 +29,16 @@ class Vocabulary:
     def correct(self, snapshot: _Snapshot, word: str, guild_id: int) -> str:
         """The word that `word` misspells among those of the facts the guild sees, or
         `word` itself."""
+        # Kept per snapshot, for every word: the same words come back in every question.
+        known = snapshot.corrections.setdefault(guild_id, {})
+        corrected = known.get(word)
+        if corrected is None:
+            corrected = self._corrected(snapshot, word, guild_id)
+            if len(known) < 50_000:
+                known[word] = corrected
+        return corrected
+
+    def _corrected(self, snapshot: _Snapshot, word: str, guild_id: int) -> str:
         counts = [snapshot.word_counts[s] for s in _scopes(guild_id) if s in snapshot.word_counts]
         if (
             len(word) < 5
@@ -42,16 +52,10 @@ class Vocabulary:
             # "aleppppo": a stretched spelling of the base's own word.
             if plain != word and any(plain in seen for seen in counts):
                 return plain
-        known = snapshot.corrections.setdefault(guild_id, {})
-        corrected = known.get(word)
-        if corrected is None:
-            vocabularies = [
-                snapshot.vocabulary[s] for s in _scopes(guild_id) if s in snapshot.vocabulary
-            ]
-            corrected = _closest_word(word, *vocabularies)
-            if len(known) < 50_000:
-                known[word] = corrected
-        return corrected
+        vocabularies = [
+            snapshot.vocabulary[s] for s in _scopes(guild_id) if s in snapshot.vocabulary
+        ]
+        return _closest_word(word, *vocabularies)
 
     def word_terms(self, word: str) -> tuple[str, ...]:
         """The terms of one word on its own, kept: the same words recur."""
