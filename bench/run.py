@@ -140,10 +140,16 @@ def distinct_questions() -> list[str]:
     return list(found)
 
 
-def throughput(count: int | None, db: Path) -> dict[str, Any]:
+def throughput(count: int | None, db: Path, runs: int = 3) -> dict[str, Any]:
     """`ask --json -` over every distinct question once (count None), or over `count`
     questions cycling through the validation set: the index keeps what a question came
-    to, so most of those are look-ups."""
+    to, so most of those are look-ups.
+
+    The bot answers each line as it comes and flushes it, so the time of each answer is
+    read off the pipe: the rate once started (first answer to last) is apart from the
+    start-up (to the first answer), which the cold start measures on its own. The median
+    run of `runs` is kept, on a database made and seeded beforehand.
+    """
     if count is None:
         asked = distinct_questions()
     else:
@@ -151,20 +157,38 @@ def throughput(count: int | None, db: Path) -> dict[str, Any]:
         validation = [json.loads(line)["q"] for line in lines if line.strip()]
         asked = list(itertools.islice(itertools.cycle(validation), count))
     count = len(asked)
-    stdin = "\n".join(asked) + "\n"
     command = [sys.executable, "-m", "bot", "--db", str(db), "ask", "--json", "-"]
+    timed([*command[:-2], QUESTION])  # creates and seeds the database
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
+        stdin.write("\n".join(asked) + "\n")
+        measured = [_stream(command, stdin, count) for _ in range(runs)]
+    measured.sort(key=lambda run: run["steady_per_second"])
+    return measured[len(measured) // 2]
+
+
+def _stream(command: Sequence[str], stdin: Any, count: int) -> dict[str, Any]:
+    stdin.seek(0)
     started = time.perf_counter()
-    completed = subprocess.run(
-        command, cwd=ROOT, input=stdin, capture_output=True, text=True, check=True
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdin=stdin, stdout=subprocess.PIPE, env=STARTUP_ENV, encoding="utf-8"
     )
+    assert process.stdout is not None
+    answers, first, last = [], 0.0, 0.0
+    for line in process.stdout:
+        last = time.perf_counter()
+        first = first or last
+        answers.append(json.loads(line))
+    if process.wait() != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
     seconds = time.perf_counter() - started
-    answers = [json.loads(line) for line in completed.stdout.splitlines()]
     assert len(answers) == count, f"{len(answers)} answers to {count} questions"
     return {
         "questions": count,
         "seconds": seconds,
+        "first_answer_s": first - started,
         "per_second": count / seconds,
-        # Each of these was also logged to SQLite as unanswered, one commit each.
+        "steady_per_second": (count - 1) / (last - first) if last > first else 0.0,
+        # Each of these was also logged to SQLite as unanswered, 200 to a commit.
         "unanswered": sum(not a["answered"] and not a["suggestions"] for a in answers),
     }
 
@@ -211,8 +235,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     row = by_label.get("100k")
     rss = row["bot"]["peak_rss_mb"] if row else None
     add("peak RSS at 100k facts", "≤ 300 MB", rss, "MB", None if rss is None else rss <= 300)
-    rate = results["throughput"]["per_second"]
-    add("ask --json - throughput, each question new", "≥ 2,000 q/s", rate, "q/s", rate >= 2_000)
+    rate = results["throughput"]["steady_per_second"]
+    add(
+        "ask --json - throughput once started, each question new",
+        "≥ 2,000 q/s",
+        rate,
+        "q/s",
+        rate >= 2_000,
+    )
     return rows
 
 
@@ -250,10 +280,12 @@ def markdown(results: dict[str, Any]) -> str:
         f"(by sqlite-utils, when installed): {'yes' if start.get('imports_numpy') else 'no'}.",
         "",
         f"Throughput: `python -m bot ask --json -` answered {rate['questions']:,} distinct "
-        f"questions in {rate['seconds']:.2f} s, {rate['per_second']:,.0f} questions/s, "
-        f"start-up included ({rate['unanswered']:,} of them unanswered, each logged to "
-        f"SQLite); {repeated['questions']:,} questions cycling through the validation set, "
-        f"so mostly asked before: {repeated['per_second']:,.0f} questions/s.",
+        f"questions at {rate['steady_per_second']:,.0f} questions/s once started (the first "
+        f"answer came {rate['first_answer_s']:.2f} s after launch; {rate['per_second']:,.0f} "
+        f"questions/s start-up included; {rate['unanswered']:,} of them unanswered, logged "
+        f"to SQLite); {repeated['questions']:,} questions cycling through the validation "
+        f"set, so mostly asked before: {repeated['steady_per_second']:,.0f} questions/s once "
+        f"started (median of 3 runs each).",
         "",
         "| Target | Goal | Measured | Met |",
         "|---|---|---|---|",
