@@ -45,6 +45,10 @@ class ChatterFilter:
             if len(phrase) == 1
         }
         self._interjections = by_first_word(as_phrases(chatter.interjections))
+        # The first words of what is said in two words ("b 4", "told me"): only those
+        # start a two-word look-up.
+        self._two_word_spelling = {k.split()[0] for k in chatter.spelling if len(k.split()) == 2}
+        self._hearsay_starts = {verb.split()[0] for verb in chatter.hearsay_verbs if verb.split()}
         self._words_read: dict[str, tuple[str, bool]] = {}
 
     def spell(self, words: list[str]) -> list[str]:
@@ -56,8 +60,9 @@ class ChatterFilter:
         spelling = self._chatter.spelling
         spelled: list[str] = []
         index = 0
+        two_words = self._two_word_spelling
         while index < len(words):
-            for size in (2, 1):
+            for size in (2, 1) if words[index] in two_words else (1,):
                 written = " ".join(words[index : index + size])
                 plain = spelling.get(written)
                 if plain is None and size == 1 and read[index][1]:
@@ -138,6 +143,8 @@ class ChatterFilter:
         """
         chatter = self._chatter
         for start in range(len(words)):
+            if words[start] not in self._hearsay_starts:
+                continue
             for size in (2, 1):
                 verb = " ".join(words[start : start + size])
                 if len(verb.split()) != size or verb not in chatter.hearsay_verbs:

@@ -102,11 +102,13 @@ class KindFinder:
         # The same phrases in one table, with each kind's rank in KIND_ORDER, so `kind`
         # looks each word up once instead of once per kind.
         self._kind_phrases: dict[str, list[_KindPhrase]] = {}
-        self._final_kind_phrases: list[_KindPhrase] = []
+        # The phrases that count only at the end, by their last word.
+        self._final_kind_phrases: dict[str, list[_KindPhrase]] = {}
         for rank, kind in enumerate(KIND_ORDER):
             for first, phrases in starting[kind].items():
                 self._kind_phrases.setdefault(first, []).extend((p, kind, rank) for p in phrases)
-            self._final_kind_phrases.extend((p, kind, rank) for p in final[kind])
+            for phrase in final[kind]:
+                self._final_kind_phrases.setdefault(phrase[-1], []).append((phrase, kind, rank))
 
     def kind(self, words: Sequence[str]) -> AskKind:
         """What a question asks for, from the longest kind phrase in its words; on a tie,
@@ -114,7 +116,7 @@ class KindFinder:
         best: AskKind = "other"
         best_size, best_rank = 0, len(KIND_ORDER)
         # Only as the question's last words: "whats the turkish fm called".
-        for phrase, kind, rank in self._final_kind_phrases:
+        for phrase, kind, rank in self._final_kind_phrases.get(words[-1], ()) if words else ():
             size = len(phrase)
             if (size, -rank) > (best_size, -best_rank) and tuple(words[-size:]) == phrase:
                 best_size, best_rank, best = size, rank, kind

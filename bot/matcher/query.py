@@ -53,6 +53,7 @@ _SETTING_ASIDE = (
     ("except",),
     ("excluding",),
 )
+_SETTING_ASIDE_STARTS = frozenset(phrase[0] for phrase in _SETTING_ASIDE)
 
 # Words that speak to the room: a tail holding one after the question is addressed to
 # the reader ("enlighten me"), not part of what is asked.
@@ -91,8 +92,7 @@ class QueryBuilder:
         self._reason_terms = frozenset(
             t for w in chatter.kinds.get("reason", ()) for t in analyzer.analyse(w.split())[0]
         )
-        self._aliases: dict[tuple[str, ...], set[str]] = {}
-        self._longest_alias = 0
+        self._aliases: dict[str, list[tuple[tuple[str, ...], set[str]]]] = {}
 
     def use_sources(self, sources: Iterable[Source]) -> None:
         """Recognise the sources' names (and aliases) as claimants in questions."""
@@ -104,8 +104,11 @@ class QueryBuilder:
                 # "the" alone, or any name made only of function words, names no one.
                 if any(word not in self.analyzer.stopwords for word in key):
                     aliases.setdefault(key, set()).add(source.id)
-        self._aliases = aliases
-        self._longest_alias = max((len(key) for key in aliases), default=0)
+        # By first stem: a question's words are looked up once each.
+        by_first: dict[str, list[tuple[tuple[str, ...], set[str]]]] = {}
+        for key, ids in aliases.items():
+            by_first.setdefault(key[0], []).append((key, ids))
+        self._aliases = by_first
         self.premises.use_sources(sources)
 
     def build(self, snapshot: _Snapshot, ask: Ask, guild_id: int, policy: MatchPolicy) -> _Query:
@@ -213,9 +216,10 @@ class QueryBuilder:
     def _claimants(self, words: Sequence[str]) -> frozenset[str]:
         stems = [stem(word) for word in words]
         found: set[str] = set()
-        for length in range(1, min(self._longest_alias, len(stems)) + 1):
-            for start in range(len(stems) - length + 1):
-                found.update(self._aliases.get(tuple(stems[start : start + length]), ()))
+        for start, first in enumerate(stems):
+            for key, ids in self._aliases.get(first, ()):
+                if tuple(stems[start : start + len(key)]) == key:
+                    found.update(ids)
         return frozenset(found)
 
     def _without_address(self, snapshot: _Snapshot, words: list[str], guild_id: int) -> list[str]:
@@ -247,6 +251,8 @@ class QueryBuilder:
     def _set_aside(self, words: Sequence[str]) -> frozenset[str]:
         """Terms the question excludes from its answer: "besides Damascus", "apart from
         the city itself", "other than the army"."""
+        if _SETTING_ASIDE_STARTS.isdisjoint(words):
+            return frozenset()
         for position in range(len(words)):
             for phrase in _SETTING_ASIDE:
                 if tuple(words[position : position + len(phrase)]) == phrase:
