@@ -23,8 +23,9 @@ from bot.indexing import IndexBuilder
 from bot.knowledge import Knowledge
 from bot.matcher import Decision, MatchIndex
 from bot.models import GLOBAL
-from bot.saved_index import SavedIndex, _Pickler, _Unpickler
+from bot.saved_index import SavedIndex
 from bot.service import FactService
+from bot.signed_pickle import Pickler, Unpickler
 from bot.store import Store
 from tests.helpers import VALIDATION_QUESTIONS, questions_in
 
@@ -294,11 +295,11 @@ def test_unpickling_makes_only_the_index_classes() -> None:
     buffer = io.BytesIO()
     pickle.dump(os.getcwd, buffer)
     with pytest.raises(pickle.UnpicklingError):
-        _Unpickler(io.BytesIO(buffer.getvalue())).load()
+        Unpickler(io.BytesIO(buffer.getvalue())).load()
     mark = FeedMark(3, "digest")
     buffer = io.BytesIO()
-    _Pickler(buffer).dump(mark)
-    assert _Unpickler(io.BytesIO(buffer.getvalue())).load() == mark
+    Pickler(buffer).dump(mark)
+    assert Unpickler(io.BytesIO(buffer.getvalue())).load() == mark
 
 
 def test_a_guild_fact_survives_the_round_trip(base: Path) -> None:
