@@ -17,11 +17,9 @@ itself, for this database.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import logging
-import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +32,14 @@ from bot.indexing import IndexBuilder
 from bot.matcher import MatchIndex, MatchPolicy
 from bot.models import Source
 from bot.settings import SAVED_INDEX_MIN_FACTS
-from bot.signed_pickle import read_header, read_payload, signing_key, stored_key, write_signed
+from bot.signed_pickle import (
+    code_digest,
+    read_header,
+    read_payload,
+    signing_key,
+    stored_key,
+    write_signed,
+)
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -129,29 +134,17 @@ class SavedIndex:
 
 def fingerprint(build: IndexBuilder) -> str:
     """Everything but the facts and sources that an index built by `build` depends on."""
+    lexicon = build.lexicon
     parts = {
         "python": sys.version,
-        "code": _code_digest(),
-        "lexicon": _canonical(build.lexicon),
+        "code": code_digest(),
+        # A lexicon read from files is told by theirs, with the code that reads them (above);
+        # one made in code by what it holds, which takes longer.
+        "lexicon": lexicon.files_digest or _canonical(lexicon),
         "policy": _canonical(build.policy or MatchPolicy()),
         "phrasing_limit": build.phrasing_limit,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-@functools.cache
-def _code_digest() -> str:
-    """Of the bot's source: a saved index is only read by the code that wrote it."""
-    package = Path(__file__).resolve().parent
-    sources = sorted(package.rglob("*.py"))
-    if not sources:
-        # Installed without its source: no way to tell versions apart, so trust no file.
-        return secrets.token_hex(32)
-    digest = hashlib.sha256()
-    for path in sources:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _canonical(value: object) -> object:

@@ -31,7 +31,8 @@ from bot.errors import (
 )
 from bot.following import LiveIndex
 from bot.indexing import IndexBuilder
-from bot.knowledge import Knowledge, load_knowledge
+from bot.knowledge import Knowledge, default_knowledge_dir, load_knowledge
+from bot.knowledge_cache import KnowledgeCache
 from bot.matcher import MatchIndex, MatchPolicy
 from bot.models import (
     GLOBAL,
@@ -102,15 +103,24 @@ class FactService:
     ) -> FactService:
         """Open (creating and seeding on first use) the database; its facts are indexed
         when first asked about (see `prepare`)."""
-        knowledge = load_knowledge(knowledge_dir)
+        directory = knowledge_dir or default_knowledge_dir()
+        # A database is made only for knowledge that loads; one made before keeps it parsed
+        # from its second start on (knowledge_cache.py).
+        made_before = Path(db_path).is_file()
+        knowledge = None if made_before else load_knowledge(directory)
         store = Store(db_path)
         try:
+            if knowledge is None:
+                knowledge = KnowledgeCache(store).load(directory)
             store.seed(knowledge)
         except StorageUnavailable as error:
             store.close()
             raise DatabaseUnavailable(
                 f"cannot open the database {db_path}: {error.reason}"
             ) from None
+        except BaseException:
+            store.close()
+            raise
         return cls(
             store,
             knowledge,

@@ -15,6 +15,7 @@ pickle's length (20 digits).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import hmac
@@ -40,6 +41,21 @@ _TRAILER = 64 + 20
 _CHUNK = 1 << 20
 # What the files are made of besides the bot's own classes; nothing else is unpickled.
 _BUILTINS = {("array", "_array_reconstructor"), ("array", "array"), ("builtins", "frozenset")}
+
+
+@functools.cache
+def code_digest() -> str:
+    """Of the bot's source: a file is only read by the code that wrote it."""
+    package = Path(__file__).resolve().parent
+    sources = sorted(package.rglob("*.py"))
+    if not sources:
+        # Installed without its source: no way to tell versions apart, so trust no file.
+        return secrets.token_hex(32)
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def stored_key(store: Store) -> bytes | None:
