@@ -54,6 +54,31 @@ def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
     assert completed.stdout.splitlines()[-2:] == ["[]", "False"], completed.stdout
 
 
+def test_asking_leaves_dateutil_unloaded_and_sqlite_utils_dates_still_parse(
+    db_path: Path,
+) -> None:
+    # sqlite-utils imports dateutil's parser for its date recipes; the bot leaves it to
+    # load on first use, and a use still gets the real parser.
+    program = (
+        "import sys, runpy\n"
+        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'ask', 'airport']\n"
+        "try:\n"
+        "    runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('dateutil.parser._parser' in sys.modules)\n"
+        "from sqlite_utils import recipes\n"
+        "print(recipes.parsedate('30 November 2024'), recipes.parsedatetime('2024-11-30 10:05'))\n"
+        "print('dateutil.parser._parser' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    lines = completed.stdout.splitlines()
+    assert "Aleppo" in completed.stdout, completed.stdout
+    assert lines[-3:] == ["False", "2024-11-30 2024-11-30T10:05:00", "True"], completed.stdout
+
+
 def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:
     """Outside the checkout (Docker, pip install .) the knowledge comes from the wheel."""
     target = tmp_path / "site"
