@@ -11,9 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Literal
 
 from bot import compose
 from bot.checking import FactChecker
@@ -52,6 +50,9 @@ from bot.settings import MAX_QUESTION_CHARS, SAVED_INDEX_MIN_FACTS
 from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
 from bot.text import fold, is_unicode, unenclosed, worth_reviewing
 from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 

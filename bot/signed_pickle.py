@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
     from bot.store import Store
 
-# The meta row holding the key the files are signed with.
-_KEY = "saved_index_key"
+# The meta row holding the key the files are signed with (made with the database: see
+# migrations.py).
+SIGNING_KEY = "saved_index_key"
 _TRAILER = 64 + 20
 _CHUNK = 1 << 20
 # What the files are made of besides the bot's own classes; nothing else is unpickled.
@@ -60,12 +61,12 @@ def code_digest() -> str:
 
 def stored_key(store: Store) -> bytes | None:
     """The database's signing key; None if it never signed a file."""
-    key = store.meta_value(_KEY)
+    key = store.meta_value(SIGNING_KEY)
     return None if key is None else bytes.fromhex(key)
 
 
 def signing_key(store: Store) -> bytes:
-    """The database's signing key, made on first use."""
+    """The database's signing key, made now if the database has none."""
     key = stored_key(store)
     if key is not None:
         return key
@@ -75,10 +76,14 @@ def signing_key(store: Store) -> bytes:
     return key
 
 
+def new_signing_key() -> str:
+    return secrets.token_hex(32)
+
+
 def _put_key(db: Database) -> None:
     # "or ignore": of two processes making one at once, the first one's stays.
     db.execute(
-        "insert or ignore into meta (key, value) values (?, ?)", [_KEY, secrets.token_hex(32)]
+        "insert or ignore into meta (key, value) values (?, ?)", [SIGNING_KEY, new_signing_key()]
     )
 
 

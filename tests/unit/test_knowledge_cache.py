@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,3 +158,23 @@ def test_an_in_memory_database_keeps_nothing(knowledge_copy: Path) -> None:
     assert service.knowledge == load_knowledge(knowledge_copy)
     assert KnowledgeCache(service.store).path.name == ":memory:.knowledge"
     assert not Path(":memory:.knowledge").exists()
+
+
+def test_keeping_the_copy_writes_nothing_to_the_database(
+    db_path: Path, knowledge_copy: Path
+) -> None:
+    # The key the copy is signed with is made with the database, not by the start that
+    # first keeps a copy.
+    open_with(db_path, knowledge_copy)
+    before = meta_rows(db_path)
+    open_with(db_path, knowledge_copy)
+    assert kept_path(db_path).is_file()
+    assert meta_rows(db_path) == before
+
+
+def meta_rows(db: Path) -> list[tuple[str, str]]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute("select key, value from meta order by key").fetchall()
+    finally:
+        connection.close()

@@ -33,15 +33,20 @@ SYNTHETIC = 300
 MOD = "cli:test"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database of the shipped facts and some synthetic ones, each audited; made once."""
-    path = tmp_path_factory.mktemp("template") / "factbot.db"
+def make_base(path: Path) -> None:
+    """A database of the shipped facts and some synthetic ones, each audited."""
     service = FactService.open(path)
     with service.store.transaction() as db:
         for fact in synthetic_facts(SYNTHETIC):
             service.store.put_fact(db, fact, actor="test", action="add", before=None)
     service.close()  # the last connection: the WAL is checkpointed into the file
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base, made once."""
+    path = tmp_path_factory.mktemp("template") / "factbot.db"
+    make_base(path)
     return path
 
 
@@ -185,7 +190,7 @@ def test_a_damaged_saved_index_is_rebuilt_and_saved_anew(base: Path, damage: obj
 def test_the_saved_index_of_another_database_is_not_loaded(base: Path, tmp_path: Path) -> None:
     other = tmp_path / "other" / "factbot.db"
     other.parent.mkdir()
-    shutil.copy(base, other)  # the same facts, but not the same database
+    make_base(other)  # the same facts, but not the same database (a copy of the file is)
     start(other)[1].close()
     shutil.copy(saved_path(other), saved_path(base))
     made, service = start(base)
