@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from bot import compose
-from bot.checking import FactChecker
 from bot.coverage import About, ReachCache, about_of, reach_of
 from bot.documents.library import Documents
 from bot.documents.records import Document, DocumentInfo
-from bot.drafts import FactDraft
 from bot.errors import (
     DatabaseUnavailable,
     FactbotError,
@@ -49,10 +47,13 @@ from bot.saved_index import SavedIndex
 from bot.settings import MAX_QUESTION_CHARS, SAVED_INDEX_MIN_FACTS
 from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
 from bot.text import fold, is_unicode, unenclosed, worth_reviewing
-from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from bot.checking import FactChecker
+    from bot.drafts import FactDraft
+    from bot.transfer import ImportReport
 
 logger = logging.getLogger(__name__)
 
@@ -491,6 +492,9 @@ class FactService:
             self._commit(writes=[rows])
 
     def _checker(self) -> FactChecker:
+        # Loaded here: a process that only answers never checks a fact.
+        from bot.checking import FactChecker
+
         return FactChecker(self.store, self._live.sources)
 
     def _writable(self, fact_id: str, guild_id: int) -> Fact:
@@ -506,12 +510,16 @@ class FactService:
 
     def export_jsonl(self, guild_id: int = GLOBAL) -> str:
         """The guild's own facts (global: the curated base), after its own documents."""
+        from bot.transfer import export_server  # here: a process that only answers does without
+
         return export_server(self.store, self._live.sources, guild_id)
 
     def import_jsonl(
         self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
     ) -> ImportReport:
         """Add or update documents and facts from JSON Lines, all checked before any write."""
+        from bot.transfer import ImportPlan, ImportReport, import_lines  # as export_jsonl
+
         lines = import_lines(data)
         with self._write_lock:
             plan = ImportPlan(self.store, self._checker(), guild_id, actor).read(lines)
