@@ -1,18 +1,25 @@
 """Opening the SQLite database as the store uses it, and saying in one plain line why a
-database cannot be opened or written: a full disk, a read-only file, a lock held too long."""
+database cannot be opened or written: a full disk, a read-only file, a lock held too long.
+
+The connection is plain sqlite3; sqlite-utils, which the store writes through, is put over
+it when first needed (`sqlite_utils_over`): importing it takes about 0.1 s, and a start
+that only reads to answer does without."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from bot.errors import DatabaseUnavailable
+from bot.lean_imports import import_sqlite_utils
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
-def open_database(path: str, busy_timeout_ms: int) -> Database:
+def open_database(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
     """A connection set up for this store, or a one-line reason why there is none."""
     if path != ":memory:":
         file = Path(path)
@@ -30,24 +37,33 @@ def open_database(path: str, busy_timeout_ms: int) -> Database:
         connection = sqlite3.connect(path, check_same_thread=False, timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as error:
         raise unavailable(path, error, busy_timeout_ms) from None
-    # No sqlite-utils plugins: none may change how the store's connection behaves, and
-    # finding them scans every installed package's entry points at each start.
-    db = Database(connection, execute_plugins=False)
     try:
-        db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        db.execute("PRAGMA foreign_keys=ON")
+        # As sqlite-utils sets up a connection it is given.
+        connection.execute("PRAGMA recursive_triggers=on")
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        connection.execute("PRAGMA foreign_keys=ON")
         # In WAL mode NORMAL loses no committed transaction when the process dies, only
         # possibly the last ones on power loss, and it saves a sync on every commit.
-        db.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
         if path != ":memory:":
-            _enable_wal(db, busy_timeout_ms)
+            _enable_wal(connection, busy_timeout_ms)
     except sqlite3.Error as error:
-        db.close()
+        connection.close()
         raise unavailable(path, error, busy_timeout_ms) from None
-    return db
+    return connection
 
 
-def _enable_wal(db: Database, busy_timeout_ms: int) -> None:
+def sqlite_utils_over(connection: sqlite3.Connection) -> Database:
+    """sqlite-utils over the store's connection, set up by `open_database` already."""
+    import_sqlite_utils()
+    from sqlite_utils import Database
+
+    # No sqlite-utils plugins: none may change how the store's connection behaves, and
+    # finding them scans every installed package's entry points at each start.
+    return Database(connection, execute_plugins=False, recursive_triggers=False)
+
+
+def _enable_wal(connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
     # Switching a new file to WAL needs it alone for a moment, and when other processes
     # are opening it too SQLite says "database is locked" at once instead of waiting: so
     # retry, for as long as the busy timeout, until one of them has switched it.
@@ -55,7 +71,9 @@ def _enable_wal(db: Database, busy_timeout_ms: int) -> None:
     pause = 0.001
     while True:
         try:
-            db.enable_wal()
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                # Outside any transaction: the journal mode cannot change inside one.
+                connection.execute("PRAGMA journal_mode=wal")
             return
         except sqlite3.OperationalError as error:
             if _primary_code(error) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:

@@ -34,3 +34,7 @@ class StorageUnavailable(DatabaseUnavailable):
     def __init__(self, reason: str) -> None:
         super().__init__(f"Nothing was changed: {reason}.")
         self.reason = reason
+
+
+class QuestionSetError(Exception):
+    """A question set (the shared/eval format) that cannot be read; one line says why."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.errors import QuestionSetError as QuestionSetError  # also named here, with its users
+
 _PUNCTUATION = str.maketrans(
     {
         "\u2019": "'",
@@ -27,10 +29,6 @@ _PUNCTUATION = str.maketrans(
         "\u2011": "-",
     }
 )
-
-
-class QuestionSetError(Exception):
-    pass
 
 
 def _norm(text: str | None) -> str:

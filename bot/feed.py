@@ -73,7 +73,7 @@ class ChangeFeed:
         with self._store.reading():
             if mark.id and self._mark_at(mark.id) != mark:
                 return None
-            rows = self._store.db.execute(
+            rows = self._store.conn.execute(
                 "select id, guild_id, fact_id from audit where id > ? order by id limit ?",
                 [mark.id, limit],
             ).fetchall()
@@ -91,7 +91,7 @@ class ChangeFeed:
         for start in range(0, len(keys), 250):
             batch = keys[start : start + 250]
             marks = ", ".join(["(?, ?)"] * len(batch))
-            for row in self._store.db.query(
+            for row in self._store.query(
                 # Joined from the keys, so each fact is found by its primary key.
                 f"with wanted (guild_id, id) as (values {marks})"
                 " select f.*, (select json_group_array(json_array(p.position, p.text))"
@@ -105,14 +105,14 @@ class ChangeFeed:
         return facts
 
     def _sources_digest(self) -> str:
-        row = self._store.db.execute(
+        row = self._store.conn.execute(
             "select group_concat(line, char(10)) from (select json_array(guild_id, id, name,"
             " aliases, description, part_of) as line from sources order by guild_id, id)"
         ).fetchone()
         return hashlib.sha256((row[0] or "").encode()).hexdigest()
 
     def _latest_mark(self) -> FeedMark:
-        row = self._store.db.execute("select max(id) from audit").fetchone()
+        row = self._store.conn.execute("select max(id) from audit").fetchone()
         if row[0] is None:
             return FeedMark(0, "")
         mark = self._mark_at(int(row[0]))
@@ -120,7 +120,7 @@ class ChangeFeed:
         return mark
 
     def _mark_at(self, entry_id: int) -> FeedMark | None:
-        row = self._store.db.execute(
+        row = self._store.conn.execute(
             "select at, actor, action, fact_id, after from audit where id = ?", [entry_id]
         ).fetchone()
         if row is None:

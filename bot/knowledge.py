@@ -8,6 +8,7 @@ problem at once, so a curator can fix a file in one pass.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -38,6 +39,11 @@ def default_knowledge_dir() -> Path:
     # Through the regular package `bot`: files() on the data folder itself (a namespace
     # package) gives a MultiplexedPath, which is not a filesystem path.
     return Path(str(resources.files("bot"))) / "knowledge_data"
+
+
+# The files the knowledge is read from, besides the article's own text (article.toml names it).
+KNOWLEDGE_FILES = ("article.toml", "sources.toml", "facts.toml", "lexicon.toml", "chatter.toml")
+LEXICON_FILES = ("lexicon.toml", "chatter.toml")
 
 
 class KnowledgeError(Exception):
@@ -96,6 +102,10 @@ class Lexicon:
     light_words: frozenset[str] = frozenset()
     # How people write in chat: spelling, chatter and what questions ask (chatter.toml).
     chatter: Chatter = field(default_factory=lambda: Chatter())
+    # A digest of the files this lexicon was read from, for the saved index to tell lexicons
+    # apart cheaply; empty for one made or changed in code (not an argument: a lexicon
+    # changed with dataclasses.replace is no longer the one those files give).
+    files_digest: str = field(default="", init=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,9 @@ class Knowledge:
     lexicon: Lexicon
     # Where the files are: more curated documents may sit beside the article.
     directory: Path = field(compare=False)
+    # The files it was read from (names relative to `directory`), each with the SHA-256 of
+    # its bytes: what a copy kept beside the database is checked against (knowledge_cache.py).
+    files: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
@@ -124,9 +137,10 @@ def check_knowledge(directory: Path | None = None) -> tuple[Knowledge | None, li
 def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     problems: list[str] = []
     tables = {}
-    for name in ("article.toml", "sources.toml", "facts.toml", "lexicon.toml", "chatter.toml"):
+    files: dict[str, str] = {}
+    for name in KNOWLEDGE_FILES:
         missing = f"{name}: missing (looked in {directory})"
-        text = _read_text(directory / name, name, missing, problems)
+        text = _read_text(directory, name, name, missing, problems, files)
         if text is None:
             continue
         try:
@@ -136,29 +150,51 @@ def _load(directory: Path) -> tuple[Knowledge | None, list[str]]:
     if problems:
         return None, problems
 
-    article = _article(tables["article.toml"], directory, problems)
+    article = _article(tables["article.toml"], directory, problems, files)
     sources = _sources(tables["sources.toml"], problems)
     lexicon = _lexicon(tables["lexicon.toml"], problems)
     lexicon = dataclasses.replace(lexicon, chatter=_chatter(tables["chatter.toml"], problems))
+    # The lexicon is made of these two files alone.
+    _read_from(lexicon, files_digest({name: files[name] for name in LEXICON_FILES}))
     facts = _facts(tables["facts.toml"], article, sources, problems)
     if article is None:
         return None, problems
-    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory)
+    knowledge = Knowledge(article, tuple(sources.values()), tuple(facts), lexicon, directory, files)
     return knowledge, problems
 
 
-def _read_text(path: Path, name: str, missing: str, problems: list[str]) -> str | None:
-    """The file's text, or None with the problem named (`missing` when it is not there): an
-    editor may save in another encoding, and a file may be a folder or unreadable, none of
-    which is a crash."""
+def files_digest(files: Mapping[str, str]) -> str:
+    """One digest of files and their digests (as `Knowledge.files` lists them)."""
+    return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
+
+
+def _read_from(lexicon: Lexicon, digest: str) -> None:
+    # Set once, on the lexicon just made and not yet shared: the field is left out of the
+    # constructor so that a copy changed with dataclasses.replace does not carry it.
+    object.__setattr__(lexicon, "files_digest", digest)
+
+
+def _read_text(
+    directory: Path,
+    name: str,
+    label: str,
+    missing: str,
+    problems: list[str],
+    files: dict[str, str],
+) -> str | None:
+    """The text of the file `name` in `directory`, its digest noted in `files`; or None
+    with the problem named (`missing` when it is not there): an editor may save in another
+    encoding, and a file may be a folder or unreadable, none of which is a crash."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = (directory / name).read_bytes()
+        files[name] = hashlib.sha256(data).hexdigest()
+        return data.decode("utf-8")
     except FileNotFoundError:
         problems.append(missing)
     except UnicodeDecodeError as error:
-        problems.append(f"{name}: not UTF-8 text (byte {error.start})")
+        problems.append(f"{label}: not UTF-8 text (byte {error.start})")
     except OSError as error:
-        problems.append(f"{name}: cannot be read: {error.strerror or error}")
+        problems.append(f"{label}: cannot be read: {error.strerror or error}")
     return None
 
 
@@ -170,10 +206,12 @@ def read_article(directory: Path | None = None) -> ArticleInfo | None:
         table = tomllib.loads((directory / "article.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    return _article(table, directory, [])
+    return _article(table, directory, [], {})
 
 
-def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> ArticleInfo | None:
+def _article(
+    table: Mapping[str, Any], directory: Path, problems: list[str], files: dict[str, str]
+) -> ArticleInfo | None:
     where = "article.toml"
     values: dict[str, str] = {}
     for key in ("id", "title", "outlet", "topic", "summary", "file"):
@@ -192,7 +230,7 @@ def _article(table: Mapping[str, Any], directory: Path, problems: list[str]) -> 
     if "file" not in values or date is None or len(values) < 6:
         return None
     named = f"{where}: article file '{values['file']}'"
-    text = _read_text(directory / values["file"], named, f"{named} not found", problems)
+    text = _read_text(directory, values["file"], named, f"{named} not found", problems, files)
     if text is None:
         return None
     return ArticleInfo(

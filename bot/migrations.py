@@ -3,12 +3,22 @@ up to date by applying the steps it has not had yet."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
+from bot.lean_imports import import_sqlite_utils
+from bot.schema import MIGRATION_SET
+from bot.signed_pickle import SIGNING_KEY, new_signing_key
 from bot.text import fold
 
-migrations = Migrations("factbot")
+import_sqlite_utils()
+
+from sqlite_utils.migrations import Migrations  # noqa: E402  (after the lean import above)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# A new step is also named in schema.py's STEPS.
+migrations = Migrations(MIGRATION_SET)
 
 
 @migrations()
@@ -169,6 +179,15 @@ def m007_document_ids_per_guild(db: Database) -> None:
     db.table("documents").transform(pk=("guild_id", "id"))
     db.execute("drop index if exists idx_document_audit_document_id")
     db.table("document_audit").create_index(["guild_id", "document_id"])
+
+
+@migrations()
+def m008_signing_key(db: Database) -> None:
+    # The key the files kept beside the database are signed with (signed_pickle.py), made
+    # with the database: a start that keeps such a file then writes nothing to the database.
+    db.execute(
+        "insert or ignore into meta (key, value) values (?, ?)", [SIGNING_KEY, new_signing_key()]
+    )
 
 
 def _columns(spec: str) -> dict[str, type]:

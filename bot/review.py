@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.documents.library import Documents
 from bot.documents.records import Document as StoredDocument
@@ -25,6 +23,9 @@ from bot.models import GLOBAL, Fact, Source
 from bot.service import FactService
 from bot.store import now
 from bot.text import fold
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Decision = Literal["accepted", "rejected"]
 

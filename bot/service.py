@@ -11,16 +11,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Literal
 
 from bot import compose
-from bot.checking import FactChecker
 from bot.coverage import About, ReachCache, about_of, reach_of
 from bot.documents.library import Documents
 from bot.documents.records import Document, DocumentInfo
-from bot.drafts import FactDraft
 from bot.errors import (
     DatabaseUnavailable,
     FactbotError,
@@ -31,7 +27,8 @@ from bot.errors import (
 )
 from bot.following import LiveIndex
 from bot.indexing import IndexBuilder
-from bot.knowledge import Knowledge, load_knowledge
+from bot.knowledge import Knowledge, default_knowledge_dir, load_knowledge
+from bot.knowledge_cache import KnowledgeCache
 from bot.matcher import MatchIndex, MatchPolicy
 from bot.models import (
     GLOBAL,
@@ -50,7 +47,13 @@ from bot.saved_index import SavedIndex
 from bot.settings import MAX_QUESTION_CHARS, SAVED_INDEX_MIN_FACTS
 from bot.store import SEED_ACTION_PREFIX, FactChange, SeedReport, Store
 from bot.text import fold, is_unicode, unenclosed, worth_reviewing
-from bot.transfer import ImportPlan, ImportReport, export_server, import_lines
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from bot.checking import FactChecker
+    from bot.drafts import FactDraft
+    from bot.transfer import ImportReport
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +105,24 @@ class FactService:
     ) -> FactService:
         """Open (creating and seeding on first use) the database; its facts are indexed
         when first asked about (see `prepare`)."""
-        knowledge = load_knowledge(knowledge_dir)
+        directory = knowledge_dir or default_knowledge_dir()
+        # A database is made only for knowledge that loads; one made before keeps it parsed
+        # from its second start on (knowledge_cache.py).
+        made_before = Path(db_path).is_file()
+        knowledge = None if made_before else load_knowledge(directory)
         store = Store(db_path)
         try:
+            if knowledge is None:
+                knowledge = KnowledgeCache(store).load(directory)
             store.seed(knowledge)
         except StorageUnavailable as error:
             store.close()
             raise DatabaseUnavailable(
                 f"cannot open the database {db_path}: {error.reason}"
             ) from None
+        except BaseException:
+            store.close()
+            raise
         return cls(
             store,
             knowledge,
@@ -480,6 +492,9 @@ class FactService:
             self._commit(writes=[rows])
 
     def _checker(self) -> FactChecker:
+        # Loaded here: a process that only answers never checks a fact.
+        from bot.checking import FactChecker
+
         return FactChecker(self.store, self._live.sources)
 
     def _writable(self, fact_id: str, guild_id: int) -> Fact:
@@ -495,12 +510,16 @@ class FactService:
 
     def export_jsonl(self, guild_id: int = GLOBAL) -> str:
         """The guild's own facts (global: the curated base), after its own documents."""
+        from bot.transfer import export_server  # here: a process that only answers does without
+
         return export_server(self.store, self._live.sources, guild_id)
 
     def import_jsonl(
         self, data: bytes | str, *, guild_id: int = GLOBAL, actor: str
     ) -> ImportReport:
         """Add or update documents and facts from JSON Lines, all checked before any write."""
+        from bot.transfer import ImportPlan, ImportReport, import_lines  # as export_jsonl
+
         lines = import_lines(data)
         with self._write_lock:
             plan = ImportPlan(self.store, self._checker(), guild_id, actor).read(lines)

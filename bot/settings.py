@@ -33,8 +33,9 @@ DISCORD_OPTION_CHARS = 6000
 ASK_RATE = 5
 ASK_PER_SECONDS = 30
 # An index of this many facts or more is saved beside the database for the next start to
-# load; below it a build takes well under a second.
-SAVED_INDEX_MIN_FACTS = 5_000
+# load. Loading beats building at every size: at the 45 shipped facts a build takes about
+# 50 ms and a load about 30 ms, of a cold `ask` that takes 0.4 s.
+SAVED_INDEX_MIN_FACTS = 1
 
 
 class SettingsError(Exception):

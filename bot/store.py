@@ -18,20 +18,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from bot.connection import open_database, storage_problem, unavailable
+from bot.connection import open_database, sqlite_utils_over, storage_problem, unavailable
 from bot.documents.records import Document
 from bot.documents.table import curated_documents_seeded, insert_document, seed_curated_documents
 from bot.errors import DatabaseUnavailable, StorageUnavailable
 from bot.feed import ChangeFeed
 from bot.knowledge import Knowledge, KnowledgeError
-from bot.migrations import migrations
 from bot.models import GLOBAL, AuditEntry, Fact, FactKey, Source, UnansweredQuestion
 from bot.records import fact_from_row, fact_record, fact_row, fact_snapshot
+from bot.schema import is_current
 from bot.text import fold, is_unicode
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 # Audit actions of the curated knowledge being loaded: seed-add, seed-update, seed-retire.
@@ -69,23 +70,38 @@ class Store:
         self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
         self.feed = ChangeFeed(self)
-        self.db = open_database(self.path, busy_timeout_ms)
+        # The reads answering needs go to the connection itself; writes and the moderators'
+        # reads go through sqlite-utils (`db`), loaded when first needed.
+        self.conn = open_database(self.path, busy_timeout_ms)
+        self._db: Database | None = None
         try:
             self._migrate()
             self._data_version = self._read_data_version()
         except StorageUnavailable as error:
-            self.db.close()
+            self.conn.close()
             raise DatabaseUnavailable(
                 f"cannot open the database {self.path}: {error.reason}"
             ) from None
         except sqlite3.Error as error:
-            self.db.close()
+            self.conn.close()
             raise unavailable(self.path, error, busy_timeout_ms) from None
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over the store's connection."""
+        with self._lock:
+            if self._db is None:
+                self._db = sqlite_utils_over(self.conn)
+            return self._db
 
     def _migrate(self) -> None:
         with self._lock:
-            if not migrations.pending(self.db):
+            if is_current(self.conn):
                 return  # the usual case, and no write: a read-only database opens too
+            from bot.migrations import migrations  # sqlite-utils applies the steps
+
+            if not migrations.pending(self.db):
+                return
             # Under the write lock, so processes opening a new file at once take turns;
             # `apply` reads what is pending again, and the later ones find nothing to do.
             with self.transaction():
@@ -93,7 +109,14 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            self.db.close()
+            self.conn.close()
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> Iterator[dict[str, Any]]:
+        """The rows a read returns, each a dict by column name, straight from the
+        connection: the reads that answering needs do without sqlite-utils."""
+        cursor = self.conn.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor)
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -111,7 +134,7 @@ class Store:
                     yield self.db
                     self.db.execute("COMMIT")
                 except BaseException:
-                    self.db.conn.rollback()
+                    self.conn.rollback()
                     raise
             except sqlite3.Error as error:
                 # Rolled back by now. A full disk, a read-only file, a lock held too long
@@ -125,17 +148,17 @@ class Store:
     def reading(self) -> Iterator[None]:
         """Several reads that see one committed state, whatever other connections write."""
         with self._lock:
-            if self.db.conn.in_transaction:
+            if self.conn.in_transaction:
                 yield
                 return
-            self.db.execute("BEGIN")
+            self.conn.execute("BEGIN")
             try:
                 yield
             finally:
-                self.db.conn.rollback()
+                self.conn.rollback()
 
     def _read_data_version(self) -> int:
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def changed_elsewhere(self) -> bool:
         """Whether another connection (say the CLI) committed since this one last looked."""
@@ -158,11 +181,9 @@ class Store:
         where = " and ".join(f"f.{column} = ?" for column in conditions) or "1"
         # One snapshot, or a fact could come with the phrasings of its next version.
         with self.reading():
-            rows = list(
-                self.db.query(f"select * from facts f where {where} order by f.rowid", params)
-            )
+            rows = list(self.query(f"select * from facts f where {where} order by f.rowid", params))
             phrasings: dict[FactKey, list[str]] = {}
-            for row in self.db.query(
+            for row in self.query(
                 f"select p.guild_id, p.fact_id, p.text from phrasings p {_OWN_FACT}"
                 f" where {where} order by p.position",
                 params,
@@ -324,7 +345,7 @@ class Store:
 
     def sources(self) -> list[Source]:
         with self._lock:
-            rows = list(self.db.table("sources").rows_where(order_by="rowid"))
+            rows = list(self.query("select * from sources order by rowid"))
         return [
             Source(
                 id=row["id"],
@@ -500,7 +521,7 @@ class Store:
             raise DatabaseUnavailable(f"cannot back up to {target}: {error}") from None
         try:
             with self._lock:
-                self.db.conn.backup(destination)
+                self.conn.backup(destination)
         except sqlite3.Error as error:
             raise DatabaseUnavailable(f"cannot back up to {target}: {error}") from None
         finally:
@@ -510,7 +531,7 @@ class Store:
 
     def meta_value(self, key: str) -> str | None:
         with self._lock:
-            row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+            row = self.conn.execute("select value from meta where key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
     def put_meta_value(self, db: Database, key: str, value: str) -> None:

@@ -10,10 +10,6 @@ so asking from the shell starts fast. One module a group of commands:
 - `sources`, `documents`: their groups;  `admin`: check, seed, backup, run, sync.
 """
 
-from bot.lean_imports import import_sqlite_utils
-
-import_sqlite_utils()
-
-from bot.cli.app import main  # noqa: E402  (after the lean import above)
+from bot.cli.app import main
 
 __all__ = ["main"]

@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from bot import compose
-from bot.cli import admin, asking
 from bot.cli.context import GUILD, Context
-from bot.cli.documents import documents
 from bot.cli.errors import OneLineErrors
-from bot.cli.facts import facts, unanswered
-from bot.cli.sources import sources
 from bot.knowledge import read_article
 from bot.models import GLOBAL
+
+# Every command, as "module:name" of where it is made. A command loads its own module
+# only: `ask` starts without the moderators' commands and what they import.
+COMMANDS = {
+    "ask": "bot.cli.asking:ask",
+    "chat": "bot.cli.asking:chat",
+    "eval": "bot.cli.asking:eval_command",
+    "facts": "bot.cli.facts:facts",
+    "unanswered": "bot.cli.facts:unanswered",
+    "sources": "bot.cli.sources:sources",
+    "documents": "bot.cli.documents:documents",
+    "check": "bot.cli.admin:check",
+    "seed": "bot.cli.admin:seed",
+    "backup": "bot.cli.admin:backup",
+    "run": "bot.cli.admin:run",
+    "sync": "bot.cli.admin:sync",
+}
 
 
 class ArticleHelp(OneLineErrors):
     """The top command, whose help names the article in the knowledge folder: read from
-    article.toml alone, as loading every fact would slow `--help` down."""
+    article.toml alone, as loading every fact would slow `--help` down. Its commands are
+    loaded when named (COMMANDS)."""
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self.help = compose.program_description(read_article(ctx.params.get("knowledge")))
         super().format_help_text(ctx, formatter)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, _, name = where.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command) and command.name == cmd_name, where
+        return command
 
 
 @click.group(cls=ArticleHelp, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,20 +79,3 @@ def main(ctx: click.Context, db: Path | None, knowledge: Path | None, guild: int
     """factbot: attributed answers about one news article."""
     ctx.obj = Context(db, knowledge, guild)
     ctx.call_on_close(ctx.obj.close)
-
-
-for command in (
-    asking.ask,
-    asking.chat,
-    asking.eval_command,
-    facts,
-    unanswered,
-    sources,
-    documents,
-    admin.check,
-    admin.seed,
-    admin.backup,
-    admin.run,
-    admin.sync,
-):
-    main.add_command(command)

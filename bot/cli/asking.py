@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from bot.cli.context import Context, pass_context
-from bot.evaluation import evaluate, load_questions
 from bot.models import AskResult
 
 
@@ -70,6 +69,8 @@ def eval_command(
     ctx: Context, questions_file: Path, answers_out: Path | None, max_phrasings: str | None
 ) -> None:
     """Score a question set (the shared/eval format): failures, then a summary line."""
+    from bot.evaluation import evaluate, load_questions  # here: `ask` does without
+
     limit = _phrasing_limit(max_phrasings)
     questions = load_questions(questions_file)
     if limit is None:

@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from bot.errors import FactbotError, ValidationError
-from bot.evaluation import QuestionSetError
+from bot.errors import FactbotError, QuestionSetError, ValidationError
 from bot.knowledge import KnowledgeError
 from bot.settings import SettingsError
 

@@ -203,7 +203,9 @@ def _add_answer_fields(embed: discord.Embed, answers: Sequence[Answer]) -> None:
         if answer.quote:
             lines.append(labelled_quote_line(answer))
         embed.add_field(
-            name=clip(echo(answer.citation.source), FIELD_NAME_LIMIT),
+            # A name of nothing but direction controls echoes as nothing, which Discord
+            # refuses for a field's name.
+            name=clip(echo(answer.citation.source), FIELD_NAME_LIMIT) or "Source",
             value=clip("\n".join(lines), FIELD_VALUE_LIMIT),
             inline=False,
         )

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
-from sqlite_utils import Database
 
 from bot.documents.records import (
     Document,
@@ -26,6 +26,9 @@ from bot.models import GLOBAL
 from bot.store import Store, now
 from bot.text import fold, is_unicode, loose_quote_form, slug
 from bot.validation import MAX_QUOTE, loose_article
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Characters of context shown on each side of the closest passage to a refused quote.
 PASSAGE_MARGIN = 40
@@ -122,8 +125,9 @@ class Documents:
 
     def cited(self, guild_id: int) -> list[DocumentInfo]:
         """The documents the server's facts in use cite, in the order they were added."""
-        with self._reading() as db:
-            rows = db.query(
+        # Straight from the store's connection: every answer reads this.
+        with self.store.reading():
+            rows = self.store.query(
                 # A server's fact cites its server's document of that id or a curated one;
                 # a curated fact, a curated one.
                 f"select {INFO_COLUMNS} from documents d where d.guild_id in (?, ?) and exists"

@@ -8,8 +8,6 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from bot.documents.curated import CURATOR, curated_documents
 from bot.documents.records import Document, DocumentInfo
 from bot.knowledge import Knowledge, KnowledgeError
@@ -17,6 +15,8 @@ from bot.models import GLOBAL
 from bot.text import fold
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from bot.store import Store
 
 # Audit actions of the curated documents being loaded, as facts have them.

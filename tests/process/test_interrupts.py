@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-# Imported first by bot.cli, before sqlite-utils, click and the commands' modules.
-FIRST_MODULE = "bot.lean_imports"
+# Among the first of the bot's own modules bot.cli imports, before the commands' modules,
+# the service and the store.
+FIRST_MODULE = "bot.models"
 
 
 def interrupted_while_loading(db_path: Path, *args: str) -> tuple[int, str]:

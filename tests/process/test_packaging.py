@@ -25,6 +25,19 @@ def test_asking_from_the_shell_loads_neither_discord_nor_the_drafter(db_path: Pa
     assert not any(name.startswith("bot.drafting") for name in imported)
 
 
+def test_an_answer_from_a_database_made_before_loads_no_sqlite_utils(db_path: Path) -> None:
+    # The first start makes and seeds the database, through sqlite-utils; an answer after
+    # only reads, from the store's own connection.
+    ask = [sys.executable, "-X", "importtime", "-m", "bot", "--db", str(db_path), "ask"]
+    subprocess.run([*ask, "airport"], capture_output=True, check=True)
+    for _ in range(2):  # the second start reads the knowledge and the index kept beside it
+        completed = subprocess.run([*ask, "airport"], capture_output=True, text=True, check=True)
+        imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
+        assert "Aleppo" in completed.stdout
+        assert "bot.store" in imported
+        assert not any(name.split(".")[0] in ("sqlite_utils", "dateutil") for name in imported)
+
+
 def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
     db_path: Path, tmp_path: Path
 ) -> None:
@@ -34,11 +47,13 @@ def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
         (tmp_path / name / "__init__.py").write_text("", encoding="utf-8")
     program = (
         "import sys, runpy\n"
-        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'ask', 'airport']\n"
+        # A question the bot cannot answer is written down: sqlite-utils is loaded for it.
+        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'ask', 'what is the weather in paris']\n"
         "try:\n"
         "    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
+        "assert 'sqlite_utils' in sys.modules\n"
         "import sqlite_utils.plugins\n"
         "print(sorted(n for n in ('numpy', 'pandas') if n in sys.modules))\n"
         "print(sqlite_utils.plugins._plugins_loaded)\n"
@@ -52,6 +67,31 @@ def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
         env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"},
     )
     assert completed.stdout.splitlines()[-2:] == ["[]", "False"], completed.stdout
+
+
+def test_asking_leaves_dateutil_unloaded_and_sqlite_utils_dates_still_parse(
+    db_path: Path,
+) -> None:
+    # sqlite-utils imports dateutil's parser for its date recipes; the bot leaves it to
+    # load on first use, and a use still gets the real parser.
+    program = (
+        "import sys, runpy\n"
+        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'ask', 'airport']\n"
+        "try:\n"
+        "    runpy.run_module('bot', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('dateutil.parser._parser' in sys.modules)\n"
+        "from sqlite_utils import recipes\n"
+        "print(recipes.parsedate('30 November 2024'), recipes.parsedatetime('2024-11-30 10:05'))\n"
+        "print('dateutil.parser._parser' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    lines = completed.stdout.splitlines()
+    assert "Aleppo" in completed.stdout, completed.stdout
+    assert lines[-3:] == ["False", "2024-11-30 2024-11-30T10:05:00", "True"], completed.stdout
 
 
 def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:

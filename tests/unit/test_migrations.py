@@ -15,6 +15,7 @@ from bot.feed import FeedMark
 from bot.migrations import migrations
 from bot.models import GLOBAL, Fact, FactKey
 from bot.records import fact_row, fact_snapshot
+from bot.schema import STEPS, is_current
 from bot.service import FactService
 from bot.store import Store
 from tests.helpers import integrity
@@ -108,9 +109,10 @@ def test_an_old_database_moves_to_ids_per_server_with_nothing_lost(db_path: Path
     facts = build_old_database(db_path)
     store = Store(db_path)  # migrates
     try:
-        assert [m.name for m in migrations.applied(store.db)][-2:] == [
+        assert [m.name for m in migrations.applied(store.db)][-3:] == [
             "m006_fact_ids_per_guild",
             "m007_document_ids_per_guild",
+            "m008_signing_key",
         ]
         assert store.db.table("facts").pks == ["guild_id", "id"]
         assert store.db.table("phrasings").pks == ["guild_id", "fact_id", "position"]
@@ -169,3 +171,14 @@ def test_a_migrated_database_takes_a_second_servers_fact_of_the_same_id(db_path:
         assert all(f.guild_id == GLOBAL for f in service.store.facts(guild_id=GLOBAL))
     finally:
         service.close()
+
+
+def test_the_schema_names_every_step_and_tells_a_current_database(db_path: Path) -> None:
+    assert [m.name for m in migrations.pending(Database(memory=True))] == list(STEPS)
+    db = Database(db_path)
+    assert not is_current(db.conn)  # a new file: no record of any step
+    migrations.apply(db, stop_before=STEPS[-1])
+    assert not is_current(db.conn)
+    migrations.apply(db)
+    assert is_current(db.conn)
+    db.close()

@@ -36,6 +36,7 @@ def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
             "m005_draft_reviews",
             "m006_fact_ids_per_guild",
             "m007_document_ids_per_guild",
+            "m008_signing_key",
         ]
     finally:
         store.close()

@@ -198,6 +198,8 @@ answers = st.builds(
     ]
     * 3,
 )
+# A source named with nothing but a direction control, which showing it drops.
+@example("", [Answer("a", "a", Citation("src", "\u202a", None, None), None, 1.0)])
 def test_answer_embeds_fit_for_any_fact_the_validation_accepts(
     service: FactService, question: str, shown: list[Answer]
 ) -> None:
