@@ -40,7 +40,6 @@ from bot.matcher.structures import (
     _SEPARATOR,
     _Entry,
     _Names,
-    _Phrasing,
     _Record,
     _scopes,
     _Snapshot,
@@ -244,28 +243,35 @@ class MatchIndex:
         if cached is not None and cached[0] is record:
             return cached[1]
         terms = record.terms
+        positions = {term: position for position, term in enumerate(terms)}
+        groups: list[bytes] | list[frozenset[int]]
         if isinstance(record.phrasing_terms, bytes):
-            sets = [
-                frozenset([terms[i] for i in group])
-                for group in record.phrasing_terms.split(_SEPARATOR_BYTE)
-            ]
+            groups = record.phrasing_terms.split(_SEPARATOR_BYTE)
+            told = frozenset([terms[i] for i in groups.pop()])
+            absent = _SEPARATOR  # in no group: it separates them
         else:
             sets = list(record.phrasing_terms)
-        told = sets.pop()
+            told = sets.pop()
+            groups = [frozenset([positions[term] for term in group]) for group in sets]
+            absent = -1
         questions = record.fact.questions
         if record.folded is None:
-            forms = [question.lower() for question in questions]
+            forms = tuple([question.lower() for question in questions])
         else:
-            forms = [form or q.lower() for form, q in zip(record.folded, questions, strict=True)]
-        phrasings = tuple(map(_Phrasing, questions, forms, sets))
+            forms = tuple(
+                [form or q.lower() for form, q in zip(record.folded, questions, strict=True)]
+            )
         entry = _Entry(
             record.fact,
             frozenset(terms),
-            phrasings,
+            tuple(groups),
+            positions,
+            absent,
+            forms,
             frozenset(record.names),
             FactFeatures(record.fact, self.analyzer.terms_of, told),
             record.slot,
-            [None] * len(phrasings),
+            [None] * len(questions),
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
@@ -572,7 +578,11 @@ class MatchIndex:
         if not entries and len(snapshot.entries) <= 2_000:
             everything = snapshot.entries.records()
             entries = [self._entry(r) for r in everything if visible(r.fact)]
-        phrasings = {p.text: p.folded for e in entries for p in e.phrasings}
+        phrasings = {
+            text: form
+            for e in entries
+            for text, form in zip(e.fact.questions, e.folded, strict=True)
+        }
         ranked = process.extract(
             folded,
             phrasings,

@@ -16,8 +16,9 @@ Each match also says whether the fact answers what is asked (see answerable.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -28,6 +29,8 @@ from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Entry, _Posting, sorted_form
 from bot.models import Fact, Source
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +79,21 @@ class Scorer:
             # Only the question terms the fact uses at all can be in one of its phrasings.
             present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
             if present:
-                fits = [fit(query, present, p.terms) for p in entry.phrasings]
+                # The terms by their positions in the fact's: its phrasings hold those.
+                positions, absent = entry.positions, entry.absent
+                placed = [
+                    (
+                        positions.get(term, absent),
+                        weight,
+                        absent if broader is None else positions.get(broader, absent),
+                    )
+                    for term, weight, broader in present
+                ]
+                fits = [fit(query, placed, group) for group in entry.phrasing_terms]
             else:
-                fits = [0.0] * len(entry.phrasings)
+                fits = [0.0] * len(entry.phrasing_terms)
             best_fit, best_literal, at = _best_phrasing(entry, fits, question)
-            best_text = entry.phrasings[at].text if at >= 0 else entry.fact.statement
+            best_text = entry.fact.questions[at] if at >= 0 else entry.fact.statement
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
             features = entry.features
@@ -172,11 +185,11 @@ class Scorer:
     def _phrasing_fit(
         self,
         query: _Query,
-        asked: list[tuple[str, float, str | None]],
-        terms: frozenset[str],
+        asked: Sequence[tuple[_T, float, _T | None]],
+        terms: Collection[_T],
     ) -> float:
         """F1 of the question's weighted terms (`asked`: term, weight, broader term)
-        against one phrasing's terms."""
+        against one phrasing's terms: as strings, or as positions in a fact's terms."""
         # The hottest loop of matching, so _credit is written out here.
         shared = 0.0
         hits = 0

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rapidfuzz import utils as fuzz_utils
 
@@ -25,15 +25,6 @@ _CHUNK = 1024
 _SEPARATOR = 255
 
 
-class _Phrasing(NamedTuple):
-    # A tuple: a fact's phrasings are made again each time it is scored after its entry
-    # was dropped (index._entry), and a tuple is made several times faster than a frozen
-    # data class.
-    text: str
-    folded: str
-    terms: frozenset[str]
-
-
 def sorted_form(text: str) -> str:
     """`text` as rapidfuzz's token_sort_ratio compares it: processed, words sorted."""
     return " ".join(sorted(fuzz_utils.default_process(text).split()))
@@ -41,9 +32,19 @@ def sorted_form(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
+    """A fact's record made ready for scoring (index._entry)."""
+
     fact: Fact
     terms: frozenset[str]
-    phrasings: tuple[_Phrasing, ...]
+    # Each phrasing's terms as their positions in the fact's terms (`positions`): the
+    # record's bytes as they are, or frozensets of positions for a fact with more terms
+    # than a byte counts. Neither is turned back into strings to score a fact.
+    phrasing_terms: tuple[bytes | frozenset[int], ...]
+    positions: dict[str, int]
+    # A position no phrasing holds, for a term the fact does not use.
+    absent: int
+    # Each phrasing folded, as its text is compared.
+    folded: tuple[str, ...]
     # Terms the fact spells with a capital inside a sentence: names of places and actors.
     names: frozenset[str]
     features: FactFeatures
@@ -59,7 +60,7 @@ class _Entry:
         form = forms[position]
         if form is None:
             # Readers may race to fill it in: each writes the same string.
-            form = forms[position] = sorted_form(self.phrasings[position].folded)
+            form = forms[position] = sorted_form(self.folded[position])
         return form
 
 

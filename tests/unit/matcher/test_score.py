@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from bot.matcher.answerable import FactFeatures
 from bot.matcher.score import _best_phrasing
-from bot.matcher.structures import _Entry, _Phrasing, sorted_form
+from bot.matcher.structures import _Entry, sorted_form
 from bot.models import Fact
 
 WORDS = ["who", "took", "the", "airport", "rebels", "city", "when", "aleppo", "army", "how"]
@@ -20,7 +20,10 @@ def entry_of(phrasings: list[str]) -> _Entry:
     return _Entry(
         fact,
         frozenset(),
-        tuple(_Phrasing(text, text, frozenset()) for text in phrasings),
+        tuple(b"" for _ in phrasings),
+        {},
+        255,
+        tuple(phrasings),
         frozenset(),
         FactFeatures(fact, lambda words: list(words)),
         0,
