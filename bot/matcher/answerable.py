@@ -540,7 +540,8 @@ def _initials(text: str) -> frozenset[str]:
     for token in re.split(r"[\s,.;:“”\"()]+", text):
         if _CAPITALISED.fullmatch(token):
             run.append(token)
-        elif not (run and token in ("for", "of", "al", "and")):
+        elif run and token not in ("for", "of", "al", "and"):
             close()
-    close()
+    if run:
+        close()
     return frozenset(found)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.matcher.answerable import FactFeatures, Premise, answers
+from bot.matcher.answerable import FactFeatures, Premise, _initials, answers
 from bot.matcher.kinds import AskKind
 from bot.models import Fact
 
@@ -249,3 +249,12 @@ def test_how_old_needs_an_age() -> None:
     told = features("Rebel fighter Mohamed Hammadi told AFP they had waited for years.")
     assert check(premise("age", ["hammadi"]), aged)
     assert not check(premise("age", ["hammadi"]), told)
+
+
+def test_initials_come_from_each_run_of_capitalised_words() -> None:
+    found = _initials("The Syrian Observatory for Human Rights said the Free Syrian Army")
+    # "for" may sit inside a run; a run that ends the text counts too.
+    assert {"sohr", "tsohr", "fsa", "sa"} <= found
+    # A lower-case word other than "for", "of", "al" or "and" ends a run.
+    assert "rtf" not in found and "sohrtfsa" not in found
+    assert _initials("no capitals here at all") == frozenset()
