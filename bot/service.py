@@ -255,7 +255,10 @@ class FactService:
     def log_unanswered(self, guild_id: int, questions: list[str]) -> None:
         """Count questions the bot could not answer, in one write however many."""
         if questions:
-            self.write(lambda db: self.store.count_unanswered(db, guild_id, questions))
+            # Under the write lock, as every write; on the plain connection: a process that
+            # only answers never loads sqlite-utils.
+            with self._write_lock:
+                self.store.record_unanswered(guild_id, questions)
 
     def answer_fact(self, fact_id: str, guild_id: int = GLOBAL) -> AskResult:
         """The answer for one chosen fact, as when a "did you mean" button is pressed."""

@@ -122,6 +122,12 @@ class Store:
     def transaction(self) -> Iterator[Database]:
         """One atomic write; nothing of it lands unless all of it does. A write the disk or
         another process refuses raises StorageUnavailable, once it is rolled back."""
+        with self._immediate():
+            yield self.db
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        """`transaction` on the plain connection, for writes that need no sqlite-utils."""
         # data_version is not re-read here: it never moves for this connection's own
         # commits, and a re-read would swallow a commit another connection made meanwhile.
         with self._lock:
@@ -129,10 +135,10 @@ class Store:
                 # IMMEDIATE takes the write lock first, waiting (busy timeout) for another
                 # process's write to finish. A plain BEGIN reads first and then fails at
                 # once with "database is locked" if another connection wrote meanwhile.
-                self.db.execute("BEGIN IMMEDIATE")
+                self.conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self.db
-                    self.db.execute("COMMIT")
+                    yield self.conn
+                    self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.rollback()
                     raise
@@ -398,23 +404,15 @@ class Store:
 
     # -- unanswered questions ---------------------------------------------------------
 
+    def record_unanswered(self, guild_id: int, questions: Iterable[str]) -> None:
+        """Count questions the bot could not answer, in one transaction of their own on the
+        plain connection: a process that only answers never loads sqlite-utils."""
+        with self._immediate() as conn:
+            _count_unanswered(conn, guild_id, questions)
+
     def count_unanswered(self, db: Database, guild_id: int, questions: Iterable[str]) -> None:
         """Count questions the bot could not answer; inside the caller's transaction."""
-        stamp = now()
-        rows = [
-            [guild_id, key, question[:300], stamp, stamp]
-            for question in questions
-            if (key := fold(question)[:300])
-        ]
-        db.conn.executemany(
-            """
-            insert into unanswered (guild_id, key, question, count, first_at, last_at)
-            values (?, ?, ?, 1, ?, ?)
-            on conflict (guild_id, key) do update set
-                count = count + 1, question = excluded.question, last_at = excluded.last_at
-            """,
-            rows,
-        )
+        _count_unanswered(db.conn, guild_id, questions)
 
     def unanswered(self, guild_id: int | None, limit: int = 20) -> list[UnansweredQuestion]:
         clause, params = ("guild_id = ?", [guild_id]) if guild_id is not None else (None, [])
@@ -566,4 +564,22 @@ def _audit_from_row(row: dict[str, Any]) -> AuditEntry:
         fact_id=row["fact_id"],
         before=json.loads(row["before"]) if row["before"] else None,
         after=json.loads(row["after"]) if row["after"] else None,
+    )
+
+
+def _count_unanswered(conn: sqlite3.Connection, guild_id: int, questions: Iterable[str]) -> None:
+    stamp = now()
+    rows = [
+        [guild_id, key, question[:300], stamp, stamp]
+        for question in questions
+        if (key := fold(question)[:300])
+    ]
+    conn.executemany(
+        """
+        insert into unanswered (guild_id, key, question, count, first_at, last_at)
+        values (?, ?, ?, 1, ?, ?)
+        on conflict (guild_id, key) do update set
+            count = count + 1, question = excluded.question, last_at = excluded.last_at
+        """,
+        rows,
     )

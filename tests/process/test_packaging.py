@@ -27,15 +27,24 @@ def test_asking_from_the_shell_loads_neither_discord_nor_the_drafter(db_path: Pa
 
 def test_an_answer_from_a_database_made_before_loads_no_sqlite_utils(db_path: Path) -> None:
     # The first start makes and seeds the database, through sqlite-utils; an answer after
-    # only reads, from the store's own connection.
+    # only reads, from the store's own connection, and a question it cannot answer is
+    # written down on that connection too.
     ask = [sys.executable, "-X", "importtime", "-m", "bot", "--db", str(db_path), "ask"]
     subprocess.run([*ask, "airport"], capture_output=True, check=True)
-    for _ in range(2):  # the second start reads the knowledge and the index kept beside it
-        completed = subprocess.run([*ask, "airport"], capture_output=True, text=True, check=True)
+    # The second start reads the knowledge and the index kept beside it.
+    for question in ("airport", "airport", "what is the weather in paris"):
+        completed = subprocess.run([*ask, question], capture_output=True, text=True, check=True)
         imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines()}
-        assert "Aleppo" in completed.stdout
+        assert ("Source:" in completed.stdout) == (question == "airport")
         assert "bot.store" in imported
         assert not any(name.split(".")[0] in ("sqlite_utils", "dateutil") for name in imported)
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db_path), "unanswered"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "what is the weather in paris" in listed.stdout
 
 
 def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
@@ -47,8 +56,8 @@ def test_asking_loads_no_numpy_or_sqlite_utils_plugins_where_they_are_installed(
         (tmp_path / name / "__init__.py").write_text("", encoding="utf-8")
     program = (
         "import sys, runpy\n"
-        # A question the bot cannot answer is written down: sqlite-utils is loaded for it.
-        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'ask', 'what is the weather in paris']\n"
+        # Listing the unanswered questions reads through sqlite-utils: it is loaded for it.
+        f"sys.argv = ['bot', '--db', {str(db_path)!r}, 'unanswered']\n"
         "try:\n"
         "    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit:\n"
