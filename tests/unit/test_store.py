@@ -14,6 +14,7 @@ from bot.drafts import FactDraft
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.models import GLOBAL, Fact
 from bot.records import fact_from_snapshot, fact_record, fact_snapshot
+from bot.schema import STEPS
 from bot.service import FactService
 from bot.store import Store
 from tests.helpers import moderator_fact
@@ -28,16 +29,8 @@ def test_schema_is_migrated_in_wal_mode(db_path: Path) -> None:
         assert {"facts", "sources", "phrasings", "audit", "unanswered", "meta"} <= tables
         assert store.db.journal_mode == "wal"
         applied = [row["name"] for row in store.db.query("select name from _sqlite_migrations")]
-        assert applied == [
-            "m001_initial",
-            "m002_phrasing_keys",
-            "m003_documents",
-            "m004_fact_documents",
-            "m005_draft_reviews",
-            "m006_fact_ids_per_guild",
-            "m007_document_ids_per_guild",
-            "m008_signing_key",
-        ]
+        # Every step, in order (test_migrations keeps STEPS in line with migrations.py).
+        assert applied == list(STEPS)
     finally:
         store.close()
     # Opening again applies nothing twice.
