@@ -34,8 +34,11 @@ class Vocabulary:
         corrected = known.get(word)
         if corrected is None:
             corrected = self._corrected(snapshot, word, guild_id)
-            if len(known) < 50_000:
-                known[word] = corrected
+            if len(known) >= 50_000:
+                # Every word is kept now, not only misspellings: a busy server fills this
+                # up, and starting afresh keeps the costly corrections kept too.
+                known.clear()
+            known[word] = corrected
         return corrected
 
     def _corrected(self, snapshot: _Snapshot, word: str, guild_id: int) -> str:
