@@ -83,7 +83,7 @@ def decide(
     # does not know lowers every score alike, not the lead.
     leads = best.score >= policy.lead_score and best.score - runner_up >= policy.lead_margin
     if best.score >= policy.sure_score or (best.score >= policy.answer_score and clear) or leads:
-        chosen = _answer_set(best, matches, together, policy, judge)
+        chosen = _answer_set(best, matches, weighed, together, policy, judge)
         return Decision("answered", chosen, kind=kind)
     return Decision("suggest", suggestions, kind=kind)
 
@@ -91,12 +91,13 @@ def decide(
 def _answer_set(
     best: Match,
     matches: list[Match],
+    weighed: list[Match],
     together: Callable[[Match], bool] | None,
     policy: MatchPolicy,
     judge: Judge,
 ) -> tuple[Match, ...]:
+    """The best answer and the facts that join it (`weighed`: the window of `matches`)."""
     chosen = [best]
-    in_window = window(matches, policy) if together is not None else []
     for match in matches:
         if len(chosen) >= policy.max_answers:
             break
@@ -105,7 +106,7 @@ def _answer_set(
         close = (
             best.score - match.score <= policy.alongside and match.coverage >= policy.min_coverage
         )
-        joins = together is not None and together(match) and match in in_window
+        joins = together is not None and together(match) and match in weighed
         if not (close or _companion(match, best, policy) or joins):
             continue
         judged = judge(match)

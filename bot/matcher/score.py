@@ -71,13 +71,12 @@ class Scorer:
         # plain ratio on the sorted forms is the same figure at a quarter of the cost.
         question = sorted_form(query.text)
         matches: list[Match] = []
-        # Each question term with the broader term that partly answers it, worked out once.
-        terms = [(t, w, self.analyzer.broader.get(t)) for t, w in query.weights.items()]
+        # Worked out once for all the candidates.
+        terms = self._weighed_terms(query)
         fit = self._phrasing_fit
         for entry in candidates:
             coverage = self._coverage(query, terms, entry.terms)
-            # Only the question terms the fact uses at all can be in one of its phrasings.
-            present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
+            present = _present(terms, entry)
             if present:
                 # The terms by their positions in the fact's: its phrasings hold those.
                 positions, absent = entry.positions, entry.absent
@@ -120,11 +119,13 @@ class Scorer:
             return match
         if not self._answers(query, entry):
             return match
-        broader = self.analyzer.broader
-        terms = [(t, w, broader.get(t)) for t, w in query.weights.items()]
-        present = [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
-        grounded = self._grounded(query, present, entry)
+        grounded = self._grounded(query, _present(self._weighed_terms(query), entry), entry)
         return dataclasses.replace(match, answers=True, grounded=grounded)
+
+    def _weighed_terms(self, query: _Query) -> list[tuple[str, float, str | None]]:
+        """Each question term, its weight, and the broader term that partly answers it."""
+        broader = self.analyzer.broader
+        return [(term, weight, broader.get(term)) for term, weight in query.weights.items()]
 
     def _answers(self, query: _Query, entry: _Entry) -> bool:
         """Whether the fact supplies what the question asks (see bot.matcher.answerable)."""
@@ -213,6 +214,14 @@ class Scorer:
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )
+
+
+def _present(
+    terms: list[tuple[str, float, str | None]], entry: _Entry
+) -> list[tuple[str, float, str | None]]:
+    """The question terms the fact uses at all, itself or by its broader term: only those
+    can be in one of its phrasings or its own words."""
+    return [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
 
 
 def _best_phrasing(entry: _Entry, fits: list[float], question: str) -> tuple[float, float, int]:

@@ -35,8 +35,8 @@ class Vocabulary:
         if corrected is None:
             corrected = self._corrected(snapshot, word, guild_id)
             if len(known) >= 50_000:
-                # Every word is kept now, not only misspellings: a busy server fills this
-                # up, and starting afresh keeps the costly corrections kept too.
+                # Every word is kept, so a busy server fills this up: starting afresh
+                # keeps new misspellings, the costly ones, kept as well.
                 known.clear()
             known[word] = corrected
         return corrected
