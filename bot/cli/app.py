@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from bot import compose
 from bot.cli.context import GUILD, Context
 from bot.cli.errors import OneLineErrors
 from bot.knowledge import read_article
@@ -37,7 +36,9 @@ class ArticleHelp(OneLineErrors):
     loaded when named (COMMANDS)."""
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self.help = compose.program_description(read_article(ctx.params.get("knowledge")))
+        from bot.compose import program_description  # here: only help needs it
+
+        self.help = program_description(read_article(ctx.params.get("knowledge")))
         super().format_help_text(ctx, formatter)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

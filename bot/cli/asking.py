@@ -11,6 +11,14 @@ from typing import Any
 import click
 
 from bot.cli.context import Context, pass_context
+from bot.cli.pool import (
+    MAX_JOBS,
+    WorkerStopped,
+    answer_in_processes,
+    available_cpus,
+    default_jobs,
+    worker_command,
+)
 from bot.models import AskResult
 
 
@@ -21,10 +29,25 @@ def _print_result(result: AskResult) -> None:
 @click.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, MAX_JOBS),
+    help="Processes answering `--json -`, answers kept in order "
+    "(default: one per CPU when the questions are piped in, one when typed).",
+)
 @pass_context
-def ask(ctx: Context, question: str, as_json: bool) -> None:
+def ask(ctx: Context, question: str, as_json: bool, jobs: int | None) -> None:
     """Answer QUESTION; with '-', answer each line of standard input."""
     streaming = question == "-"
+    if jobs is not None and jobs > 1 and not (streaming and as_json):
+        raise click.UsageError("--jobs above 1 needs --json and '-' (questions on stdin)")
+    if streaming and as_json:
+        jobs = jobs or default_jobs(
+            typed=sys.stdin.isatty(), cpus=available_cpus(), encoding=sys.stdout.encoding
+        )
+        if jobs > 1:
+            _answer_in_processes(ctx, jobs)
+            return
     questions = _stdin_questions() if streaming else [question]
     for result in ctx.service.ask_stream(questions, ctx.guild):
         if as_json:
@@ -37,6 +60,18 @@ def ask(ctx: Context, question: str, as_json: bool) -> None:
             _print_result(result)
             if streaming:
                 click.echo()
+
+
+def _answer_in_processes(ctx: Context, jobs: int) -> None:
+    settings = ctx.settings  # read here, so a bad setting is said once, not by each process
+    command = worker_command(settings.db_path, settings.knowledge_dir, ctx.guild)
+    try:
+        answer_in_processes(_stdin_questions(), command, jobs, sys.stdout.buffer, sys.stderr.buffer)
+    except WorkerStopped as error:
+        if not error.explained:
+            raise click.ClickException(str(error)) from None
+        # It said why, in one line, as this process would have: exit as it did.
+        click.get_current_context().exit(error.code if error.code > 0 else 1)
 
 
 def _stdin_questions() -> Iterator[str]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bot.models import DISCORD_ID_RANGE, GLOBAL
-from bot.service import FactService
 from bot.settings import NUMBER, BotSettings, environment
+
+if TYPE_CHECKING:
+    from bot.service import FactService
 
 
 class Context:
@@ -45,6 +47,9 @@ class Context:
         return self._service
 
     def open_service(self, phrasing_limit: int | None = None) -> FactService:
+        # Imported here: `ask --json -` in several processes only hands questions out.
+        from bot.service import FactService
+
         settings = self.settings
         return FactService.open(
             settings.db_path,

@@ -81,6 +81,12 @@ class OneLineErrors(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(1)
+        except OSError as error:
+            # The system refused (a full disk under the output, a device gone): one line.
+            # click has already ended a closed pipe quietly, as a reader like `head` wants.
+            where = f": {error.filename}" if error.filename else ""
+            click.echo(f"Error: {error.strerror or error}{where}", err=True)
+            sys.exit(1)
         # Without standalone mode click returns an exit code only for an explicit exit
         # (--help, --version); a command that finished returns None.
         sys.exit(outcome if isinstance(outcome, int) else 0)

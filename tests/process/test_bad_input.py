@@ -39,6 +39,8 @@ CASES = [
     Case("FACTBOT_DB is a folder", ("ask", "x"), (("FACTBOT_DB", "{dir}"),)),
     Case("FACTBOT_DB not a database", ("facts", "list"), (("FACTBOT_DB", "{bin}"),)),
     Case("chat on a bad db", ("--db", "{bin}", "chat")),
+    # Each answering process finds the database bad: said once.
+    Case("ask a stream on a bad db", ("--db", "{bin}", "ask", "--json", "--jobs", "3", "-")),
     Case("seed a bad db", ("--db", "{bin}", "seed")),
     Case("unanswered of a bad db", ("--db", "{bin}", "unanswered")),
     Case("sources of a bad db", ("--db", "{bin}", "sources", "list")),
@@ -149,6 +151,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ran
         env["XDG_DATA_HOME"] = str(folder / "data")
         completed = subprocess.run(
             [sys.executable, "-m", "bot", *(a.format(**paths) for a in case.args)],
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             env=env,
