@@ -58,30 +58,48 @@ class Analyzer:
         content: list[str] = []
         function: list[str] = []
         index = 0
+        count = len(stems)
         starting = self._starting
-        while index < len(stems):
-            for key, canonical in starting.get(stems[index], ()):
-                length = len(key)
-                window = stems[index : index + length]
-                if tuple(window) == key:
-                    content.append(canonical)
-                    index += length
-                    break
-                if GAP in key and self._fills(key, window, words[index : index + length]):
-                    content.append(canonical)
-                    filled = words[index : index + length]
-                    gaps = [w for k, w in zip(key, filled, strict=True) if k == GAP]
-                    content.extend(self.analyse(gaps)[0])
-                    index += length
-                    break
+        stopwords = self.stopwords
+        while index < count:
+            stemmed = stems[index]
+            phrases = starting.get(stemmed)
+            if phrases is not None:
+                matched = self._phrase_at(phrases, stems, words, index, content)
+                if matched:
+                    index += matched
+                    continue
+            word = words[index]
+            if word in stopwords or stemmed in stopwords:
+                function.append(word)
             else:
-                word, stemmed = words[index], stems[index]
-                if word in self.stopwords or stemmed in self.stopwords:
-                    function.append(word)
-                else:
-                    content.append(stemmed)
-                index += 1
+                content.append(stemmed)
+            index += 1
         return content, function
+
+    def _phrase_at(
+        self,
+        phrases: list[tuple[tuple[str, ...], str]],
+        stems: list[str],
+        words: Sequence[str],
+        index: int,
+        content: list[str],
+    ) -> int:
+        """How many words the longest lexicon phrase at `index` covers (0: none); its
+        canonical term, and the terms of the words filling its gaps, go into `content`."""
+        for key, canonical in phrases:
+            length = len(key)
+            window = stems[index : index + length]
+            if tuple(window) == key:
+                content.append(canonical)
+                return length
+            if GAP in key and self._fills(key, window, words[index : index + length]):
+                content.append(canonical)
+                filled = words[index : index + length]
+                gaps = [w for k, w in zip(key, filled, strict=True) if k == GAP]
+                content.extend(self.analyse(gaps)[0])
+                return length
+        return 0
 
     def _fills(self, key: tuple[str, ...], stems: list[str], words: Sequence[str]) -> bool:
         """Whether words match a phrase with gaps, each gap filled by one content word."""

@@ -62,18 +62,21 @@ class ChatterFilter:
         index = 0
         two_words = self._two_word_spelling
         while index < len(words):
-            for size in (2, 1) if words[index] in two_words else (1,):
-                written = " ".join(words[index : index + size])
-                plain = spelling.get(written)
-                if plain is None and size == 1 and read[index][1]:
-                    plain = spelling.get(STRETCHED.sub(r"\1", written))
-                if plain is not None and len(written.split()) == size:
+            word = words[index]
+            if word in two_words and index + 1 < len(words):
+                plain = spelling.get(f"{word} {words[index + 1]}")
+                if plain is not None:
                     spelled.extend(plain.split())
-                    index += size
-                    break
+                    index += 2
+                    continue
+            plain = spelling.get(word)
+            if plain is None and read[index][1]:
+                plain = spelling.get(STRETCHED.sub(r"\1", word))
+            if plain is None:
+                spelled.append(word)
             else:
-                spelled.append(words[index])
-                index += 1
+                spelled.extend(plain.split())
+            index += 1
         return spelled
 
     def _read_word(self, word: str) -> tuple[str, bool]:

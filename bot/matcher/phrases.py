@@ -55,17 +55,20 @@ def remove_all(words: list[str], phrases: PhraseTable) -> list[str]:
     """
     kept: list[str] = []
     index = 0
-    while index < len(words):
+    count = len(words)
+    while index < count:
         word = words[index]
+        matched = 0
         for phrase in phrases.get(word, ()):
             if tuple(words[index : index + len(phrase)]) == phrase:
-                index += len(phrase)
+                matched = len(phrase)
                 break
-        else:
-            single = _undoubled(word)
-            if (single,) in phrases.get(single, ()):
-                index += 1
-            else:
-                kept.append(word)
-                index += 1
+        if matched:
+            index += matched
+            continue
+        index += 1
+        single = _undoubled(word)
+        # A word that is its own undoubled form was looked up above, and stays.
+        if single == word or (single,) not in phrases.get(single, ()):
+            kept.append(word)
     return kept

@@ -88,7 +88,7 @@ class Scorer:
                     )
                     for term, weight, broader in present
                 ]
-                fits = [fit(query, placed, group) for group in entry.phrasing_terms]
+                fits = self._fits(query, placed, entry.phrasing_terms)
             else:
                 fits = [0.0] * len(entry.phrasing_terms)
             best_fit, best_literal, at = _best_phrasing(entry, fits, question)
@@ -161,19 +161,20 @@ class Scorer:
         said, claimant = entry.features.terms, self.claimant_terms(entry.fact)
         return sum(w for t, w, _ in present if t in said or t in claimant) / query.total_weight
 
-    def _credit(self, term: str, broader: str | None, terms: frozenset[str]) -> float:
-        """How far a set of terms accounts for one question term (1, partly, or 0)."""
-        if term in terms:
-            return 1.0
-        return self.policy.narrow_credit if broader is not None and broader in terms else 0.0
-
     def _coverage(
         self, query: _Query, asked: list[tuple[str, float, str | None]], terms: frozenset[str]
     ) -> float:
         """The weighted share of the question's content that a fact's words account for."""
         covered = missing = 0.0
+        narrow = self.policy.narrow_credit
         for term, weight, broader in asked:
-            credit = self._credit(term, broader, terms)
+            # The term in full, partly (by its broader term), or not at all.
+            if term in terms:
+                credit = 1.0
+            elif broader is not None and broader in terms:
+                credit = narrow
+            else:
+                credit = 0.0
             covered += weight * credit
             if credit == 0.0 and term in query.names:
                 # The question names a place or actor the base knows and this fact never
@@ -183,6 +184,30 @@ class Scorer:
                 missing += weight * (1.0 - credit)
         return covered / (covered + missing) if covered + missing else 0.0
 
+    def _fits(
+        self,
+        query: _Query,
+        placed: list[tuple[int, float, int]],
+        groups: Sequence[bytes | frozenset[int]],
+    ) -> list[float]:
+        """`_phrasing_fit` of each of a fact's phrasings, its terms given by position
+        (`placed`: position, weight, broader term's position): the hottest loop of
+        matching, so the fit is written out here, with the same sums in the same order."""
+        total = query.total_weight
+        narrow = self.policy.narrow_credit
+        fits: list[float] = []
+        for terms in groups:
+            shared = 0.0
+            hits = 0
+            for term, weight, broader in placed:
+                if term in terms:
+                    shared += weight
+                    hits += 1
+                elif broader in terms:  # a broader term absent from the fact is in none
+                    shared += weight * narrow
+            fits.append(_f1(shared, hits, len(terms), total) if shared > 0 else 0.0)
+        return fits
+
     def _phrasing_fit(
         self,
         query: _Query,
@@ -191,7 +216,6 @@ class Scorer:
     ) -> float:
         """F1 of the question's weighted terms (`asked`: term, weight, broader term)
         against one phrasing's terms: as strings, or as positions in a fact's terms."""
-        # The hottest loop of matching, so _credit is written out here.
         shared = 0.0
         hits = 0
         narrow = self.policy.narrow_credit
@@ -201,19 +225,23 @@ class Scorer:
                 hits += 1
             elif broader is not None and broader in terms:
                 shared += weight * narrow
-        if shared <= 0:
-            return 0.0
-        recall = shared / query.total_weight
-        # Phrasing terms the question does not mention count at the weight of a common term,
-        # so a long phrasing is not punished much for detail the question left out.
-        precision = shared / (shared + 0.5 * (len(terms) - hits))
-        return 2 * recall * precision / (recall + precision)
+        return _f1(shared, hits, len(terms), query.total_weight) if shared > 0 else 0.0
 
     def _claimed_by(self, fact: Fact, claimants: frozenset[str]) -> bool:
         source = self.source_of(fact)
         return fact.source in claimants or (
             source is not None and source.part_of is not None and source.part_of in claimants
         )
+
+
+def _f1(shared: float, hits: int, size: int, total: float) -> float:
+    """F1 of a phrasing of `size` terms, `hits` of them the question's, sharing `shared`
+    of the question's `total` weight."""
+    recall = shared / total
+    # Phrasing terms the question does not mention count at the weight of a common term,
+    # so a long phrasing is not punished much for detail the question left out.
+    precision = shared / (shared + 0.5 * (size - hits))
+    return 2 * recall * precision / (recall + precision)
 
 
 def _present(

@@ -51,7 +51,6 @@ class Reader:
         self._kinds = KindFinder(chatter)
         self._stopwords = frozenset(stopwords)
         self._help = frozenset(as_phrases(chatter.kinds.get("help", ())))
-        self._longest_help = max(map(len, self._help), default=0)
         self._greetings = frozenset(as_phrases(chatter.greetings))
         # Message -> its reading; the same questions come back, in a channel and in a batch.
         self._readings: dict[str, _Reading] = {}
@@ -90,13 +89,20 @@ class Reader:
         """What the message says, before the fact base is asked what it knows: this part
         depends on the message alone, so a message asked again is not read again."""
         raws = split_sentences(message)
+        # Each sentence folded into words and its internet spelling read, once.
+        folded = [fold(text).split() for text, _ in raws]
+        spelled = [self._chatter.spell(words) for words in folded]
         # A sentence that is a question about the bot, word for word, before its chatter
         # goes: "what do you know" would otherwise lose "do you know" and read as "what".
-        about_the_bot = [self._asks_help(text) for text, _ in raws]
+        about_the_bot = [tuple(words) in self._help for words in spelled]
         asks_help = any(about_the_bot)
-        raws = [raw for raw, helps in zip(raws, about_the_bot, strict=True) if not helps]
+        kept = [
+            (words, marked)
+            for words, (_, marked), helps in zip(spelled, raws, about_the_bot, strict=True)
+            if not helps
+        ]
         sentences: list[_Sentence] = []
-        for raw in self._thoughts(raws):
+        for raw in self._thoughts(kept):
             sentence = self._sentence(raw)
             if sentence is None:
                 continue
@@ -107,24 +113,15 @@ class Reader:
                 continue
             sentences.append(sentence)
         asks_help = asks_help or any(s.words in self._help for s in sentences)
-        greets = not sentences and any(self._greets(text) for text, _ in raws)
+        greets = not sentences and any(self._greets(words) for words in folded)
         return _Reading(tuple(sentences), asks_help, greets, self._asking(sentences))
 
-    def _asks_help(self, text: str) -> bool:
-        words = fold(text).split()
-        # Spelling at most halves a sentence (two-word slang such as "b 4" is one word):
-        # a longer one cannot be a question about the bot.
-        return (
-            len(words) <= 2 * self._longest_help and tuple(self._chatter.spell(words)) in self._help
-        )
-
-    def _thoughts(self, raws: list[tuple[str, bool]]) -> list[_Thought]:
-        """Each sentence's spelled words, split where an interjection ends a thought
-        ("this channel is dead today lol rebel losses"); a question mark belongs to the
-        last thought of its sentence."""
+    def _thoughts(self, sentences: list[tuple[list[str], bool]]) -> list[_Thought]:
+        """Each sentence's spelled words (with whether a question mark ended it), split
+        where an interjection ends a thought ("this channel is dead today lol rebel
+        losses"); a question mark belongs to the last thought of its sentence."""
         thoughts: list[_Thought] = []
-        for text, marked in raws:
-            spelled = self._chatter.spell(fold(text).split())
+        for spelled, marked in sentences:
             # Read before "like" goes with the chatter: "like 10 million?" offers a figure.
             offered = _offers_figures(spelled)
             kept = [
@@ -225,8 +222,7 @@ class Reader:
             asks[at] = self._ask(words, checking)
         return asks
 
-    def _greets(self, text: str) -> bool:
-        words = fold(text).split()
+    def _greets(self, words: list[str]) -> bool:
         return any(
             tuple(words[i : i + len(g)]) == g for g in self._greetings for i in range(len(words))
         )
