@@ -72,7 +72,11 @@ class MatchIndex:
         sources: Iterable[Source] = (),
         facts: Iterable[Fact] = (),
         policy: MatchPolicy | None = None,
+        phrasing_limit: int | None = None,
     ) -> None:
+        """`phrasing_limit`: index only each fact's first K phrasings, of every fact that
+        comes in (`eval --max-phrasings` measures how facts with few phrasings fare)."""
+        self.phrasing_limit = phrasing_limit
         self.analyzer = Analyzer(lexicon)
         self.policy = policy or MatchPolicy()
         self._write_lock = threading.Lock()
@@ -133,6 +137,9 @@ class MatchIndex:
         Only the shards, chunks and postings the changed facts touch are copied, so the
         cost follows the size of the change, not the size of the base.
         """
+        limit = self.phrasing_limit
+        if limit is not None:
+            upserts = [_first_phrasings(fact, limit) for fact in upserts]
         with self._write_lock:
             old = self._snapshot
             # Where each named fact ends up (None: out of the index); the last word wins.
@@ -647,3 +654,9 @@ def _claimant_chain(sources: dict[tuple[int, str], Source], fact: Fact) -> set[t
         keys.add(key)
         source_id = source.part_of
     return keys
+
+
+def _first_phrasings(fact: Fact, limit: int) -> Fact:
+    if len(fact.questions) <= limit:
+        return fact
+    return dataclasses.replace(fact, questions=fact.questions[:limit])
