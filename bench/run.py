@@ -82,6 +82,8 @@ def machine() -> dict[str, Any]:
 
     import rapidfuzz
 
+    import bot.matcher
+
     memory_kb = first("/proc/meminfo", "MemTotal").split()[0]
     return {
         "cpu": first("/proc/cpuinfo", "model name"),
@@ -89,6 +91,8 @@ def machine() -> dict[str, Any]:
         "ram_gb": round(int(memory_kb) / 1024**2, 1) if memory_kb.isdigit() else None,
         "python": platform.python_version(),
         "rapidfuzz": rapidfuzz.__version__,
+        # The matcher compiled with mypyc (setup.py), or run from its Python sources.
+        "matcher": "compiled" if bot.matcher.COMPILED else "Python",
         "system": f"{platform.system()} {platform.release()}",
         "load_average": os.getloadavg(),
     }
@@ -251,7 +255,8 @@ def markdown(results: dict[str, Any]) -> str:
     load = ", ".join(f"{x:.2f}" for x in m["load_average"])
     lines = [
         f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, "
-        f"{m['system']}, Python {m['python']}, rapidfuzz {m['rapidfuzz']} "
+        f"{m['system']}, Python {m['python']}, rapidfuzz {m['rapidfuzz']}, "
+        f"matcher {m.get('matcher', 'Python')} "
         f"(load average at start {load}).",
         "",
         "| Base | Facts | Build (s) | p50 (ms) | p99 (ms) | Reference p50 (ms) "

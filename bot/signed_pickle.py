@@ -52,7 +52,10 @@ def code_digest() -> str:
     if not sources:
         # Installed without its source: no way to tell versions apart, so trust no file.
         return secrets.token_hex(32)
-    digest = hashlib.sha256()
+    from bot.matcher import COMPILED  # here: loading a saved file loads the matcher anyway
+
+    # Compiled classes pickle apart from the same classes run as Python.
+    digest = hashlib.sha256(b"compiled matcher\0" if COMPILED else b"")
     for path in sources:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())

@@ -18,11 +18,22 @@ A message goes through four stages, one module or a few each:
 index.py holds `MatchIndex`, which runs these stages against an immutable snapshot of the
 facts (structures.py) that update.py builds anew on every change; policy.py holds the
 weights and thresholds, and frequency.py the English word frequencies.
+
+Where a C compiler was at hand when the package was installed, these modules run compiled
+by mypyc (setup.py); this one, which is never compiled, first checks that the compiled
+modules were made from the sources beside them. If they were not (a source edited since),
+or FACTBOT_PURE_PYTHON=1 is set, every module of the matcher is imported from its source:
+compiled modules call one another directly, so none is used unless all are current.
 """
 
-from bot.matcher.decide import Decision
-from bot.matcher.index import MAX_COMPLETE_CHARS, MatchIndex
-from bot.matcher.policy import MatchPolicy
-from bot.matcher.score import Match
+from bot.matcher.build import use_compiled
 
-__all__ = ["MAX_COMPLETE_CHARS", "Decision", "Match", "MatchIndex", "MatchPolicy"]
+# Before any other module of the matcher is imported (see build.py).
+COMPILED = use_compiled()
+
+from bot.matcher.decide import Decision  # noqa: E402
+from bot.matcher.index import MAX_COMPLETE_CHARS, MatchIndex  # noqa: E402
+from bot.matcher.policy import MatchPolicy  # noqa: E402
+from bot.matcher.score import Match  # noqa: E402
+
+__all__ = ["COMPILED", "MAX_COMPLETE_CHARS", "Decision", "Match", "MatchIndex", "MatchPolicy"]

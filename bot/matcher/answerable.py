@@ -439,7 +439,8 @@ def _supplies(
     if kind == "place":
         # "where did the governor go after leaving the city centre": somewhere else.
         offered = (features.terms & premise.places) | (places & features.terms)
-        return bool(offered - premise.weights.keys())
+        # difference(), not `-`: a dict's keys on the right make `-` give a set.
+        return bool(offered.difference(premise.weights))
     if (
         kind in ("date", "time", "reason")
         and premise.deed is not None

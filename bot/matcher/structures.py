@@ -78,6 +78,10 @@ class _SlotSet:
         self.chunks = chunks
         self.size = size
 
+    def __reduce__(self) -> tuple[type[_SlotSet], tuple[tuple[array[int], ...], int]]:
+        # By its constructor: a compiled class is not made without one.
+        return _SlotSet, (self.chunks, self.size)
+
     def __len__(self) -> int:
         return self.size
 
@@ -187,33 +191,33 @@ class _Records(Mapping[FactKey, _Record]):
     """
 
     __slots__ = ("_shards", "_size", "_table", "next_slot")
-    _SHARDS = 64
+    _SHARDS: ClassVar[int] = 64
     EMPTY: ClassVar[_Records]
 
     def __init__(
         self,
-        shards: tuple[dict[FactKey, _Record], ...],
+        shards: tuple[dict[FactKey, _Record], ...] | None,
         table: tuple[tuple[_Record | None, ...], ...],
         size: int,
         next_slot: int,
     ) -> None:
-        self._shards = shards
+        """`shards` None: shard the table's records here."""
         self._table = table
         self._size = size
         self.next_slot = next_slot
-
-    def __getstate__(self) -> tuple[tuple[tuple[_Record | None, ...], ...], int, int]:
-        # Pickled without the shards: they follow str hashes, which differ from process to
-        # process; the process that unpickles shards the records again.
-        return self._table, self._size, self.next_slot
-
-    def __setstate__(self, state: tuple[tuple[tuple[_Record | None, ...], ...], int, int]) -> None:
-        self._table, self._size, self.next_slot = state
-        shards: tuple[dict[FactKey, _Record], ...] = tuple({} for _ in range(self._SHARDS))
-        for record in self.records():
-            key = record.fact.key
-            shards[hash(key) % self._SHARDS][key] = record
+        if shards is None:
+            shards = tuple({} for _ in range(self._SHARDS))
+            for record in self.records():
+                key = record.fact.key
+                shards[hash(key) % self._SHARDS][key] = record
         self._shards = shards
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[_Records], tuple[None, tuple[tuple[_Record | None, ...], ...], int, int]]:
+        # By its constructor (a compiled class is not made without one), and without the
+        # shards: they follow str hashes, which differ from process to process.
+        return _Records, (None, self._table, self._size, self.next_slot)
 
     def __getitem__(self, key: FactKey) -> _Record:
         return self._shards[hash(key) % self._SHARDS][key]

@@ -120,6 +120,9 @@ def test_a_wheel_install_carries_the_knowledge(tmp_path: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        # Not compiled: what this checks is the wheel's files, and the compile (setup.py)
+        # costs a minute and more; the suite runs on the compiled matcher already.
+        env={**os.environ, "FACTBOT_PURE_PYTHON": "1"},
     )
     completed = subprocess.run(
         [sys.executable, "-m", "bot", "--db", str(tmp_path / "w.db"), "check"],

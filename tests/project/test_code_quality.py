@@ -16,7 +16,7 @@ import pytest
 
 from tests.helpers import REPO
 
-SOURCES = [name for name in ("bot", "tests", "bench") if (REPO / name).is_dir()]
+SOURCES = [name for name in ("bot", "tests", "bench", "setup.py") if (REPO / name).exists()]
 # The tests are typed as strictly as the bot (pyproject's [tool.mypy] applies), so a
 # fixture's type says what it gives; tests/e2e and tests/fakediscord are not yet. One mypy
 # run checks both: the tests import the bot, so a second run would check it again.
