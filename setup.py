@@ -8,6 +8,7 @@ installs as plain Python, which gives the same answers (bot/matcher/__init__.py)
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -47,6 +48,14 @@ class CompileIfPossible(build_ext):
         super().finalize_options()
 
     def run(self) -> None:
+        if self._editable():
+            # What an earlier build compiled in place goes first: a module no longer
+            # compiled must not be shadowed by its old extension.
+            folder = ROOT / "bot" / "matcher"
+            (folder / BUILD.STAMP).unlink(missing_ok=True)
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                for stale in [*folder.glob(f"*{suffix}"), *ROOT.glob(f"*__mypyc{suffix}")]:
+                    stale.unlink()
         try:
             super().run()
         except (Exception, SystemExit) as error:  # no compiler, no headers
@@ -66,9 +75,11 @@ class CompileIfPossible(build_ext):
             outputs.append(str(self._matcher_dir() / BUILD.STAMP))
         return outputs
 
+    def _editable(self) -> bool:
+        return bool(self.inplace or getattr(self, "editable_mode", False))
+
     def _matcher_dir(self) -> Path:
-        editable = self.inplace or getattr(self, "editable_mode", False)
-        return (ROOT if editable else Path(self.build_lib)) / "bot" / "matcher"
+        return (ROOT if self._editable() else Path(self.build_lib)) / "bot" / "matcher"
 
 
 def _plain_python(error: BaseException) -> None:

@@ -62,6 +62,25 @@ def test_a_source_edited_since_the_compile_is_what_runs(tmp_path: Path) -> None:
 
 
 @compiled_here
+def test_a_module_never_compiled_is_never_shadowed(tmp_path: Path) -> None:
+    """An extension left by an earlier build beside a module no longer compiled (here, a
+    file that would not even load) is passed over for the module's source."""
+    copy = _installed_copy(tmp_path)
+    (copy / "bot" / "matcher" / f"structures{SUFFIX}").write_bytes(b"not a module")
+    code = "import bot.matcher.structures as s; print(s.__file__.endswith('.py'))"
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": str(copy)},
+        timeout=60,
+        check=True,
+    )
+    assert completed.stdout.strip() == "True"
+
+
+@compiled_here
 def test_compiled_and_python_give_the_same_answers(tmp_path: Path) -> None:
     questions = "\n".join(questions_in(VALIDATION_QUESTIONS)) + "\n"
     outputs = []
