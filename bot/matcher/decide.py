@@ -8,9 +8,8 @@ only when no unscored fact could change the verdict.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from bot.matcher.kinds import AskKind
 from bot.matcher.policy import MatchPolicy
@@ -47,7 +46,7 @@ def decide(
     kind = query.premise.kind
     if not weighed or weighed[0].score < policy.suggest_score:
         return Decision("unknown", (), kind=kind)
-    answering = (judged for judged in map(judge, weighed) if judged.answers)
+    answering = _answering(weighed, judge)
     first = next(answering, None)
     # A question that asks for a kind of thing ("how old", "where"), or for what someone
     # said, is answered by the fact in the window that supplies it, though a fact that
@@ -63,16 +62,13 @@ def decide(
     # "what did the Army say": each of the claimant's facts is an answer, not a rival.
     together = (lambda m: m.fact.source == best.fact.source) if query.premise.speakers else None
     # Only the first few rivals count: the runner-up, and those offered as choices.
-    rivals = list(
-        islice(
-            (
-                m
-                for m in answering
-                if not _same_point(m.fact, best.fact) and not (together and together(m))
-            ),
-            max(policy.max_suggestions - 1, 1),
-        )
-    )
+    rivals: list[Match] = []
+    wanted = max(policy.max_suggestions - 1, 1)
+    for match in answering:
+        if not _same_point(match.fact, best.fact) and not (together and together(match)):
+            rivals.append(match)
+            if len(rivals) == wanted:
+                break  # the facts after it are never judged
     runner_up = rivals[0].score if rivals else 0.0
     clear = best.score - runner_up >= policy.margin
     vague = query.total_weight < policy.min_information
@@ -86,6 +82,16 @@ def decide(
         chosen = _answer_set(best, matches, weighed, together, policy, judge)
         return Decision("answered", chosen, kind=kind)
     return Decision("suggest", suggestions, kind=kind)
+
+
+def _answering(weighed: list[Match], judge: Judge) -> Iterator[Match]:
+    """The matches that answer, each judged only when it is read: a generator function,
+    not an expression, as compiled code makes a list of a generator expression (and so
+    would judge every match first)."""
+    for match in weighed:
+        judged = judge(match)
+        if judged.answers:
+            yield judged
 
 
 def _answer_set(
