@@ -19,6 +19,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
+MATCHER = ROOT / "bot" / "matcher"
 
 
 def _build_module() -> ModuleType:
@@ -51,10 +52,9 @@ class CompileIfPossible(build_ext):
         if self._editable():
             # What an earlier build compiled in place goes first: a module no longer
             # compiled must not be shadowed by its old extension.
-            folder = ROOT / "bot" / "matcher"
-            (folder / BUILD.STAMP).unlink(missing_ok=True)
+            (MATCHER / BUILD.STAMP).unlink(missing_ok=True)
             for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                for stale in [*folder.glob(f"*{suffix}"), *ROOT.glob(f"*__mypyc{suffix}")]:
+                for stale in [*MATCHER.glob(f"*{suffix}"), *ROOT.glob(f"*__mypyc{suffix}")]:
                     stale.unlink()
         try:
             super().run()
@@ -64,7 +64,7 @@ class CompileIfPossible(build_ext):
             _plain_python(error)
             return
         if self.extensions:
-            sources = BUILD.compiled_sources(ROOT / "bot" / "matcher")
+            sources = BUILD.compiled_sources(MATCHER)
             (self._matcher_dir() / BUILD.STAMP).write_text(
                 BUILD.sources_digest(sources) + "\n", encoding="ascii"
             )
@@ -79,7 +79,7 @@ class CompileIfPossible(build_ext):
         return bool(self.inplace or getattr(self, "editable_mode", False))
 
     def _matcher_dir(self) -> Path:
-        return (ROOT if self._editable() else Path(self.build_lib)) / "bot" / "matcher"
+        return MATCHER if self._editable() else Path(self.build_lib) / "bot" / "matcher"
 
 
 def _plain_python(error: BaseException) -> None:
@@ -91,7 +91,7 @@ def compiled_matcher() -> list[Extension]:
         return []
     from mypyc.build import mypycify
 
-    sources = BUILD.compiled_sources(ROOT / "bot" / "matcher")
+    sources = BUILD.compiled_sources(MATCHER)
     paths = [str(p.relative_to(ROOT)) for p in sources]
     # -O1: a third less compile time than -O3, for 1.4% more instructions a question.
     return list(mypycify(paths, opt_level="1", group_name="bot_matcher"))

@@ -87,17 +87,16 @@ def answer_in_processes(
     ]
     for thread in threads:
         thread.start()
-    finished = False
     try:
         _collect(workers, out)
-        finished = True
+    except BaseException:
+        # Interrupted, or the reader of `out` went away: no more answers are wanted, and
+        # the processes stop at their next one (as a single process would).
+        said.mute()
+        for worker in workers:
+            _close(worker.stdout)
+        raise
     finally:
-        if not finished:
-            # Interrupted, or the reader of `out` went away: no more answers are wanted,
-            # and the processes stop at their next one (as a single process would).
-            said.mute()
-            for worker in workers:
-                _close(worker.stdout)
         for worker in workers:
             _stop(worker)
         for thread in threads[1:]:

@@ -76,7 +76,7 @@ class _FromSources(importlib.abc.MetaPathFinder):
 def use_compiled() -> bool:
     """Whether the matcher runs compiled; where it must not (stale, or PURE_PYTHON set),
     its modules are imported from their sources from now on."""
-    compiled = compiled_is_current() and os.environ.get(PURE_PYTHON) != "1"
+    compiled = os.environ.get(PURE_PYTHON) != "1" and compiled_is_current()
     finder = next((f for f in sys.meta_path if isinstance(f, _FromSources)), None)
     if finder is None:
         sys.meta_path.insert(0, _FromSources(everything=not compiled))

@@ -16,9 +16,8 @@ Each match also says whether the fact answers what is asked (see answerable.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -29,8 +28,6 @@ from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Entry, _Posting, sorted_form
 from bot.models import Fact, Source
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +208,11 @@ class Scorer:
     def _phrasing_fit(
         self,
         query: _Query,
-        asked: Sequence[tuple[_T, float, _T | None]],
-        terms: Collection[_T],
+        asked: list[tuple[str, float, str | None]],
+        terms: frozenset[str],
     ) -> float:
         """F1 of the question's weighted terms (`asked`: term, weight, broader term)
-        against one phrasing's terms: as strings, or as positions in a fact's terms."""
+        against one phrasing's terms (`_fits` does a fact's phrasings by position)."""
         shared = 0.0
         hits = 0
         narrow = self.policy.narrow_credit

@@ -79,7 +79,7 @@ class _SlotSet:
         self.size = size
 
     def __reduce__(self) -> tuple[type[_SlotSet], tuple[tuple[array[int], ...], int]]:
-        # By its constructor: a compiled class is not made without one.
+        # By its constructor, as _Records is.
         return _SlotSet, (self.chunks, self.size)
 
     def __len__(self) -> int:
@@ -215,8 +215,8 @@ class _Records(Mapping[FactKey, _Record]):
     def __reduce__(
         self,
     ) -> tuple[type[_Records], tuple[None, tuple[tuple[_Record | None, ...], ...], int, int]]:
-        # By its constructor (a compiled class is not made without one), and without the
-        # shards: they follow str hashes, which differ from process to process.
+        # By its constructor, without the shards: they follow str hashes, which differ
+        # from process to process, so the process that unpickles shards the records again.
         return _Records, (None, self._table, self._size, self.next_slot)
 
     def __getitem__(self, key: FactKey) -> _Record:
