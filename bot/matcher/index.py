@@ -78,11 +78,13 @@ class MatchIndex:
         comes in (`eval --max-phrasings` measures how facts with few phrasings fare)."""
         self.phrasing_limit = phrasing_limit
         self.analyzer = Analyzer(lexicon)
+        # One bound method for every entry's features, not one made per entry.
+        self._terms_of = self.analyzer.terms_of
         self.policy = policy or MatchPolicy()
         self._write_lock = threading.Lock()
         self._snapshot = _Snapshot()
-        # Slot -> (record, entry) for the facts scored last; see _entry.
-        self._materialised: dict[int, tuple[_Record, _Entry]] = {}
+        # Slot -> entry for the facts scored last; see _entry.
+        self._materialised: dict[int, _Entry] = {}
         self._names_cache: dict[tuple[int, str], _Names] = {}
         self._short_texts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # Searches that hit the scoring budget before proving their decision (diagnostic).
@@ -247,8 +249,8 @@ class MatchIndex:
         # By slot: a fact's key would be made anew at each look-up. A slot freed and taken
         # by another fact holds another record.
         cached = self._materialised.get(record.slot)
-        if cached is not None and cached[0] is record:
-            return cached[1]
+        if cached is not None and cached.record is record:
+            return cached
         terms = record.terms
         positions = {term: position for position, term in enumerate(terms)}
         groups: list[bytes] | list[frozenset[int]]
@@ -270,20 +272,17 @@ class MatchIndex:
             )
         entry = _Entry(
             record.fact,
-            frozenset(terms),
-            tuple(groups),
             positions,
+            tuple(groups),
             absent,
             forms,
-            frozenset(record.names),
-            FactFeatures(record.fact, self.analyzer.terms_of, told),
-            record.slot,
-            [None] * len(questions),
+            FactFeatures(record.fact, self._terms_of, told),
+            record,
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
             self._materialised.clear()
-        self._materialised[record.slot] = (record, entry)
+        self._materialised[record.slot] = entry
         return entry
 
     def _source_names(self, guild_id: int, source_id: str) -> _Names:

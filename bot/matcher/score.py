@@ -72,7 +72,7 @@ class Scorer:
         terms = self._weighed_terms(query)
         fit = self._phrasing_fit
         for entry in candidates:
-            coverage = self._coverage(query, terms, entry.terms)
+            coverage = self._coverage(query, terms, entry.positions)
             present = _present(terms, entry)
             if present:
                 # The terms by their positions in the fact's: its phrasings hold those.
@@ -143,7 +143,7 @@ class Scorer:
         return answers(
             query.premise,
             features,
-            entry.terms,
+            entry.positions.keys(),
             claimant,
             self.agent_terms,
             rare_names,
@@ -159,7 +159,7 @@ class Scorer:
         return sum(w for t, w, _ in present if t in said or t in claimant) / query.total_weight
 
     def _coverage(
-        self, query: _Query, asked: list[tuple[str, float, str | None]], terms: frozenset[str]
+        self, query: _Query, asked: list[tuple[str, float, str | None]], terms: dict[str, int]
     ) -> float:
         """The weighted share of the question's content that a fact's words account for."""
         covered = missing = 0.0
@@ -246,7 +246,8 @@ def _present(
 ) -> list[tuple[str, float, str | None]]:
     """The question terms the fact uses at all, itself or by its broader term: only those
     can be in one of its phrasings or its own words."""
-    return [t for t in terms if t[0] in entry.terms or t[2] in entry.terms]
+    used = entry.positions
+    return [t for t in terms if t[0] in used or t[2] in used]
 
 
 def _best_phrasing(entry: _Entry, fits: list[float], question: str) -> tuple[float, float, int]:

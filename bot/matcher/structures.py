@@ -32,32 +32,45 @@ def sorted_form(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    """A fact's record made ready for scoring (index._entry)."""
+    """A fact's record made ready for scoring (index._entry).
+
+    The index keeps entries for the facts last scored, and the collector walks whatever is
+    kept: so an entry holds its parts in containers it does not track (a dict of str to
+    int, tuples of strings or bytes) wherever one serves.
+    """
 
     fact: Fact
-    terms: frozenset[str]
+    # The fact's terms, each to its position in the record's term tuple; also the set of
+    # the fact's terms (a dict the collector never walks, where a frozenset it would).
+    positions: dict[str, int]
     # Each phrasing's terms as their positions in the fact's terms (`positions`): the
     # record's bytes as they are, or frozensets of positions for a fact with more terms
     # than a byte counts. Neither is turned back into strings to score a fact.
     phrasing_terms: tuple[bytes | frozenset[int], ...]
-    positions: dict[str, int]
     # A position no phrasing holds, for a term the fact does not use.
     absent: int
     # Each phrasing folded, as its text is compared.
     folded: tuple[str, ...]
-    # Terms the fact spells with a capital inside a sentence: names of places and actors.
-    names: frozenset[str]
     features: FactFeatures
-    # Where its record sits in the snapshot: a search tells the facts it scored by it.
-    # Not part of what the entry is: an index edited in place puts facts elsewhere.
-    slot: int = field(compare=False)
-    # Each phrasing's `sorted_form`, worked out when scoring first needs it (most
-    # phrasings never win, and scoring skips those it can): None until then.
-    sorted_forms: list[str | None] = field(compare=False, default_factory=list)
+    # What the entry was made from: the index keeps it only while the record stands.
+    record: _Record = field(compare=False)
+    # Each phrasing's `sorted_form` by position, worked out when scoring first needs it
+    # (most phrasings never win, and scoring skips those it can).
+    sorted_forms: dict[int, str] = field(compare=False, default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Terms the fact spells with a capital inside a sentence: names of places and actors."""
+        return self.record.names
+
+    @property
+    def slot(self) -> int:
+        """Where its record sits in the snapshot: a search tells the facts it scored by it."""
+        return self.record.slot
 
     def sorted_form(self, position: int) -> str:
         forms = self.sorted_forms
-        form = forms[position]
+        form = forms.get(position)
         if form is None:
             # Readers may race to fill it in: each writes the same string.
             form = forms[position] = sorted_form(self.folded[position])

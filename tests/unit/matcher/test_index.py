@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import pytest
 
@@ -425,3 +426,21 @@ def scored(decision: Decision) -> tuple[str, list[tuple[str, float]], list[tuple
         [(m.fact.id, round(m.score, 9)) for m in decision.matches],
         [(m.fact.id, round(m.score, 9)) for m in decision.related],
     )
+
+
+def test_a_kept_entry_holds_its_parts_where_the_collector_never_walks(
+    knowledge: Knowledge,
+) -> None:
+    # The index keeps the entries of the facts last scored; each young collection walks
+    # whatever is kept, and at 10,000 facts those walks were the slowest answers' pauses.
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts)
+    record = next(r for r in index._snapshot.entries.records() if len(r.fact.questions) > 1)
+    entry = index._entry(record)
+    entry.sorted_form(0)
+    gc.collect()  # tuples of atoms are untracked by the first collection that sees them
+    parts = [entry.positions, entry.sorted_forms, entry.folded, entry.phrasing_terms]
+    assert [gc.is_tracked(part) for part in parts] == [False] * len(parts)
+    assert index._entry(record) is entry
+    # Each entry's features share the index's one bound method.
+    other = next(r for r in index._snapshot.entries.records() if r is not record)
+    assert index._entry(other).features._terms_of is entry.features._terms_of

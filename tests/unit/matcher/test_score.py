@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from bot.matcher.answerable import FactFeatures
 from bot.matcher.score import _best_phrasing
-from bot.matcher.structures import _Entry, sorted_form
+from bot.matcher.structures import _Entry, _Names, _Record, sorted_form
 from bot.models import Fact
 
 WORDS = ["who", "took", "the", "airport", "rebels", "city", "when", "aleppo", "army", "how"]
@@ -17,17 +17,15 @@ WORDS = ["who", "took", "the", "airport", "rebels", "city", "when", "aleppo", "a
 
 def entry_of(phrasings: list[str]) -> _Entry:
     fact = Fact("f", "A statement.", "afp", tuple(phrasings))
+    record = _Record(fact, 0, (), b"", None, _Names(frozenset(), frozenset()), ())
     return _Entry(
         fact,
-        frozenset(),
-        tuple(b"" for _ in phrasings),
         {},
+        tuple(b"" for _ in phrasings),
         255,
         tuple(phrasings),
-        frozenset(),
         FactFeatures(fact, lambda words: list(words)),
-        0,
-        [None] * len(phrasings),
+        record,
     )
 
 
@@ -68,4 +66,4 @@ def test_a_phrasing_that_cannot_lead_is_never_compared_literally() -> None:
     fit, _, at = _best_phrasing(entry, [0.9, 0.1, 0.2], sorted_form("who took the airport"))
     assert (fit, at) == (0.9, 0)
     # The first leads with 0.9 + 0.5: the others, at most 0.2 + 0.5, are skipped.
-    assert entry.sorted_forms[1:] == [None, None]
+    assert list(entry.sorted_forms) == [0]
