@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
+from array import array
 from collections.abc import Callable, Mapping
-from itertools import chain
 
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
@@ -22,9 +23,17 @@ from bot.matcher.structures import _Record, _SlotSet, _Snapshot
 _PER_FACT = 40
 # Rounding between the overlap bound and the score itself.
 _SLACK = 1e-9
-# Posting lists kept as sets for one snapshot: slots all told, and the shortest list kept.
-_KEPT_SLOTS = 200_000
+# Posting lists kept as bitmaps for one snapshot: bytes all told, and the shortest list
+# kept (a short list is cheap to read again).
+_KEPT_BYTES = 8_000_000
 _WORTH_KEEPING = 512
+# A list this many times sparser than its highest slot is made a byte at a time.
+_SPARSE = 16
+# An array type of 32-bit words, and whether its bytes need swapping to be little-endian.
+_WORD = next(code for code in "IL" if array(code).itemsize == 4)
+_SWAP = sys.byteorder == "big"
+# The slots each byte value holds, lowest first.
+_BYTE_SLOTS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 
 class _Cursor:
@@ -33,9 +42,13 @@ class _Cursor:
     MaxScore-style: posting lists are read from the most telling term down, and a list is
     read only when a fact found nowhere else could still outrank the facts found so far, so
     the long list of a common word is often never read. The facts a list brings in are
-    sorted by exact overlap either at once, with set operations (which run in C) against
-    the lists still unread, or, when those lists are long and the new facts few, one by
-    one from their terms as they come near the top.
+    sorted by exact overlap either at once, against the lists still unread, or, when those
+    lists are long and the new facts few, one by one from their terms as they come near
+    the top.
+
+    Sets of facts are bitmaps (an int, bit s for the fact in slot s): intersecting two
+    lists of thousands of facts costs a few hundred word operations in C, and an int holds
+    no objects for the collector to walk, where a set of slots holds one per fact.
     """
 
     def __init__(
@@ -43,13 +56,13 @@ class _Cursor:
         snapshot: _Snapshot,
         contributions: Mapping[str, float],
         scopes: tuple[int, ...],
-        kept: PostingSets | None = None,
+        kept: PostingBits | None = None,
     ) -> None:
         self._entries = snapshot.entries
         self._contributions = [(t, w) for t, w in contributions.items() if w > 0]
         self._terms = frozenset(t for t, _ in self._contributions)
         self._scopes = scopes
-        self._kept = kept or PostingSets()
+        self._kept = kept or PostingBits()
         lists: list[tuple[float, int, list[_SlotSet], str]] = []
         for term, weight in self._contributions:
             posting = snapshot.postings.get(term)
@@ -59,15 +72,16 @@ class _Cursor:
         # Most telling first; between equals, the shorter list.
         lists.sort(key=lambda item: (-item[0], item[1]))
         self._lists = lists
-        self._sets: dict[int, set[int]] = {}
+        self._bits: dict[int, int] = {}
         # _remaining[k]: the most overlap a fact absent from the first k lists can have.
         self._remaining = [0.0] * (len(lists) + 1)
         for k in range(len(lists) - 1, -1, -1):
             self._remaining[k] = self._remaining[k + 1] + lists[k][0]
         self._read = 0
-        self._found: set[int] = set()
-        # Facts waiting, by group; a set is sorted when its group is first reached.
-        self._groups: list[list[int] | set[int]] = []
+        self._found = 0
+        # Facts waiting, by group, in slot order; a bitmap is listed when its group is
+        # first reached.
+        self._groups: list[list[int] | int] = []
         self._taken: list[int] = []  # per group, how many were taken
         # (-overlap, kind, group): kind 0 is a group of facts with exactly that overlap,
         # kind 1 a group only bounded by it, whose facts are worked out one at a time. On a
@@ -109,48 +123,50 @@ class _Cursor:
 
     def _peek(self, group: int) -> int | None:
         members = self._groups[group]
-        if isinstance(members, set):
-            # Most groups are never reached; they are sorted only if they are.
-            members = self._groups[group] = sorted(members)
+        if isinstance(members, int):
+            # Most groups are never reached; they are listed only if they are.
+            members = self._groups[group] = slots_of(members)
         taken = self._taken[group]
         return members[taken] if taken < len(members) else None
 
-    def _push(self, overlap: float, kind: int, slots: list[int] | set[int]) -> None:
+    def _push(self, overlap: float, kind: int, slots: list[int] | int) -> None:
         self._groups.append(slots)
         self._taken.append(0)
         heapq.heappush(self._heap, (-overlap, kind, len(self._groups) - 1))
 
-    def _slots(self, k: int) -> set[int]:
-        if k not in self._sets:
+    def _list_bits(self, k: int) -> int:
+        bits = self._bits.get(k)
+        if bits is None:
             _, _, slot_sets, term = self._lists[k]
-            self._sets[k] = self._kept.slots(term, self._scopes, slot_sets)
-        return self._sets[k]
+            bits = self._bits[k] = self._kept.bits(term, self._scopes, slot_sets)
+        return bits
 
     def _expand(self) -> None:
         k = self._read
         self._read += 1
-        fresh = self._slots(k) - self._found
+        fresh = self._list_bits(k) & ~self._found
         self._found |= fresh
-        self._sets.pop(k, None)
+        self._bits.pop(k, None)
         if not fresh:
             return
         later = range(k + 1, len(self._lists))
-        # Splitting in C reads the later lists once; one by one costs about as much per
-        # fact as reading _PER_FACT set elements.
-        reads = sum(self._lists[j][1] for j in later if j not in self._sets)
-        if reads + len(fresh) * len(later) > len(fresh) * _PER_FACT:
+        # Splitting reads the later lists once; one by one costs about as much per fact
+        # as reading _PER_FACT list elements.
+        count = fresh.bit_count()
+        reads = sum(self._lists[j][1] for j in later if j not in self._bits)
+        if reads + count * len(later) > count * _PER_FACT:
             # A fact first found here is in none of the lists read before.
             self._push(self._remaining[k], 1, fresh)
             return
         groups = [(self._lists[k][0], fresh)]
         for j in later:
-            weight, inside_j = self._lists[j][0], self._slots(j)
+            weight, inside_j = self._lists[j][0], self._list_bits(j)
             split = []
             for overlap, members in groups:
                 inside = members & inside_j
                 if inside:
                     split.append((overlap + weight, inside))
-                    members -= inside
+                    members ^= inside
                 if members:
                     split.append((overlap, members))
             groups = split
@@ -158,37 +174,82 @@ class _Cursor:
             self._push(overlap, 0, members)
 
 
-class PostingSets:
-    """Long posting lists as sets of slots, kept for the snapshot they come from.
+class PostingBits:
+    """Long posting lists as bitmaps, kept for the snapshot they come from.
 
-    A question of common words reads lists of thousands of facts, and turning one into
-    a set costs more than the rest of the search; the same common words come back from
-    question to question. At most _KEPT_SLOTS slots are kept (about 10 MB), and only lists
-    of _WORTH_KEEPING facts or more: a short list is cheap to read again. The sets are
-    shared, so nothing may change them.
+    A question of common words reads lists of thousands of facts, and making one into a
+    bitmap costs more than the rest of the search; the same common words come back from
+    question to question. At most _KEPT_BYTES are kept, and only lists of _WORTH_KEEPING
+    facts or more. Ints are immutable, so readers share them safely.
     """
 
-    __slots__ = ("_sets", "_size")
+    __slots__ = ("_bits", "_size")
 
     def __init__(self) -> None:
-        self._sets: dict[tuple[str, tuple[int, ...]], set[int]] = {}
+        self._bits: dict[tuple[str, tuple[int, ...]], int] = {}
         self._size = 0
 
-    def slots(self, term: str, scopes: tuple[int, ...], slot_sets: list[_SlotSet]) -> set[int]:
+    def bits(self, term: str, scopes: tuple[int, ...], slot_sets: list[_SlotSet]) -> int:
         """The slots of the term's facts in these scopes (`slot_sets`, one per scope)."""
         key = (term, scopes)
-        found = self._sets.get(key)
+        found = self._bits.get(key)
         if found is None:
-            chunks = (chunk for slot_set in slot_sets for chunk in slot_set.chunks)
-            found = set(chain.from_iterable(chunks))
-            if len(found) >= _WORTH_KEEPING:
-                if self._size + len(found) > _KEPT_SLOTS:
+            found = bits_of(slot_sets)
+            if sum(len(slot_set) for slot_set in slot_sets) >= _WORTH_KEEPING:
+                size = (found.bit_length() + 7) // 8
+                if self._size + size > _KEPT_BYTES:
                     # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
-                    self._sets = {}
+                    self._bits = {}
                     self._size = 0
-                self._sets[key] = found
-                self._size += len(found)
+                self._bits[key] = found
+                self._size += size
         return found
+
+
+def bits_of(slot_sets: list[_SlotSet]) -> int:
+    """The slots of these sets as one bitmap: bit s is set for slot s."""
+    top = max((slot_set.chunks[-1][-1] for slot_set in slot_sets if slot_set.size), default=-1)
+    if top < 0:
+        return 0
+    if sum(len(slot_set) for slot_set in slot_sets) * _SPARSE < top:
+        # Few slots: one byte each, in a buffer the size of the bitmap.
+        buffer = bytearray((top >> 3) + 1)
+        for slot_set in slot_sets:
+            for chunk in slot_set.chunks:
+                for slot in chunk.tolist():
+                    buffer[slot >> 3] |= 1 << (slot & 7)
+        return int.from_bytes(buffer, "little")
+    # Many: 32-bit words, each a small int while it is filled in, and stored once for each
+    # run of slots it holds (a set's slots come in order).
+    words = [0] * ((top >> 5) + 1)
+    for slot_set in slot_sets:
+        at, word = -1, 0
+        for chunk in slot_set.chunks:
+            for slot in chunk.tolist():
+                if slot >> 5 != at:
+                    if at >= 0:
+                        words[at] |= word
+                    at, word = slot >> 5, 0
+                word |= 1 << (slot & 31)
+        if at >= 0:
+            words[at] |= word
+    packed = array(_WORD, words)
+    if _SWAP:
+        packed.byteswap()
+    return int.from_bytes(packed.tobytes(), "little")
+
+
+def slots_of(bits: int) -> list[int]:
+    """The slots a bitmap holds, lowest first."""
+    slots: list[int] = []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for index in range(len(data)):
+        value = data[index]
+        if value:
+            base = index << 3
+            for bit in _BYTE_SLOTS[value]:
+                slots.append(base + bit)
+    return slots
 
 
 def score_bound(

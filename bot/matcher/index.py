@@ -22,7 +22,7 @@ from rapidfuzz import utils as fuzz_utils
 from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
-from bot.matcher.candidates import PostingSets, _Cursor, contributions, score_bound
+from bot.matcher.candidates import PostingBits, _Cursor, contributions, score_bound
 from bot.matcher.decide import (
     Decision,
     Judge,
@@ -471,7 +471,7 @@ class MatchIndex:
         scopes = _scopes(guild_id)
         visible_count = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes)
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_sets)
+        cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_bits)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
         scored: set[int] = set()  # slots
         ranked: list[Match] = []
@@ -603,7 +603,7 @@ class MatchIndex:
         """The visible facts that share most with the query (for autocomplete)."""
         overlaps = contributions(query, self.analyzer.broader, self.policy)
         cursor = _Cursor(
-            snapshot, overlaps, _scopes(guild_id), self._worked_for(snapshot).posting_sets
+            snapshot, overlaps, _scopes(guild_id), self._worked_for(snapshot).posting_bits
         )
         entries: list[_Entry] = []
         while len(entries) < self.policy.candidate_limit:
@@ -617,14 +617,14 @@ class MatchIndex:
 class _Worked:
     """What questions came to against one snapshot: the questions each message asks,
     whether the facts know a sentence's words, each question's query and verdict, and
-    the long posting lists read as sets. A snapshot never changes, so neither does any of
+    the long posting lists read as bitmaps. A snapshot never changes, so neither does any of
     this; the index starts a new one with each snapshot (and new sources)."""
 
-    __slots__ = ("answers", "asked", "known", "posting_sets", "snapshot")
+    __slots__ = ("answers", "asked", "known", "posting_bits", "snapshot")
 
     def __init__(self, snapshot: _Snapshot | None) -> None:
         self.snapshot = snapshot
-        self.posting_sets = PostingSets()
+        self.posting_bits = PostingBits()
         self.asked: dict[tuple[str, int], tuple[Ask, ...]] = {}
         self.known: dict[tuple[tuple[str, ...], int], bool] = {}
         self.answers: dict[tuple[Ask, int, bool], tuple[_Query, Decision, bool]] = {}
