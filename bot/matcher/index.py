@@ -35,7 +35,7 @@ from bot.matcher.decide import (
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import QueryBuilder, _Query
-from bot.matcher.score import Match, Scorer
+from bot.matcher.score import Match, Scorer, SortedForms
 from bot.matcher.structures import (
     _SEPARATOR,
     _Entry,
@@ -78,6 +78,8 @@ class MatchIndex:
         comes in (`eval --max-phrasings` measures how facts with few phrasings fare)."""
         self.phrasing_limit = phrasing_limit
         self.analyzer = Analyzer(lexicon)
+        # Phrasings as the literal similarity compares them, for the phrasings last compared.
+        self._sorted_forms = SortedForms()
         # One bound method for every entry's features, not one made per entry.
         self._terms_of = self.analyzer.terms_of
         self.policy = policy or MatchPolicy()
@@ -263,21 +265,14 @@ class MatchIndex:
             told = sets.pop()
             groups = [frozenset([positions[term] for term in group]) for group in sets]
             absent = -1
-        questions = record.fact.questions
-        if record.folded is None:
-            forms = tuple([question.lower() for question in questions])
-        else:
-            forms = tuple(
-                [form or q.lower() for form, q in zip(record.folded, questions, strict=True)]
-            )
         entry = _Entry(
             record.fact,
             positions,
             tuple(groups),
             absent,
-            forms,
             FactFeatures(record.fact, self._terms_of, told),
             record,
+            record.slot,
         )
         if len(self._materialised) >= _MATERIALISED:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
@@ -561,6 +556,7 @@ class MatchIndex:
             self._agent_terms,
             self._claimant_terms,
             self.frequency,
+            self._sorted_forms,
         )
 
     def _decide(self, matches: list[Match], query: _Query, judge: Judge = as_scored) -> Decision:
@@ -585,9 +581,9 @@ class MatchIndex:
             everything = snapshot.entries.records()
             entries = [self._entry(r) for r in everything if visible(r.fact)]
         phrasings = {
-            text: form
+            text: e.record.folded_phrasing(at)
             for e in entries
-            for text, form in zip(e.fact.questions, e.folded, strict=True)
+            for at, text in enumerate(e.fact.questions)
         }
         ranked = process.extract(
             folded,

@@ -20,13 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz import utils as fuzz_utils
 
 from bot.matcher.analysis import Analyzer
 from bot.matcher.answerable import answers
 from bot.matcher.frequency import WordFrequency
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
-from bot.matcher.structures import _Entry, _Posting, sorted_form
+from bot.matcher.structures import _Entry, _Posting
 from bot.models import Fact, Source
 
 
@@ -60,17 +61,19 @@ class Scorer:
     claimant_terms: Callable[[Fact], frozenset[str]]
     # How common a word is in English: "Hammadi" is a name, "Governor" a title.
     frequency: WordFrequency
+    sorted_forms: SortedForms
 
     def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
         """The candidates scored, best first (ties by fact id)."""
         policy = self.policy
-        # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_form):
+        # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_forms):
         # plain ratio on the sorted forms is the same figure at a quarter of the cost.
         question = sorted_form(query.text)
         matches: list[Match] = []
         # Worked out once for all the candidates.
         terms = self._weighed_terms(query)
         fit = self._phrasing_fit
+        forms = self.sorted_forms
         for entry in candidates:
             coverage = self._coverage(query, terms, entry.positions)
             present = _present(terms, entry)
@@ -88,7 +91,7 @@ class Scorer:
                 fits = self._fits(query, placed, entry.phrasing_terms)
             else:
                 fits = [0.0] * len(entry.phrasing_terms)
-            best_fit, best_literal, at = _best_phrasing(entry, fits, question)
+            best_fit, best_literal, at = _best_phrasing(entry, fits, question, forms)
             best_text = entry.fact.questions[at] if at >= 0 else entry.fact.statement
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
@@ -241,6 +244,38 @@ def _f1(shared: float, hits: int, size: int, total: float) -> float:
     return 2 * recall * precision / (recall + precision)
 
 
+class SortedForms:
+    """Phrasings as the literal similarity compares them (`sorted_form`), by their text,
+    for the phrasings last compared: most are compared again by the next questions, and
+    working one out costs more than comparing it.
+
+    Kept apart from the entries, which come and go, in a dict of str to str: the
+    collector never walks it.
+    """
+
+    __slots__ = ("_forms",)
+
+    def __init__(self) -> None:
+        self._forms: dict[str, str] = {}
+
+    def get(self, phrasing: str) -> str | None:
+        return self._forms.get(phrasing)
+
+    def add(self, phrasing: str, folded: str) -> str:
+        """The sorted form of a phrasing, folded as `folded`, kept."""
+        if len(self._forms) >= _KEPT_FORMS:
+            # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
+            self._forms.clear()
+        # Readers may race to fill one in: each writes the same string.
+        form = self._forms[phrasing] = sorted_form(folded)
+        return form
+
+
+def sorted_form(text: str) -> str:
+    """`text` as rapidfuzz's token_sort_ratio compares it: processed, words sorted."""
+    return " ".join(sorted(fuzz_utils.default_process(text).split()))
+
+
 def _present(
     terms: list[tuple[str, float, str | None]], entry: _Entry
 ) -> list[tuple[str, float, str | None]]:
@@ -250,7 +285,9 @@ def _present(
     return [t for t in terms if t[0] in used or t[2] in used]
 
 
-def _best_phrasing(entry: _Entry, fits: list[float], question: str) -> tuple[float, float, int]:
+def _best_phrasing(
+    entry: _Entry, fits: list[float], question: str, forms: SortedForms
+) -> tuple[float, float, int]:
     """(fit, literal similarity, position) of the phrasing with the best fit plus half its
     literal similarity, the first in order among equals; (0, 0, -1) when none scores.
 
@@ -258,17 +295,23 @@ def _best_phrasing(entry: _Entry, fits: list[float], question: str) -> tuple[flo
     only while it could still lift the phrasing to the lead: most never need it.
     """
     best_value, best_fit, best_literal, best_at = 0.0, 0.0, 0.0, -1
+    phrasings = entry.fact.questions
     for at in sorted(range(len(fits)), key=fits.__getitem__, reverse=True):
         phrasing_fit = fits[at]
         if phrasing_fit + 0.5 < best_value:
             break
-        literal = fuzz.ratio(question, entry.sorted_form(at)) / 100.0
+        form = forms.get(phrasings[at])
+        if form is None:
+            form = forms.add(phrasings[at], entry.record.folded_phrasing(at))
+        literal = fuzz.ratio(question, form) / 100.0
         value = phrasing_fit + literal * 0.5
         if value > best_value or (value == best_value and 0 <= at < best_at):
             best_value, best_fit, best_literal, best_at = value, phrasing_fit, literal, at
     return best_fit, best_literal, best_at
 
 
+# Sorted forms kept (about 100 bytes each).
+_KEPT_FORMS = 32_768
 # The kinds of question whose answer is a name: only they read a fact's proper and rare
 # names (answerable._supplies: "place" the proper ones, "name" and "agent" the rare ones).
 _NAMING_KINDS = frozenset({"place", "name", "agent"})

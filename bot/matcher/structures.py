@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import ClassVar
 
-from rapidfuzz import utils as fuzz_utils
-
 from bot.matcher.answerable import FactFeatures
 from bot.models import GLOBAL, Fact, FactKey
 
@@ -25,18 +23,13 @@ _CHUNK = 1024
 _SEPARATOR = 255
 
 
-def sorted_form(text: str) -> str:
-    """`text` as rapidfuzz's token_sort_ratio compares it: processed, words sorted."""
-    return " ".join(sorted(fuzz_utils.default_process(text).split()))
-
-
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """A fact's record made ready for scoring (index._entry).
 
     The index keeps entries for the facts last scored, and the collector walks whatever is
     kept: so an entry holds its parts in containers it does not track (a dict of str to
-    int, tuples of strings or bytes) wherever one serves.
+    int, a tuple of bytes) wherever one serves.
     """
 
     fact: Fact
@@ -49,32 +42,17 @@ class _Entry:
     phrasing_terms: tuple[bytes | frozenset[int], ...]
     # A position no phrasing holds, for a term the fact does not use.
     absent: int
-    # Each phrasing folded, as its text is compared.
-    folded: tuple[str, ...]
     features: FactFeatures
     # What the entry was made from: the index keeps it only while the record stands.
     record: _Record = field(compare=False)
-    # Each phrasing's `sorted_form` by position, worked out when scoring first needs it
-    # (most phrasings never win, and scoring skips those it can).
-    sorted_forms: dict[int, str] = field(compare=False, default_factory=dict)
+    # Where its record sits in the snapshot: a search tells the facts it scored by it.
+    # Not part of what the entry is: an index edited in place puts facts elsewhere.
+    slot: int = field(compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         """Terms the fact spells with a capital inside a sentence: names of places and actors."""
         return self.record.names
-
-    @property
-    def slot(self) -> int:
-        """Where its record sits in the snapshot: a search tells the facts it scored by it."""
-        return self.record.slot
-
-    def sorted_form(self, position: int) -> str:
-        forms = self.sorted_forms
-        form = forms.get(position)
-        if form is None:
-            # Readers may race to fill it in: each writes the same string.
-            form = forms[position] = sorted_form(self.folded[position])
-        return form
 
 
 class _SlotSet:
@@ -193,6 +171,12 @@ class _Record:
     source_names: _Names
     # Terms the fact spells with a capital inside a sentence: names of places and actors.
     names: tuple[str, ...]
+
+    def folded_phrasing(self, position: int) -> str:
+        """The phrasing at `position`, folded as the question it is compared with."""
+        text = self.fact.questions[position]
+        folded = self.folded[position] if self.folded is not None else None
+        return folded or text.lower()
 
 
 class _Records(Mapping[FactKey, _Record]):

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from bot.matcher.answerable import FactFeatures
-from bot.matcher.score import _best_phrasing
-from bot.matcher.structures import _Entry, _Names, _Record, sorted_form
+from bot.matcher.score import SortedForms, _best_phrasing, sorted_form
+from bot.matcher.structures import _Entry, _Names, _Record
 from bot.models import Fact
 
 WORDS = ["who", "took", "the", "airport", "rebels", "city", "when", "aleppo", "army", "how"]
@@ -23,9 +23,9 @@ def entry_of(phrasings: list[str]) -> _Entry:
         {},
         tuple(b"" for _ in phrasings),
         255,
-        tuple(phrasings),
         FactFeatures(fact, lambda words: list(words)),
         record,
+        0,
     )
 
 
@@ -58,12 +58,18 @@ def test_the_best_phrasing_is_the_one_trying_every_phrasing_finds(
     fits = [fit for _, fit in pairs]
     asked = sorted_form(question)
     expected = every_phrasing_tried(fits, phrasings, asked)
-    assert _best_phrasing(entry_of(phrasings), fits, asked) == expected
+    assert _best_phrasing(entry_of(phrasings), fits, asked, SortedForms()) == expected
 
 
 def test_a_phrasing_that_cannot_lead_is_never_compared_literally() -> None:
     entry = entry_of(["who took the airport", "what happened in the city", "when"])
-    fit, _, at = _best_phrasing(entry, [0.9, 0.1, 0.2], sorted_form("who took the airport"))
+    forms = SortedForms()
+    question = sorted_form("who took the airport")
+    fit, _, at = _best_phrasing(entry, [0.9, 0.1, 0.2], question, forms)
     assert (fit, at) == (0.9, 0)
     # The first leads with 0.9 + 0.5: the others, at most 0.2 + 0.5, are skipped.
-    assert list(entry.sorted_forms) == [0]
+    assert [forms.get(text) for text in entry.fact.questions] == [
+        "airport the took who",
+        None,
+        None,
+    ]
