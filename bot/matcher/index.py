@@ -367,9 +367,7 @@ class MatchIndex:
             if ask.kind != "help"
         ]
         verdict = combined([decision for _, decision in answered], self.policy.max_answers)
-        if any(ask.kind == "help" for ask in asks) and not any(
-            q.premise.known_terms for q, _ in answered
-        ):
+        if any(ask.kind == "help" for ask in asks) and not any(known for known, _ in answered):
             # "help" alone, or beside words the base does not know: how to use the bot.
             return Decision("help", (), kind="help")
         return verdict
@@ -402,12 +400,14 @@ class MatchIndex:
 
     def _answer(
         self, snapshot: _Snapshot, ask: Ask, guild_id: int, exact: bool, worked: _Worked
-    ) -> tuple[_Query, Decision]:
-        """One question weighed and decided against the snapshot's facts.
+    ) -> tuple[bool, Decision]:
+        """One question weighed and decided against the snapshot's facts, and whether it
+        uses any term the facts know.
 
         Kept for as long as the snapshot is the one read: the same questions come back,
         and the verdict depends only on the question, the guild, the snapshot and the
-        sources. A kept search that hit its budget counts again when asked again.
+        sources. Only what is read again is kept (not the query), as the collector walks
+        whatever is. A kept search that hit its budget counts again when asked again.
         """
         key = (ask, guild_id, exact)
         kept = worked.answers.get(key)
@@ -416,7 +416,7 @@ class MatchIndex:
             capped = self.capped_searches
             ranked = self._rank(snapshot, query, guild_id, exact)
             decision = self._decide(ranked, query, self._judge(snapshot, query))
-            kept = (query, decision, self.capped_searches > capped)
+            kept = (bool(query.premise.known_terms), decision, self.capped_searches > capped)
             worked.keep(worked.answers, key, kept)
         elif kept[2]:
             self.capped_searches += 1
@@ -612,9 +612,9 @@ class MatchIndex:
 
 class _Worked:
     """What questions came to against one snapshot: the questions each message asks,
-    whether the facts know a sentence's words, each question's query and verdict, and
-    the long posting lists read as bitmaps. A snapshot never changes, so neither does any of
-    this; the index starts a new one with each snapshot (and new sources)."""
+    whether the facts know a sentence's words, each question's verdict, and the long
+    posting lists read as bitmaps. A snapshot never changes, so neither does any of this;
+    the index starts a new one with each snapshot (and new sources)."""
 
     __slots__ = ("answers", "asked", "known", "posting_bits", "snapshot")
 
@@ -623,7 +623,7 @@ class _Worked:
         self.posting_bits = PostingBits()
         self.asked: dict[tuple[str, int], tuple[Ask, ...]] = {}
         self.known: dict[tuple[tuple[str, ...], int], bool] = {}
-        self.answers: dict[tuple[Ask, int, bool], tuple[_Query, Decision, bool]] = {}
+        self.answers: dict[tuple[Ask, int, bool], tuple[bool, Decision, bool]] = {}
 
     @staticmethod
     def keep(kept: dict[_K, _V], key: _K, value: _V) -> None:
