@@ -156,6 +156,13 @@ def window(ranked: Sequence[Match], policy: MatchPolicy) -> list[Match]:
     return [m for m in on_topic if m.score >= floor]
 
 
+def weighed_floor(ranked: Sequence[Match], policy: MatchPolicy) -> float:
+    """The score a fact must reach for the decision to weigh it beside the facts in
+    `ranked`: within `window` of the best on-topic fact. Scoring more facts only raises it."""
+    weighed = window(ranked, policy)
+    return weighed[0].score - _reach(policy) if weighed else -math.inf
+
+
 def _reach(policy: MatchPolicy) -> float:
     """How far below the best on-topic fact the decision looks."""
     return max(policy.window, policy.margin, policy.alongside)

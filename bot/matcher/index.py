@@ -30,6 +30,7 @@ from bot.matcher.decide import (
     combined,
     decide,
     settled,
+    weighed_floor,
     window,
 )
 from bot.matcher.frequency import WordFrequency
@@ -498,7 +499,8 @@ class MatchIndex:
                     if slot not in scored
                 ]
             batch_size *= 2
-            ranked = self._merge(ranked, batch, query, scored)
+            # Facts the decision cannot weigh are left unscored (Scorer.score).
+            ranked = self._merge(ranked, batch, query, scored, weighed_floor(ranked, self.policy))
             ranked = self._with_siblings(snapshot, ranked, query, scopes, scored)
 
     def _take(self, cursor: _Cursor, limit: int, scored: set[int]) -> list[_Entry]:
@@ -536,16 +538,23 @@ class MatchIndex:
         return self._merge(ranked, siblings, query, scored)
 
     def _merge(
-        self, ranked: list[Match], batch: list[_Entry], query: _Query, scored: set[int]
+        self,
+        ranked: list[Match],
+        batch: list[_Entry],
+        query: _Query,
+        scored: set[int],
+        floor: float | None = None,
     ) -> list[Match]:
         scored.update(entry.slot for entry in batch)
-        merged = ranked + self._score(batch, query)
+        merged = ranked + self._score(batch, query, floor)
         merged.sort(key=lambda m: (-m.score, m.fact.id))  # as _score orders
         return merged
 
-    def _score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
+    def _score(
+        self, candidates: list[_Entry], query: _Query, floor: float | None = None
+    ) -> list[Match]:
         """The candidates scored against what the index holds now (see score.py)."""
-        return self._scorer().score(candidates, query)
+        return self._scorer().score(candidates, query, floor)
 
     def _scorer(self) -> Scorer:
         return Scorer(

@@ -16,6 +16,7 @@ Each match also says whether the fact answers what is asked (see answerable.py).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,8 +64,16 @@ class Scorer:
     frequency: WordFrequency
     sorted_forms: SortedForms
 
-    def score(self, candidates: list[_Entry], query: _Query) -> list[Match]:
-        """The candidates scored, best first (ties by fact id)."""
+    def score(
+        self, candidates: list[_Entry], query: _Query, floor: float | None = None
+    ) -> list[Match]:
+        """The candidates scored, best first (ties by fact id).
+
+        With a `floor` (decide.weighed_floor): a fact with no same-point siblings that is
+        off the topic, or cannot score as much as the floor, is one the decision never
+        weighs, so it is left unscored (its score -inf, last) and its best phrasing, the
+        costliest part of scoring, is never worked out.
+        """
         policy = self.policy
         # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_forms):
         # plain ratio on the sorted forms is the same figure at a quarter of the cost.
@@ -76,6 +85,10 @@ class Scorer:
         forms = self.sorted_forms
         for entry in candidates:
             coverage = self._coverage(query, terms, entry.positions)
+            prunable = floor is not None and not entry.fact.points
+            if prunable and coverage < policy.min_coverage:
+                matches.append(Match(entry.fact, _UNSCORED, coverage, "", answers=False))
+                continue
             present = _present(terms, entry)
             if present:
                 # The terms by their positions in the fact's: its phrasings hold those.
@@ -91,21 +104,34 @@ class Scorer:
                 fits = self._fits(query, placed, entry.phrasing_terms)
             else:
                 fits = [0.0] * len(entry.phrasing_terms)
-            best_fit, best_literal, at = _best_phrasing(entry, fits, question, forms)
-            best_text = entry.fact.questions[at] if at >= 0 else entry.fact.statement
             # The fact's own words are a phrasing too, a little less telling than the ones
             # written as questions: a fact with one or two phrasings is still found.
-            features = entry.features
-            told = fit(query, present, features.terms) * policy.statement_fit if present else 0.0
+            said = entry.features.terms
+            told = fit(query, present, said) * policy.statement_fit if present else 0.0
+            bonus = 0.0
+            if query.claimants and self._claimed_by(entry.fact, query.claimants):
+                bonus = policy.claimant_bonus
+            if prunable:
+                # At most: the best fit of any phrasing or its own words, and literal
+                # similarity 1.
+                most = (
+                    policy.coverage_weight * coverage
+                    + policy.phrasing_weight * max(max(fits, default=0.0), told)
+                    + policy.literal_weight
+                    + bonus
+                )
+                if floor is not None and most + _SLACK < floor:
+                    matches.append(Match(entry.fact, _UNSCORED, coverage, "", answers=False))
+                    continue
+            best_fit, best_literal, at = _best_phrasing(entry, fits, question, forms)
+            best_text = entry.fact.questions[at] if at >= 0 else entry.fact.statement
             if told > best_fit + best_literal * 0.5:
                 best_fit, best_literal = told, 0.0
             score = (
                 policy.coverage_weight * coverage
                 + policy.phrasing_weight * best_fit
                 + policy.literal_weight * best_literal
-            )
-            if query.claimants and self._claimed_by(entry.fact, query.claimants):
-                score += policy.claimant_bonus
+            ) + bonus
             matches.append(Match(entry.fact, score, coverage, best_text, answers=False))
         matches.sort(key=lambda m: (-m.score, m.fact.id))
         return matches
@@ -310,6 +336,10 @@ def _best_phrasing(
     return best_fit, best_literal, best_at
 
 
+# The score of a fact left unscored, as one the decision never weighs.
+_UNSCORED = -math.inf
+# Rounding between the most a fact can score and its score.
+_SLACK = 1e-9
 # Sorted forms kept (about 100 bytes each).
 _KEPT_FORMS = 32_768
 # The kinds of question whose answer is a name: only they read a fact's proper and rare

@@ -1,16 +1,24 @@
-"""Choosing a fact's best phrasing: skipping the literal similarity of phrasings that
-cannot lead changes nothing."""
+"""Scoring: skipping the literal similarity of phrasings that cannot lead changes nothing,
+and neither does leaving unscored the facts the decision cannot weigh."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from bench.synthetic import synthetic_facts
+from bot.knowledge import Knowledge
+from bot.matcher import MatchIndex
 from bot.matcher.answerable import FactFeatures
+from bot.matcher.decide import weighed_floor, window
 from bot.matcher.score import SortedForms, _best_phrasing, sorted_form
 from bot.matcher.structures import _Entry, _Names, _Record
-from bot.models import Fact
+from bot.models import GLOBAL, Fact
+from tests.helpers import VALIDATION_QUESTIONS, questions_in
 
 WORDS = ["who", "took", "the", "airport", "rebels", "city", "when", "aleppo", "army", "how"]
 
@@ -73,3 +81,36 @@ def test_a_phrasing_that_cannot_lead_is_never_compared_literally() -> None:
         None,
         None,
     ]
+
+
+@pytest.fixture(scope="module")
+def crowded(knowledge: Knowledge) -> MatchIndex:
+    facts = [*knowledge.facts, *synthetic_facts(1_500, seed=11)]
+    return MatchIndex(knowledge.lexicon, knowledge.sources, facts)
+
+
+def test_a_fact_left_unscored_is_one_the_decision_never_weighs(crowded: MatchIndex) -> None:
+    snapshot = crowded._snapshot
+    scorer = crowded._scorer()
+    policy = crowded.policy
+    entries = [crowded._entry(record) for record in snapshot.entries.records()]
+    left_unscored = 0
+    for question in questions_in(VALIDATION_QUESTIONS)[:40]:
+        for ask in crowded._read(snapshot, question, GLOBAL, crowded._worked_for(snapshot)):
+            query = crowded._query(snapshot, ask, GLOBAL)
+            if not query.weights:
+                continue
+            exact = scorer.score(entries, query)
+            # The floor after the best facts, as the search has it after its first batches.
+            floor = weighed_floor(exact[:3], policy)
+            pruned = {m.fact.id: m for m in scorer.score(entries, query, floor)}
+            for match in exact:
+                kept = pruned[match.fact.id]
+                if kept.score == -math.inf:
+                    left_unscored += 1
+                    assert not match.fact.points
+                    assert match.coverage < policy.min_coverage or match.score < floor
+                else:
+                    assert kept == match
+            assert window(exact, policy) == window(list(pruned.values()), policy)
+    assert left_unscored > 1_000  # the test exercises the rule
