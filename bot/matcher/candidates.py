@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import heapq
 import math
-import sys
-from array import array
 from collections.abc import Callable, Mapping
 
+from bot.matcher.bitmaps import bitmap, slots_of
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Record, _SlotSet, _Snapshot
@@ -23,17 +22,6 @@ from bot.matcher.structures import _Record, _SlotSet, _Snapshot
 _PER_FACT = 40
 # Rounding between the overlap bound and the score itself.
 _SLACK = 1e-9
-# Posting lists kept as bitmaps for one snapshot: bytes all told, and the shortest list
-# kept (a short list is cheap to read again).
-_KEPT_BYTES = 8_000_000
-_WORTH_KEEPING = 512
-# A list this many times sparser than its highest slot is made a byte at a time.
-_SPARSE = 16
-# An array type of 32-bit words, and whether its bytes need swapping to be little-endian.
-_WORD = next(code for code in "IL" if array(code).itemsize == 4)
-_SWAP = sys.byteorder == "big"
-# The slots each byte value holds, lowest first.
-_BYTE_SLOTS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 
 class _Cursor:
@@ -46,9 +34,7 @@ class _Cursor:
     lists are long and the new facts few, one by one from their terms as they come near
     the top.
 
-    Sets of facts are bitmaps (an int, bit s for the fact in slot s): intersecting two
-    lists of thousands of facts costs a few hundred word operations in C, and an int holds
-    no objects for the collector to walk, where a set of slots holds one per fact.
+    Sets of facts are bitmaps (bitmaps.py).
     """
 
     def __init__(
@@ -56,13 +42,10 @@ class _Cursor:
         snapshot: _Snapshot,
         contributions: Mapping[str, float],
         scopes: tuple[int, ...],
-        kept: PostingBits | None = None,
     ) -> None:
         self._entries = snapshot.entries
         self._contributions = [(t, w) for t, w in contributions.items() if w > 0]
         self._terms = frozenset(t for t, _ in self._contributions)
-        self._scopes = scopes
-        self._kept = kept or PostingBits()
         lists: list[tuple[float, int, list[_SlotSet], str]] = []
         for term, weight in self._contributions:
             posting = snapshot.postings.get(term)
@@ -137,8 +120,7 @@ class _Cursor:
     def _list_bits(self, k: int) -> int:
         bits = self._bits.get(k)
         if bits is None:
-            _, _, slot_sets, term = self._lists[k]
-            bits = self._bits[k] = self._kept.bits(term, self._scopes, slot_sets)
+            bits = self._bits[k] = bits_of(self._lists[k][2])
         return bits
 
     def _expand(self) -> None:
@@ -174,82 +156,16 @@ class _Cursor:
             self._push(overlap, 0, members)
 
 
-class PostingBits:
-    """Long posting lists as bitmaps, kept for the snapshot they come from.
-
-    A question of common words reads lists of thousands of facts, and making one into a
-    bitmap costs more than the rest of the search; the same common words come back from
-    question to question. At most _KEPT_BYTES are kept, and only lists of _WORTH_KEEPING
-    facts or more. Ints are immutable, so readers share them safely.
-    """
-
-    __slots__ = ("_bits", "_size")
-
-    def __init__(self) -> None:
-        self._bits: dict[tuple[str, tuple[int, ...]], int] = {}
-        self._size = 0
-
-    def bits(self, term: str, scopes: tuple[int, ...], slot_sets: list[_SlotSet]) -> int:
-        """The slots of the term's facts in these scopes (`slot_sets`, one per scope)."""
-        key = (term, scopes)
-        found = self._bits.get(key)
-        if found is None:
-            found = bits_of(slot_sets)
-            if sum(len(slot_set) for slot_set in slot_sets) >= _WORTH_KEEPING:
-                size = (found.bit_length() + 7) // 8
-                if self._size + size > _KEPT_BYTES:
-                    # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
-                    self._bits = {}
-                    self._size = 0
-                self._bits[key] = found
-                self._size += size
-        return found
-
-
 def bits_of(slot_sets: list[_SlotSet]) -> int:
-    """The slots of these sets as one bitmap: bit s is set for slot s."""
-    top = max((slot_set.chunks[-1][-1] for slot_set in slot_sets if slot_set.size), default=-1)
-    if top < 0:
-        return 0
-    if sum(len(slot_set) for slot_set in slot_sets) * _SPARSE < top:
-        # Few slots: one byte each, in a buffer the size of the bitmap.
-        buffer = bytearray((top >> 3) + 1)
-        for slot_set in slot_sets:
-            for chunk in slot_set.chunks:
-                for slot in chunk.tolist():
-                    buffer[slot >> 3] |= 1 << (slot & 7)
-        return int.from_bytes(buffer, "little")
-    # Many: 32-bit words, each a small int while it is filled in, and stored once for each
-    # run of slots it holds (a set's slots come in order).
-    words = [0] * ((top >> 5) + 1)
+    """The slots of these sets (one per scope) as one bitmap: a long set's own, or made."""
+    bits = 0
     for slot_set in slot_sets:
-        at, word = -1, 0
-        for chunk in slot_set.chunks:
-            for slot in chunk.tolist():
-                if slot >> 5 != at:
-                    if at >= 0:
-                        words[at] |= word
-                    at, word = slot >> 5, 0
-                word |= 1 << (slot & 31)
-        if at >= 0:
-            words[at] |= word
-    packed = array(_WORD, words)
-    if _SWAP:
-        packed.byteswap()
-    return int.from_bytes(packed.tobytes(), "little")
-
-
-def slots_of(bits: int) -> list[int]:
-    """The slots a bitmap holds, lowest first."""
-    slots: list[int] = []
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for index in range(len(data)):
-        value = data[index]
-        if value:
-            base = index << 3
-            for bit in _BYTE_SLOTS[value]:
-                slots.append(base + bit)
-    return slots
+        if slot_set.bits is not None:
+            bits |= slot_set.bits
+        else:
+            runs = [chunk.tolist() for chunk in slot_set.chunks]
+            bits |= bitmap(runs, slot_set.size, runs[-1][-1] if runs else -1)
+    return bits
 
 
 def score_bound(

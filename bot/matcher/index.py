@@ -22,7 +22,7 @@ from rapidfuzz import utils as fuzz_utils
 from bot.knowledge import Lexicon
 from bot.matcher.analysis import Analyzer, _capitalised_words
 from bot.matcher.answerable import FactFeatures
-from bot.matcher.candidates import PostingBits, _Cursor, contributions, score_bound
+from bot.matcher.candidates import _Cursor, contributions, score_bound
 from bot.matcher.decide import (
     Decision,
     Judge,
@@ -467,7 +467,7 @@ class MatchIndex:
         scopes = _scopes(guild_id)
         visible_count = sum(len(snapshot.scopes[s]) for s in scopes if s in snapshot.scopes)
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(snapshot, overlaps, scopes, self._worked_for(snapshot).posting_bits)
+        cursor = _Cursor(snapshot, overlaps, scopes)
         budget = _BUDGET_FACTOR * max(self.policy.candidate_limit, 1)
         scored: set[int] = set()  # slots
         ranked: list[Match] = []
@@ -607,9 +607,7 @@ class MatchIndex:
     def _candidates(self, snapshot: _Snapshot, query: _Query, guild_id: int) -> list[_Entry]:
         """The visible facts that share most with the query (for autocomplete)."""
         overlaps = contributions(query, self.analyzer.broader, self.policy)
-        cursor = _Cursor(
-            snapshot, overlaps, _scopes(guild_id), self._worked_for(snapshot).posting_bits
-        )
+        cursor = _Cursor(snapshot, overlaps, _scopes(guild_id))
         entries: list[_Entry] = []
         while len(entries) < self.policy.candidate_limit:
             record = cursor.take()
@@ -621,15 +619,14 @@ class MatchIndex:
 
 class _Worked:
     """What questions came to against one snapshot: the questions each message asks,
-    whether the facts know a sentence's words, each question's verdict, and the long
-    posting lists read as bitmaps. A snapshot never changes, so neither does any of this;
-    the index starts a new one with each snapshot (and new sources)."""
+    whether the facts know a sentence's words, and each question's verdict. A snapshot
+    never changes, so neither does any of this; the index starts a new one with each
+    snapshot (and new sources)."""
 
-    __slots__ = ("answers", "asked", "known", "posting_bits", "snapshot")
+    __slots__ = ("answers", "asked", "known", "snapshot")
 
     def __init__(self, snapshot: _Snapshot | None) -> None:
         self.snapshot = snapshot
-        self.posting_bits = PostingBits()
         self.asked: dict[tuple[str, int], tuple[Ask, ...]] = {}
         self.known: dict[tuple[tuple[str, ...], int], bool] = {}
         self.answers: dict[tuple[Ask, int, bool], tuple[bool, Decision, bool]] = {}

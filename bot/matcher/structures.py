@@ -15,10 +15,13 @@ from itertools import chain
 from typing import ClassVar
 
 from bot.matcher.answerable import FactFeatures
+from bot.matcher.bitmaps import bitmap
 from bot.models import GLOBAL, Fact, FactKey
 
 # Slots per chunk, in posting lists and the slot table: a change copies one chunk.
 _CHUNK = 1024
+# A slot set this long keeps a bitmap of itself.
+_BITMAP_FROM = 512
 # Phrasing terms are stored as byte indices into the fact's term tuple; 255 separates them.
 _SEPARATOR = 255
 
@@ -56,22 +59,28 @@ class _Entry:
 
 
 class _SlotSet:
-    """An immutable set of fact slots, kept as sorted int arrays of at most _CHUNK each.
+    """An immutable set of fact slots, kept as sorted int arrays of at most _CHUNK each,
+    and, for a set of _BITMAP_FROM slots or more, as a bitmap too (bitmaps.py).
 
     An update copies only the chunks it falls in, so adding a fact to a term that 30,000
     facts use costs one chunk, not the whole list; int arrays take 4 bytes a fact where a
-    frozenset of ids takes about 40.
+    frozenset of ids takes about 40. A search reads the long lists of common words as
+    bitmaps, and making one costs more than the rest of the search: a long set keeps its
+    own, a bit a fact, updated with it.
     """
 
-    __slots__ = ("chunks", "size")
+    __slots__ = ("bits", "chunks", "size")
 
-    def __init__(self, chunks: tuple[array[int], ...], size: int) -> None:
+    def __init__(self, chunks: tuple[array[int], ...], size: int, bits: int | None) -> None:
         self.chunks = chunks
         self.size = size
+        self.bits = bits
 
-    def __reduce__(self) -> tuple[type[_SlotSet], tuple[tuple[array[int], ...], int]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[_SlotSet], tuple[tuple[array[int], ...], int, int | None]]:
         # By its constructor, as _Records is.
-        return _SlotSet, (self.chunks, self.size)
+        return _SlotSet, (self.chunks, self.size, self.bits)
 
     def __len__(self) -> int:
         return self.size
@@ -82,7 +91,11 @@ class _SlotSet:
     @staticmethod
     def of(slots: Iterable[int]) -> _SlotSet | None:
         ordered = sorted(slots)
-        return _SlotSet(_pieces(ordered), len(ordered)) if ordered else None
+        if not ordered:
+            return None
+        size = len(ordered)
+        bits = bitmap([ordered], size, ordered[-1]) if size >= _BITMAP_FROM else None
+        return _SlotSet(_pieces(ordered), size, bits)
 
     def updated(self, added: set[int], dropped: set[int]) -> _SlotSet | None:
         """This set with `added` in and `dropped` out (a slot in both stays in)."""
@@ -117,7 +130,16 @@ class _SlotSet:
                         merged.remove(slot)
             pieces.extend(_pieces(merged.tolist()) if len(merged) > _CHUNK else [merged])
         size = self.size + sum(len(p) for p in pieces) - sum(len(c) for c in chunks)
-        return _SlotSet(tuple(p for p in pieces if p), size) if size else None
+        if not size:
+            return None
+        kept = tuple(p for p in pieces if p)
+        bits = None
+        if size >= _BITMAP_FROM and self.bits is not None:
+            bits = self.bits & ~bitmap([sorted(dropped)], len(dropped), max(dropped, default=-1))
+            bits |= bitmap([sorted(added)], len(added), max(added, default=-1))
+        elif size >= _BITMAP_FROM:
+            bits = bitmap([chunk.tolist() for chunk in kept], size, kept[-1][-1])
+        return _SlotSet(kept, size, bits)
 
 
 def _pieces(ordered: list[int]) -> tuple[array[int], ...]:

@@ -12,24 +12,20 @@ from hypothesis import strategies as st
 from bench.synthetic import synthetic_facts
 from bot.knowledge import Knowledge
 from bot.matcher import MatchIndex
-from bot.matcher.candidates import (
-    _KEPT_BYTES,
-    _WORTH_KEEPING,
-    PostingBits,
-    _Cursor,
-    bits_of,
-    slots_of,
-)
-from bot.matcher.structures import _SlotSet
+from bot.matcher.bitmaps import slots_of
+from bot.matcher.candidates import _Cursor, bits_of
+from bot.matcher.structures import _BITMAP_FROM, _SlotSet
 from bot.models import GLOBAL
 
 GUILD = 77
 
-# Sparse and dense sets, as the two ways of making a bitmap take them, in one or two scopes.
+# Sparse and dense sets, as the two ways of making a bitmap take them, and sets long
+# enough to keep their own, in one or two scopes.
 slot_lists = st.lists(
     st.one_of(
         st.sets(st.integers(0, 5_000), max_size=40),
         st.sets(st.integers(0, 700), min_size=100, max_size=600),
+        st.sets(st.integers(0, 3_000), min_size=_BITMAP_FROM, max_size=1_500),
     ),
     min_size=1,
     max_size=2,
@@ -51,29 +47,6 @@ def test_a_bitmap_holds_exactly_the_slots_it_was_made_from(lists: list[set[int]]
     assert bits.bit_count() == len(seen)
 
 
-def test_long_lists_are_kept_and_short_ones_read_again() -> None:
-    kept = PostingBits()
-    long = _SlotSet.of(range(0, 3 * _WORTH_KEEPING, 3))
-    short = _SlotSet.of(range(10))
-    assert long is not None and short is not None
-    first = kept.bits("rebel", (GLOBAL,), [long])
-    assert kept.bits("rebel", (GLOBAL,), [long]) is first
-    assert kept.bits("mayor", (GLOBAL,), [short]) is not kept.bits("mayor", (GLOBAL,), [short])
-    # Another server's view of the term is another list.
-    assert kept.bits("rebel", (GLOBAL, GUILD), [long]) is not first
-
-
-def test_the_kept_lists_start_afresh_past_their_budget() -> None:
-    kept = PostingBits()
-    wide = _SlotSet.of(range(0, _KEPT_BYTES * 8 // 3, 7))  # a bitmap of a third the budget
-    assert wide is not None
-    first = kept.bits("a", (GLOBAL,), [wide])
-    kept.bits("b", (GLOBAL,), [wide])
-    kept.bits("c", (GLOBAL,), [wide])
-    kept.bits("d", (GLOBAL,), [wide])  # over the budget: the others were let go
-    assert kept.bits("a", (GLOBAL,), [wide]) is not first
-
-
 @pytest.fixture(scope="module")
 def crowded(knowledge: Knowledge) -> MatchIndex:
     facts = [*knowledge.facts, *synthetic_facts(3_000, seed=5)]
@@ -86,12 +59,11 @@ def test_the_cursor_gives_every_fact_sharing_a_term_once_by_overlap(
     snapshot = crowded._snapshot
     common = sorted(snapshot.postings, key=lambda t: -len(snapshot.postings[t]))[:40]
     rng = random.Random(3)
-    kept = PostingBits()
     for _ in range(60):
         # Common terms and rare ones, with weights that tie often.
         terms = rng.sample(common, 4) + rng.sample(sorted(snapshot.postings), 2)
         weights = {term: rng.choice([0.5, 1.0, 1.5, 2.0]) for term in terms}
-        cursor = _Cursor(snapshot, weights, (GLOBAL,), kept)
+        cursor = _Cursor(snapshot, weights, (GLOBAL,))
         taken = []
         while (record := cursor.take()) is not None:
             taken.append(record)

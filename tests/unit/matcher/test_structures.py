@@ -5,14 +5,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.matcher.structures import _SlotSet
+from bot.matcher.bitmaps import slots_of
+from bot.matcher.structures import _BITMAP_FROM, _SlotSet
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     start=st.sets(st.integers(0, 5_000), max_size=3_000),
     steps=st.lists(
-        st.tuples(st.sets(st.integers(0, 6_000), max_size=300), st.integers(0, 400)), max_size=6
+        st.tuples(st.sets(st.integers(0, 6_000), max_size=300), st.integers(0, 1_200)),
+        max_size=6,
     ),
 )
 def test_slot_sets_behave_as_sets(start: set[int], steps: list[tuple[set[int], int]]) -> None:
@@ -24,3 +26,8 @@ def test_slot_sets_behave_as_sets(start: set[int], steps: list[tuple[set[int], i
         slots = _SlotSet.of(added) if slots is None else slots.updated(added, dropped)
         assert (list(slots) if slots else []) == sorted(model)
         assert (len(slots) if slots else 0) == len(model)
+        # A long set keeps its bitmap up to date, in and out of being long.
+        if slots is not None and len(slots) >= _BITMAP_FROM:
+            assert slots.bits is not None and slots_of(slots.bits) == sorted(model)
+        elif slots is not None:
+            assert slots.bits is None
