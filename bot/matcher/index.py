@@ -499,7 +499,7 @@ class MatchIndex:
                     if slot not in scored
                 ]
             batch_size *= 2
-            # Facts the decision cannot weigh are left unscored (Scorer.score).
+            # Facts the decision cannot weigh are left out (Scorer.score).
             ranked = self._merge(ranked, batch, query, scored, weighed_floor(ranked, self.policy))
             ranked = self._with_siblings(snapshot, ranked, query, scopes, scored)
 

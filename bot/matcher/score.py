@@ -16,7 +16,6 @@ Each match also says whether the fact answers what is asked (see answerable.py).
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -71,8 +70,8 @@ class Scorer:
 
         With a `floor` (decide.weighed_floor): a fact with no same-point siblings that is
         off the topic, or cannot score as much as the floor, is one the decision never
-        weighs, so it is left unscored (its score -inf, last) and its best phrasing, the
-        costliest part of scoring, is never worked out.
+        weighs, so it is left out, and its best phrasing, the costliest part of scoring,
+        is never worked out.
         """
         policy = self.policy
         # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_forms):
@@ -87,7 +86,6 @@ class Scorer:
             coverage = self._coverage(query, terms, entry.positions)
             prunable = floor is not None and not entry.fact.points
             if prunable and coverage < policy.min_coverage:
-                matches.append(Match(entry.fact, _UNSCORED, coverage, "", answers=False))
                 continue
             present = _present(terms, entry)
             if present:
@@ -121,7 +119,6 @@ class Scorer:
                     + bonus
                 )
                 if floor is not None and most + _SLACK < floor:
-                    matches.append(Match(entry.fact, _UNSCORED, coverage, "", answers=False))
                     continue
             best_fit, best_literal, at = _best_phrasing(entry, fits, question, forms)
             best_text = entry.fact.questions[at] if at >= 0 else entry.fact.statement
@@ -336,8 +333,6 @@ def _best_phrasing(
     return best_fit, best_literal, best_at
 
 
-# The score of a fact left unscored, as one the decision never weighs.
-_UNSCORED = -math.inf
 # Rounding between the most a fact can score and its score.
 _SLACK = 1e-9
 # Sorted forms kept (about 100 bytes each).
