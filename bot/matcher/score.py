@@ -285,12 +285,13 @@ class SortedForms:
         return self._forms.get(phrasing)
 
     def add(self, phrasing: str, folded: str) -> str:
-        """The sorted form of a phrasing, folded as `folded`, kept."""
+        """The sorted form of a phrasing, folded as `folded` (bot.text.fold), kept."""
         if len(self._forms) >= _KEPT_FORMS:
             # Starting afresh is simpler than LRU bookkeeping and as safe for readers.
             self._forms.clear()
-        # Readers may race to fill one in: each writes the same string.
-        form = self._forms[phrasing] = sorted_form(folded)
+        # Readers may race to fill one in: each writes the same string. Folded text is
+        # what rapidfuzz's processor makes of it already (bot.text.fold ends with it).
+        form = self._forms[phrasing] = " ".join(sorted(folded.split()))
         return form
 
 

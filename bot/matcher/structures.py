@@ -198,9 +198,9 @@ class _Record:
 
     def folded_phrasing(self, position: int) -> str:
         """The phrasing at `position`, folded as the question it is compared with."""
-        text = self.fact.questions[position]
         folded = self.folded[position] if self.folded is not None else None
-        return folded or text.lower()
+        # None where folding does no more than lower-casing.
+        return folded if folded is not None else self.fact.questions[position].lower()
 
 
 class _Records(Mapping[FactKey, _Record]):

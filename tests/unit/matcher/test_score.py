@@ -112,3 +112,15 @@ def test_a_fact_left_out_is_one_the_decision_never_weighs(crowded: MatchIndex) -
                     assert kept == match
             assert window(exact, policy) == window(list(pruned.values()), policy)
     assert left_out > 1_000  # the test exercises the rule
+
+
+def test_a_kept_sorted_form_is_the_one_rapidfuzz_would_compare(knowledge: Knowledge) -> None:
+    # Kept forms skip rapidfuzz's processor: folded text is what it makes of it already.
+    index = MatchIndex(knowledge.lexicon, knowledge.sources, knowledge.facts)
+    tricky = Fact("tricky", "A statement.", "afp", ("???", "Maarat al-Nu'man’s fall?", "Ça va"))
+    index.apply(upserts=[tricky])
+    forms = SortedForms()
+    for record in index._snapshot.entries.records():
+        for at, phrasing in enumerate(record.fact.questions):
+            folded = record.folded_phrasing(at)
+            assert forms.add(phrasing, folded) == sorted_form(folded), phrasing
