@@ -9,7 +9,8 @@ A message goes through four stages, one module or a few each:
   stemming, synonyms and spelling correction, vocabulary.py's look-ups among the facts the
   guild sees, and premise.py's reading of what the question takes as given (`Premise`);
 * candidates: candidates.py takes facts from the inverted index most shared content first,
-  with a bound on how high the facts not taken yet can score;
+  with a bound on how high the facts not taken yet can score, reading posting lists as
+  bitmaps (bitmaps.py);
 * score: score.py scores the candidates on coverage, phrasing and literal similarity
   (`Match`), and answerable.py says whether each answers what is asked;
 * decide: decide.py applies the confidence rule (`Decision`), and says when the facts
