@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 # A list this many times sparser than its highest slot is made a byte at a time.
 _SPARSE = 16
@@ -20,9 +20,10 @@ _SWAP = sys.byteorder == "big"
 _BYTE_SLOTS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 
-def bitmap(runs: Iterable[Sequence[int]], count: int, top: int) -> int:
-    """The slots of `runs` as one bitmap: `count` slots in all, the highest `top`. Each
-    run ascending, as a slot set's chunks are (any order gives the same bitmap, slower)."""
+def bitmap(runs: Sequence[Sequence[int]], count: int) -> int:
+    """The slots of `runs` as one bitmap, `count` slots in all. Each run ascending, as a
+    slot set's chunks are."""
+    top = max((run[-1] for run in runs if run), default=-1)
     if top < 0:
         return 0
     if count * _SPARSE < top:

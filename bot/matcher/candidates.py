@@ -12,7 +12,7 @@ import heapq
 import math
 from collections.abc import Callable, Mapping
 
-from bot.matcher.bitmaps import bitmap, slots_of
+from bot.matcher.bitmaps import slots_of
 from bot.matcher.policy import MatchPolicy
 from bot.matcher.query import _Query
 from bot.matcher.structures import _Record, _SlotSet, _Snapshot
@@ -46,12 +46,12 @@ class _Cursor:
         self._entries = snapshot.entries
         self._contributions = [(t, w) for t, w in contributions.items() if w > 0]
         self._terms = frozenset(t for t, _ in self._contributions)
-        lists: list[tuple[float, int, list[_SlotSet], str]] = []
+        lists: list[tuple[float, int, list[_SlotSet]]] = []
         for term, weight in self._contributions:
             posting = snapshot.postings.get(term)
             sets = [posting.scopes[s] for s in scopes if s in posting.scopes] if posting else []
             if sets:
-                lists.append((weight, sum(len(s) for s in sets), sets, term))
+                lists.append((weight, sum(len(s) for s in sets), sets))
         # Most telling first; between equals, the shorter list.
         lists.sort(key=lambda item: (-item[0], item[1]))
         self._lists = lists
@@ -157,14 +157,10 @@ class _Cursor:
 
 
 def bits_of(slot_sets: list[_SlotSet]) -> int:
-    """The slots of these sets (one per scope) as one bitmap: a long set's own, or made."""
+    """The slots of these sets (one per scope) as one bitmap."""
     bits = 0
     for slot_set in slot_sets:
-        if slot_set.bits is not None:
-            bits |= slot_set.bits
-        else:
-            runs = [chunk.tolist() for chunk in slot_set.chunks]
-            bits |= bitmap(runs, slot_set.size, runs[-1][-1] if runs else -1)
+        bits |= slot_set.as_bitmap()
     return bits
 
 

@@ -74,7 +74,7 @@ class Scorer:
         is never worked out.
         """
         policy = self.policy
-        # token_sort_ratio, with each phrasing's words sorted once (_Entry.sorted_forms):
+        # token_sort_ratio, with each phrasing's words sorted once (SortedForms):
         # plain ratio on the sorted forms is the same figure at a quarter of the cost.
         question = sorted_form(query.text)
         matches: list[Match] = []

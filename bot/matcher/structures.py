@@ -51,7 +51,8 @@ class _Entry:
     # What the entry was made from: the index keeps it only while the record stands.
     record: _Record = field(compare=False)
     # Where its record sits in the snapshot: a search tells the facts it scored by it.
-    # Not part of what the entry is: an index edited in place puts facts elsewhere.
+    # The record's, kept as a field as it is read for every fact scored. Not part of what
+    # the entry is: an index edited in place puts facts elsewhere.
     slot: int = field(compare=False)
 
     @property
@@ -96,7 +97,7 @@ class _SlotSet:
         if not ordered:
             return None
         size = len(ordered)
-        bits = bitmap([ordered], size, ordered[-1]) if size >= _BITMAP_FROM else None
+        bits = bitmap([ordered], size) if size >= _BITMAP_FROM else None
         return _SlotSet(_pieces(ordered), size, bits)
 
     def updated(self, added: set[int], dropped: set[int]) -> _SlotSet | None:
@@ -134,14 +135,20 @@ class _SlotSet:
         size = self.size + sum(len(p) for p in pieces) - sum(len(c) for c in chunks)
         if not size:
             return None
-        kept = tuple(p for p in pieces if p)
-        bits = None
-        if size >= _BITMAP_FROM and self.bits is not None:
-            bits = self.bits & ~bitmap([sorted(dropped)], len(dropped), max(dropped, default=-1))
-            bits |= bitmap([sorted(added)], len(added), max(added, default=-1))
-        elif size >= _BITMAP_FROM:
-            bits = bitmap([chunk.tolist() for chunk in kept], size, kept[-1][-1])
-        return _SlotSet(kept, size, bits)
+        result = _SlotSet(tuple(p for p in pieces if p), size, None)
+        if size >= _BITMAP_FROM:
+            if self.bits is None:
+                result.bits = result.as_bitmap()
+            else:
+                removed = bitmap([sorted(dropped)], len(dropped))
+                result.bits = (self.bits & ~removed) | bitmap([sorted(added)], len(added))
+        return result
+
+    def as_bitmap(self) -> int:
+        """The set as a bitmap: its own, or made for the asking."""
+        if self.bits is not None:
+            return self.bits
+        return bitmap([chunk.tolist() for chunk in self.chunks], self.size)
 
 
 def _pieces(ordered: list[int]) -> tuple[array[int], ...]:
